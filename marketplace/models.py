@@ -1,0 +1,297 @@
+"""People, organisations and who belongs where.
+
+The database holds what it can: one membership per person and organisation, unique slugs and
+e-mail addresses (case-insensitive), one pending invitation per address and organisation.
+Rules that span rows (the last admin stays) live in services.py under a lock.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+COORDINATORS_GROUP = "coordinators"
+
+
+class Language(models.TextChoices):
+    GERMAN = "de", "Deutsch"
+    ENGLISH = "en", "English"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, email_verified=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        # E-mail addresses are stored lower-case, so sign-in ignores case.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("E-Mail-Adresse"), max_length=254, unique=True)
+    full_name = models.CharField(_("Name"), max_length=150)
+    language = models.CharField(
+        _("Sprache"), max_length=2, choices=Language.choices, default=Language.GERMAN
+    )
+    email_verified = models.BooleanField(_("E-Mail bestätigt"), default=False)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    is_staff = models.BooleanField(_("Zugang zur Verwaltung"), default=False)
+    date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Network coordinators see everything and approve organisations."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        cached = getattr(self, "_is_coordinator", None)
+        if cached is None:
+            cached = self.is_staff and self.groups.filter(name=COORDINATORS_GROUP).exists()
+            self._is_coordinator = cached
+        return cached
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Unternehmen")
+    SOCIAL = "social", _("Soziale Organisation")
+
+
+class OrganisationStatus(models.TextChoices):
+    PENDING = "pending", _("wartet auf Freigabe")
+    APPROVED = "approved", _("freigegeben")
+    REJECTED = "rejected", _("abgelehnt")
+    SUSPENDED = "suspended", _("gesperrt")
+
+
+postcode_validator = RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("Art"), max_length=10, choices=OrganisationKind.choices)
+    name = models.CharField(_("Name"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("Postleitzahl"), max_length=5, blank=True, validators=[postcode_validator]
+    )
+    city = models.CharField(_("Ort"), max_length=100, default="Berlin")
+    district = models.CharField(_("Bezirk / Kiez"), max_length=100, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    contact_email = models.EmailField(_("Kontakt-E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    logo = models.ImageField(_("Logo"), upload_to="logos/", blank=True)
+
+    status = models.CharField(
+        _("Status"),
+        max_length=10,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.PENDING,
+        db_index=True,
+    )
+    status_reason = models.TextField(_("Begründung"), blank=True)
+    status_changed_at = models.DateTimeField(_("Status geändert am"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beantragt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == OrganisationStatus.APPROVED
+
+
+class ExemptionNoticeKind(models.TextChoices):
+    FREISTELLUNGSBESCHEID = "freistellung", _("Freistellungsbescheid")
+    FESTSTELLUNGSBESCHEID = "feststellung_60a", _("Feststellungsbescheid nach § 60a AO")
+
+
+class TaxExemption(models.Model):
+    """A social organisation's tax-exemption notice, needed for donation receipts.
+
+    Private: only the organisation's admins and the coordinator see or change it.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="tax_exemption"
+    )
+    tax_office = models.CharField(_("Finanzamt"), max_length=200)
+    tax_number = models.CharField(_("Steuernummer"), max_length=40)
+    notice_kind = models.CharField(
+        _("Art des Bescheids"), max_length=20, choices=ExemptionNoticeKind.choices
+    )
+    notice_date = models.DateField(_("Datum des Bescheids"))
+    purposes = models.TextField(_("steuerbegünstigte Zwecke"))
+    machine_receipts_notified = models.BooleanField(
+        _("dem Finanzamt maschinelle Zuwendungsbestätigungen angezeigt"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Steuerbefreiung")
+        verbose_name_plural = _("Steuerbefreiungen")
+
+    def __str__(self):
+        return f"{self.organisation}: {self.tax_office} {self.tax_number}"
+
+
+class OrganisationStatusChange(models.Model):
+    """Who moved an organisation from one status to another, when and why."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=10, choices=OrganisationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=OrganisationStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator*in")
+    MEMBER = "member", _("Mitglied")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        ordering = ["organisation_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An admin's invitation by e-mail; the invitee may not have an account yet."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("E-Mail-Adresse"))
+    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
