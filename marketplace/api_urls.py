@@ -1,3 +1,5 @@
-"""/api/v1/ routes of people and organisations (the other apps add theirs here)."""
+"""/api/v1/ routes of people and organisations (the other apps are wired in marketplace/urls.py)."""
 
-urlpatterns: list = []
+from .api import accounts, organisations
+
+urlpatterns = [*accounts.urlpatterns, *organisations.urlpatterns]

@@ -1,0 +1,49 @@
+"""Reads about people and organisations that every app shares (permissions, recipients)."""
+
+from django.db.models import QuerySet
+
+from .models import Membership, Organisation, OrganisationStatus, Role, User
+
+
+def membership_of(user: User, organisation: Organisation | int) -> Membership | None:
+    """The person's membership in the organisation, or None."""
+    if not user.is_authenticated:
+        return None
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return Membership.objects.filter(user=user, organisation_id=org_id).first()
+
+
+def is_member(user: User, organisation: Organisation | int) -> bool:
+    return membership_of(user, organisation) is not None
+
+
+def is_admin(user: User, organisation: Organisation | int) -> bool:
+    membership = membership_of(user, organisation)
+    return membership is not None and membership.role == Role.ADMIN
+
+
+def organisation_ids_of(user: User) -> list[int]:
+    """Ids of every organisation the person belongs to (any status)."""
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def approved_organisations_of(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(memberships__user=user, status=OrganisationStatus.APPROVED)
+
+
+def admins_of(organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__organisation=organisation, memberships__role=Role.ADMIN, is_active=True
+    )
+
+
+def members_of(organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(memberships__organisation=organisation, is_active=True)
+
+
+def coordinators() -> QuerySet[User]:
+    from .models import COORDINATORS_GROUP
+
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP)
