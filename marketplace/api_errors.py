@@ -30,14 +30,18 @@ def exception_handler(exc, context):
         # A constraint caught what the service's checks let through (a race): the request
         # conflicts with the current state; the transaction was rolled back.
         return Response(
-            {"detail": _("Die Änderung widerspricht dem aktuellen Stand. Bitte neu laden."),
-             "code": "conflict"},
+            {
+                "detail": _("Die Änderung widerspricht dem aktuellen Stand. Bitte neu laden."),
+                "code": "conflict",
+            },
             status=status.HTTP_409_CONFLICT,
         )
     elif isinstance(exc, DatabaseError) and "lock" in str(exc).lower():
         return Response(
-            {"detail": _("Gerade zu viele gleichzeitige Anfragen. Bitte gleich noch einmal."),
-             "code": "busy"},
+            {
+                "detail": _("Gerade zu viele gleichzeitige Anfragen. Bitte gleich noch einmal."),
+                "code": "busy",
+            },
             status=status.HTTP_409_CONFLICT,
             headers={"Retry-After": "1"},
         )

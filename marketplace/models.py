@@ -213,6 +213,9 @@ class OrganisationStatusChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.organisation}: {self.from_status} → {self.to_status}"
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator*in")

@@ -81,3 +81,6 @@ class NotificationAttachment(models.Model):
     filename = models.CharField(max_length=200)
     mimetype = models.CharField(max_length=100)
     content = models.BinaryField()
+
+    def __str__(self):
+        return self.filename

@@ -16,9 +16,7 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True, ignore_result=True)
 def send_notification(notification_id: int) -> None:
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().filter(pk=notification_id).first()
-        )
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
         if notification is None or notification.status in FINAL_STATUSES:
             return
         notification.status = NotificationStatus.SENDING

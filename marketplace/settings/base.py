@@ -76,7 +76,8 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kiezmarkt.sqlite3'}")}
+SQLITE_URL = f"sqlite:///{VAR_DIR / 'kiezmarkt.sqlite3'}"
+DATABASES = {"default": env.db("DATABASE_URL", default=SQLITE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the database lock instead of failing at once ("database is locked"):
     # BEGIN IMMEDIATE serialises writing transactions, the busy timeout lets them wait.
@@ -203,7 +204,9 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
+        "rest_framework.renderers.BrowsableAPIRenderer"
+    )
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kiezmarkt API",
