@@ -6,9 +6,12 @@ Rules that span rows (the last admin stays) live in services.py under a lock.
 """
 
 import secrets
+import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -108,7 +111,101 @@ class OrganisationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("gesperrt")
 
 
+# Which status may follow which. Everything else is refused (409) and changes nothing.
+# A rejected application is final: the applicant applies anew.
+ORGANISATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrganisationStatus.PENDING: frozenset(
+        {OrganisationStatus.APPROVED, OrganisationStatus.REJECTED}
+    ),
+    OrganisationStatus.APPROVED: frozenset({OrganisationStatus.SUSPENDED}),
+    OrganisationStatus.SUSPENDED: frozenset({OrganisationStatus.APPROVED}),
+    OrganisationStatus.REJECTED: frozenset(),
+}
+
+# Statuses in which members may still be invited and invitations accepted.
+OPEN_FOR_MEMBERS = frozenset({OrganisationStatus.PENDING, OrganisationStatus.APPROVED})
+
 postcode_validator = RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()/\-]{2,38}$",
+    _("Bitte eine Telefonnummer aus Ziffern, Leerzeichen und + ( ) / - angeben."),
+)
+
+# Logos: what browsers show everywhere, small enough for e-mails and lists.
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_SIDE = 4000
+LOGO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def validate_logo(file) -> str:
+    """Check an uploaded logo by its content (not its name); return the file extension to store.
+
+    Raises ValidationError for anything but a sound JPEG, PNG or WebP of at most LOGO_MAX_BYTES
+    and LOGO_MAX_SIDE pixels a side. A logo that is already stored is not checked again.
+    """
+    from PIL import Image
+
+    if getattr(file, "_committed", False):
+        return file.name.rsplit(".", 1)[-1].lower()
+    if file.size is not None and file.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("Das Logo ist zu groß (höchstens %(mb)s MB)."),
+            code="logo_too_large",
+            params={"mb": LOGO_MAX_BYTES // (1024 * 1024)},
+        )
+    invalid = ValidationError(
+        _("Das Logo muss ein unbeschädigtes Bild im Format JPEG, PNG oder WebP sein."),
+        code="logo_invalid",
+    )
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format, (width, height) = image.format, image.size
+            if image_format not in LOGO_FORMATS:
+                raise invalid
+            # Checked before decoding, so a tiny file that unpacks to a huge bitmap never does.
+            if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
+                raise ValidationError(
+                    _("Das Logo ist zu groß (höchstens %(px)s × %(px)s Pixel)."),
+                    code="logo_too_wide",
+                    params={"px": LOGO_MAX_SIDE},
+                )
+            image.verify()
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()  # verify() misses truncated pixel data
+    except ValidationError:
+        raise
+    except Exception as error:  # Pillow raises many kinds for broken files
+        raise invalid from error
+    finally:
+        file.seek(0)
+    return LOGO_FORMATS[image_format]
+
+
+def logo_upload_to(instance, filename: str) -> str:
+    # A random name: nobody guesses other logos' paths, and the extension is the checked format.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    if extension not in LOGO_FORMATS.values():
+        extension = "img"
+    return f"logos/{uuid.uuid4().hex}.{extension}"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=OrganisationStatus.APPROVED)
+
+    def visible_to(self, user):
+        """What a person may see: approved organisations' public profiles and their own
+        organisations in any status; the coordinator sees all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(
+            models.Q(status=OrganisationStatus.APPROVED)
+            | models.Q(pk__in=Membership.objects.filter(user=user).values("organisation_id"))
+        )
 
 
 class Organisation(models.Model):
@@ -124,8 +221,10 @@ class Organisation(models.Model):
     district = models.CharField(_("Bezirk / Kiez"), max_length=100, blank=True)
     website = models.URLField(_("Website"), blank=True)
     contact_email = models.EmailField(_("Kontakt-E-Mail"), blank=True)
-    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
-    logo = models.ImageField(_("Logo"), upload_to="logos/", blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True, validators=[phone_validator])
+    logo = models.ImageField(
+        _("Logo"), upload_to=logo_upload_to, blank=True, validators=[validate_logo]
+    )
 
     status = models.CharField(
         _("Status"),
@@ -149,6 +248,8 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
@@ -159,12 +260,37 @@ class Organisation(models.Model):
 
     @property
     def is_approved(self) -> bool:
+        """Only approved organisations may post offers or book them."""
         return self.status == OrganisationStatus.APPROVED
+
+    def can_change_status_to(self, status: str) -> bool:
+        return status in ORGANISATION_TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_open_for_members(self) -> bool:
+        return self.status in OPEN_FOR_MEMBERS
 
 
 class ExemptionNoticeKind(models.TextChoices):
     FREISTELLUNGSBESCHEID = "freistellung", _("Freistellungsbescheid")
     FESTSTELLUNGSBESCHEID = "feststellung_60a", _("Feststellungsbescheid nach § 60a AO")
+
+
+# Years a notice may be old when a receipt is issued (§ 63 Abs. 5 AO).
+NOTICE_VALID_YEARS = {
+    ExemptionNoticeKind.FREISTELLUNGSBESCHEID: 5,
+    ExemptionNoticeKind.FESTSTELLUNGSBESCHEID: 3,
+}
+
+tax_number_validator = RegexValidator(
+    r"^[0-9][0-9 /]{8,18}[0-9]$",
+    _("Bitte die Steuernummer aus Ziffern, Schrägstrichen und Leerzeichen angeben."),
+)
+
+
+def validate_not_in_future(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(_("Das Datum darf nicht in der Zukunft liegen."), code="future")
 
 
 class TaxExemption(models.Model):
@@ -177,12 +303,14 @@ class TaxExemption(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="tax_exemption"
     )
     tax_office = models.CharField(_("Finanzamt"), max_length=200)
-    tax_number = models.CharField(_("Steuernummer"), max_length=40)
+    tax_number = models.CharField(
+        _("Steuernummer"), max_length=40, validators=[tax_number_validator]
+    )
     notice_kind = models.CharField(
         _("Art des Bescheids"), max_length=20, choices=ExemptionNoticeKind.choices
     )
-    notice_date = models.DateField(_("Datum des Bescheids"))
-    purposes = models.TextField(_("steuerbegünstigte Zwecke"))
+    notice_date = models.DateField(_("Datum des Bescheids"), validators=[validate_not_in_future])
+    purposes = models.TextField(_("steuerbegünstigte Zwecke"), max_length=2000)
     machine_receipts_notified = models.BooleanField(
         _("dem Finanzamt maschinelle Zuwendungsbestätigungen angezeigt"), default=False
     )
@@ -194,6 +322,15 @@ class TaxExemption(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.tax_office} {self.tax_number}"
+
+    def allows_receipts_on(self, day: date) -> bool:
+        """Whether a donation receipt dated `day` may cite this notice (it is not too old)."""
+        years = NOTICE_VALID_YEARS[self.notice_kind]
+        try:
+            limit = self.notice_date.replace(year=self.notice_date.year + years)
+        except ValueError:  # 29 February
+            limit = self.notice_date.replace(year=self.notice_date.year + years, day=28)
+        return self.notice_date <= day <= limit
 
 
 class OrganisationStatusChange(models.Model):
@@ -211,6 +348,8 @@ class OrganisationStatusChange(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("Statusänderung")
+        verbose_name_plural = _("Statusänderungen")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -298,3 +437,12 @@ class Invitation(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def state(self) -> str:
+        """open, expired, accepted or revoked: what the invitee's link would do now."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired() else "open"
