@@ -1,6 +1,14 @@
 import pytest
 from rest_framework.test import APIClient
 
+# Fixtures for tests that need real servers: redis_url, smtp_server, celery_broker,
+# celery_worker, celery_worker_factory (see tests/support/).
+pytest_plugins = [
+    "tests.support.redis_server",
+    "tests.support.smtp",
+    "tests.support.celery_worker",
+]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():

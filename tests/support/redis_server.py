@@ -1,0 +1,44 @@
+"""Redis for tests: the configured REDIS_URL, else a local Redis on its own database number."""
+
+import os
+import socket
+
+import pytest
+import redis
+from django.conf import settings
+
+# Used when no REDIS_URL is configured (the embedded run) but a local Redis answers; a database
+# number of its own so the tests never touch development data.
+LOCAL_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def redis_url_for_tests() -> str | None:
+    """REDIS_URL (settings, then TEST_REDIS_URL), else the local Redis; None if none answers."""
+    url = settings.REDIS_URL or os.environ.get("TEST_REDIS_URL") or LOCAL_TEST_REDIS_URL
+    return url if redis_answers(url) else None
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The URL of a Redis database this test may use (and empty), or a skip saying why not."""
+    url = redis_url_for_tests()
+    if url is None:
+        pytest.skip(
+            "needs Redis: set REDIS_URL or start redis-server on 127.0.0.1:6379 "
+            "(the CI machine always has one)"
+        )
+    return url
+
+
+def unused_tcp_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (closed again before it is returned)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
