@@ -147,6 +147,8 @@ AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# Sign-in views answer a lockout themselves (the API with JSON); keep that answer.
+AXES_LOCKOUT_CALLABLE = "marketplace.api.accounts.lockout_response"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
