@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set, whatever the fields using it are called.
+    "ENUM_NAME_OVERRIDES": {"MembershipRoleEnum": "marketplace.models.Role"},
 }
 
 # --- Logging --------------------------------------------------------------------------------
