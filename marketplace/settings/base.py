@@ -149,6 +149,8 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 # Sign-in views answer a lockout themselves (the API with JSON); keep that answer.
 AXES_LOCKOUT_CALLABLE = "marketplace.api.accounts.lockout_response"
+# The same client address as the throttles (REST_FRAMEWORK["NUM_PROXIES"]).
+AXES_CLIENT_IP_CALLABLE = "marketplace.api.accounts.client_ip_address"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -203,6 +205,10 @@ REST_FRAMEWORK = {
         "auth": env.str("THROTTLE_AUTH", default="20/minute"),
         "anon": env.str("THROTTLE_ANON", default="200/minute"),
     },
+    # Reverse proxies in front of the app (1 behind nginx/Traefik). Throttles and sign-in
+    # lockouts take the client address from X-Forwarded-For only that far; DRF's default
+    # would believe any X-Forwarded-For a client sends and let it dodge the throttles.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if DEBUG:

@@ -454,11 +454,20 @@ def test_auth_endpoints_are_throttled(post):
     with override_settings(
         REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     ):
+        # (a client naming itself in X-Forwarded-For is the same client)
         answers = [
-            post("auth-token", {"email": "anna@example.org", "password": f"falsch-{i}"})
+            post(
+                "auth-token",
+                {"email": "anna@example.org", "password": f"falsch-{i}"},
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+            )
             for i in range(3)
         ]
-        throttled = post("auth-password-reset", {"email": "anna@example.org"})
+        throttled = post(
+            "auth-password-reset",
+            {"email": "anna@example.org"},
+            HTTP_X_FORWARDED_FOR="198.51.100.1",
+        )
         # Another client address has its own budget
         elsewhere = post(
             "auth-token",
@@ -512,6 +521,61 @@ def test_repeated_failures_lock_the_address_from_that_ip_until_the_cool_off(post
     after = post("auth-token", {"email": user.email, "password": PASSWORD})
 
     assert after.status_code == 200, after.json()
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_throttle_or_lockout(post):
+    # Given no reverse proxy in front (NUM_PROXIES = 0), clients name themselves in vain
+    user = UserFactory(email="anna@example.org")
+    limit = settings.AXES_FAILURE_LIMIT
+
+    for i in range(limit):
+        post(
+            "auth-token",
+            {"email": user.email, "password": f"falsch-{i}"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+    answer = post(
+        "auth-token",
+        {"email": user.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+    )
+
+    assert answer.status_code == 429
+    assert answer.json()["code"] == "locked_out"
+
+
+def test_behind_a_proxy_the_forwarded_client_address_counts(post):
+    user = UserFactory(email="anna@example.org")
+    limit = settings.AXES_FAILURE_LIMIT
+    behind_proxy = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    with override_settings(REST_FRAMEWORK=behind_proxy):
+        for i in range(limit):
+            post(
+                "auth-token",
+                {"email": user.email, "password": f"falsch-{i}"},
+                HTTP_X_FORWARDED_FOR="203.0.113.5",
+            )
+        locked = post(
+            "auth-token",
+            {"email": user.email, "password": PASSWORD},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+        )
+        other_client = post(
+            "auth-token",
+            {"email": user.email, "password": PASSWORD},
+            HTTP_X_FORWARDED_FOR="198.51.100.1",
+        )
+        garbage = post(
+            "auth-token",
+            {"email": user.email, "password": "falsch"},
+            HTTP_X_FORWARDED_FOR="kein-ip",
+        )
+
+    assert locked.status_code == 429
+    assert other_client.status_code == 200
+    assert garbage.status_code == 400
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.5").exists()
 
 
 def test_a_successful_sign_in_forgets_earlier_failures(post):
