@@ -212,7 +212,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("Art"), max_length=10, choices=OrganisationKind.choices)
     name = models.CharField(_("Name"), max_length=200)
     slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
-    description = models.TextField(_("Beschreibung"), blank=True)
+    description = models.TextField(_("Beschreibung"), max_length=5000, blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(
         _("Postleitzahl"), max_length=5, blank=True, validators=[postcode_validator]
