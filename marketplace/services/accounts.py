@@ -92,7 +92,6 @@ def _send_verification(user: User) -> None:
         kind=VERIFY_EMAIL_KIND,
         recipients=[user],
         context={
-            "full_name": user.full_name,
             "email": user.email,
             "verify_url": tokens.email_verification_url(token),
             "valid_days": settings.EMAIL_VERIFICATION_MAX_AGE.days,
@@ -182,7 +181,6 @@ def user_request_password_reset(*, email: str) -> None:
             kind=PASSWORD_RESET_KIND,
             recipients=[user],
             context={
-                "full_name": user.full_name,
                 "email": user.email,
                 "reset_url": tokens.password_reset_url(uidb64, token),
                 "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
