@@ -62,7 +62,11 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event_key", "email"], name="notification_once"),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"]),
+            # The sweep looks for rows left in one status for too long.
+            models.Index(fields=["status", "updated_at"], name="notification_sweep"),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.email} ({self.status})"
@@ -84,3 +88,24 @@ class NotificationAttachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class NotificationOptOut(models.Model):
+    """A person switched off an optional kind (kinds.Kind.optional). Admins of an organisation
+    still receive that organisation's notifications; see selectors.recipients_for()."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
+    )
+    kind = models.CharField(_("Art"), max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("abbestellte Benachrichtigung")
+        verbose_name_plural = _("abbestellte Benachrichtigungen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_opt_out_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ✗ {self.kind}"

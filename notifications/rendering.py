@@ -1,33 +1,102 @@
-"""Turns a notification row into an e-mail in the recipient's language."""
+"""Turns a notification row into an e-mail in the recipient's language.
+
+Each kind's folder (kinds.Kind.template_folder) holds subject.txt, body.txt and body.html; the
+bodies extend notifications/base.txt and notifications/base.html, the layout every e-mail
+shares. Subject and plain text are rendered without HTML escaping ("Müller & Söhne" stays as
+it is); the HTML part is escaped as usual.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import translation
 
+from marketplace.models import Membership, Role
+
+from . import tokens
+from .kinds import Kind, get_kind
 from .models import Notification
 
 
-def render_email(notification: Notification) -> EmailMultiAlternatives:
-    context = {
+def template_context(notification: Notification, kind: Kind) -> dict:
+    """What every template sees: the caller's context plus names and links. `unsubscribe_url`
+    is empty here; render_email() fills it for people who may switch the kind off."""
+    organisation = notification.organisation
+    return {
         **notification.context,
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
         "recipient_name": notification.recipient.full_name if notification.recipient else "",
+        "organisation_name": organisation.name if organisation else "",
+        "kind_description": kind.description,
+        "unsubscribe_url": "",
     }
-    folder = f"notifications/{notification.kind}"
+
+
+def unsubscribe_url(notification: Notification, kind: Kind) -> str:
+    """The one-click link for kinds this person may switch off: optional kinds, sent to a
+    person with an account who is not an admin of the organisation concerned (admins always
+    receive their organisation's notifications)."""
+    if not kind.optional or notification.recipient_id is None:
+        return ""
+    if (
+        notification.organisation_id is not None
+        and Membership.objects.filter(
+            user_id=notification.recipient_id,
+            organisation_id=notification.organisation_id,
+            role=Role.ADMIN,
+        ).exists()
+    ):
+        return ""
+    token = tokens.unsubscribe_token(user_id=notification.recipient_id, kind=kind.name)
+    return tokens.unsubscribe_url(token)
+
+
+def render_plain(template_name: str, context: dict) -> str:
+    """A template rendered without HTML escaping, for subjects and plain-text bodies."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def render_subject(kind: Kind, context: dict) -> str:
+    # One line: a line break in a header would be refused (and could inject headers).
+    return " ".join(render_plain(f"{kind.template_folder}/subject.txt", context).split())
+
+
+def in_app_title(notification: Notification, language: str) -> str:
+    """The line the app lists: the e-mail's subject, or the kind's description if the kind
+    has no templates (yet)."""
+    kind = get_kind(notification.kind)
+    with translation.override(language):
+        try:
+            return render_subject(kind, template_context(notification, kind))
+        except TemplateDoesNotExist:
+            return str(kind.description)
+
+
+def render_email(notification: Notification) -> EmailMultiAlternatives:
+    kind = get_kind(notification.kind)
+    context = template_context(notification, kind)
+    context["unsubscribe_url"] = unsubscribe_url(notification, kind)
     with translation.override(notification.language):
-        subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
-        text = render_to_string(f"{folder}/body.txt", context)
-        html = render_to_string(f"{folder}/body.html", context)
+        subject = render_subject(kind, context)
+        text = render_plain(f"{kind.template_folder}/body.txt", context)
+        html = get_template(f"{kind.template_folder}/body.html").render(context)
+    # The same Message-ID on every attempt, so a repeated delivery is recognisable as one.
+    headers = {"Message-ID": notification.message_id, "Auto-Submitted": "auto-generated"}
+    if context["unsubscribe_url"]:
+        # RFC 2369 and RFC 8058: mail clients offer an "unsubscribe" button that POSTs here.
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.email],
-        headers={"Message-ID": notification.message_id},
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
-    for attachment in notification.attachments.all():
-        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+    if kind.attachments:
+        for attachment in notification.attachments.all():
+            message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return message

@@ -1,18 +1,50 @@
-"""notify(): the one way any part of Kiezmarkt tells people something.
+"""Every write of the notification pipeline.
 
-Callers pass a kind (a folder of templates under templates/notifications/), the recipients,
-a JSON-serialisable context and an event key that names the event once. The rows are written in
-the caller's transaction; the e-mails are queued only after it commits.
+notify() is the one way any part of Kiezmarkt tells people something. Callers pass a kind (a
+row of kinds.KINDS), the recipients, a JSON-serialisable context and an event key that names
+the event once. The rows are written in the caller's transaction; a Celery task sends each
+one after that transaction commits (notification_send), and a periodic sweep
+(notifications_sweep) re-queues what a lost task or a dead worker left behind.
+
+Life of a row: queued → sending → sent; a passing failure (4xx, refused connection, timeout)
+→ retry → (when due) sending again; a final failure (5xx, broken template, too many attempts)
+→ failed, with the reason in last_error for the coordinator.
 """
 
+import logging
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import User
 
-from .models import Notification, NotificationAttachment
+from . import tokens, transport
+from .kinds import KINDS, Kind, get_kind, in_app_kind_names
+from .models import (
+    Notification,
+    NotificationAttachment,
+    NotificationOptOut,
+    NotificationStatus,
+)
+from .rendering import render_email
+from .selectors import opted_out_user_ids
+
+logger = logging.getLogger(__name__)
+
+# A retry message may arrive a little before its row's next_attempt_at (clocks, rounding).
+_EARLY = timedelta(seconds=1)
+# How many stuck rows one transaction of the sweep takes at most.
+SWEEP_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -46,20 +78,30 @@ def notify(
 ) -> list[Notification]:
     """Write one notification per distinct recipient address and queue them after commit.
 
-    A recipient already notified of `event_key` is skipped, so calling twice is harmless.
+    A recipient already notified of `event_key` is skipped, so calling twice is harmless; so is
+    a person who switched an optional kind off, unless they are an admin of `organisation`.
     Caller may hold locks; nothing is sent before its transaction commits.
+    Raises ValueError for a kind missing from kinds.KINDS, or attachments for a kind that
+    declares none (programming errors, meant to fail in the first test).
     """
-    from .tasks import send_notification
-
+    kind_row = get_kind(kind)
     attachments = list(attachments)
-    created: list[Notification] = []
-    seen: set[str] = set()
+    if attachments and not kind_row.attachments:
+        raise ValueError(f"Kind {kind!r} declares no attachments in notifications/kinds.py")
+    wanted: dict[str, Recipient] = {}
     for item in recipients:
         recipient = item if isinstance(item, Recipient) else Recipient.of(item)
-        address = recipient.email.lower()
-        if address in seen:
+        wanted.setdefault(recipient.email.lower(), recipient)
+    switched_off = opted_out_user_ids(
+        kind,
+        [r.user.pk for r in wanted.values() if r.user is not None],
+        organisation=organisation,
+    )
+
+    created: list[Notification] = []
+    for address, recipient in wanted.items():
+        if recipient.user is not None and recipient.user.pk in switched_off:
             continue
-        seen.add(address)
         try:
             # A savepoint, so a duplicate does not break the caller's transaction.
             with transaction.atomic():
@@ -74,14 +116,264 @@ def notify(
                 )
         except IntegrityError:
             continue
-        for attachment in attachments:
-            NotificationAttachment.objects.create(
+        NotificationAttachment.objects.bulk_create(
+            NotificationAttachment(
                 notification=notification,
                 filename=attachment.filename,
                 mimetype=attachment.mimetype,
                 content=attachment.content,
             )
+            for attachment in attachments
+        )
         created.append(notification)
-    for notification in created:
-        send_notification.delay_on_commit(notification.pk)
+    if created:
+        transaction.on_commit(partial(_enqueue, [n.pk for n in created]))
     return created
+
+
+def _enqueue(notification_ids: list[int]) -> None:
+    from .tasks import send_notification
+
+    for notification_id in notification_ids:
+        send_notification.delay(notification_id)
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # "sent", "skipped" (not due or already taken), "retry" or "failed"
+    retry_in: float | None = None
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds until the next attempt: doubling from NOTIFICATIONS_RETRY_BASE_SECONDS up to
+    NOTIFICATIONS_RETRY_MAX_SECONDS, of which a random half (jitter), so that e-mails refused
+    together do not all come back at the same moment."""
+    ceiling = min(
+        settings.NOTIFICATIONS_RETRY_MAX_SECONDS,
+        settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+    )
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def notification_send(*, notification_id: int) -> SendOutcome:
+    """Send one notification if it is queued or its retry is due; skip it otherwise.
+
+    Precondition: no open transaction (the Celery task calls it); the row is not locked while
+    the mail server talks. Raises nothing for mail errors: they become the row's status.
+    A database error propagates and leaves the row in "sending", which the sweep re-queues.
+    """
+    now = timezone.now()
+    due = Q(status=NotificationStatus.QUEUED) | (
+        Q(status=NotificationStatus.RETRY)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + _EARLY))
+    )
+    # The conditional UPDATE locks the row and re-checks its status under the lock, so of two
+    # tasks for one row exactly one moves it to "sending"; the other finds it taken and stops.
+    claimed = Notification.objects.filter(due, pk=notification_id).update(
+        status=NotificationStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not claimed:
+        return SendOutcome("skipped")
+    notification = Notification.objects.select_related("recipient", "organisation").get(
+        pk=notification_id
+    )
+    max_attempts = settings.NOTIFICATIONS_MAX_ATTEMPTS
+    if notification.attempts > max_attempts:
+        # Only interrupted attempts (a worker dying mid-send, again and again) get here.
+        return _fail(notification, f"gave up after {max_attempts} attempts")
+    try:
+        message = render_email(notification)
+    except (TemplateDoesNotExist, TemplateSyntaxError, LookupError, TypeError, ValueError) as error:
+        # A missing template or a broken context does not mend itself: no retry.
+        return _fail(notification, f"rendering failed: {type(error).__name__}: {error}")
+    try:
+        transport.send(message)
+    except Exception as error:  # every mail error is data; is_permanent() sorts them
+        reason = transport.describe(error)
+        if transport.is_permanent(error):
+            return _fail(notification, reason)
+        if notification.attempts >= max_attempts:
+            return _fail(notification, f"gave up after {max_attempts} attempts: {reason}")
+        delay = retry_delay(notification.attempts)
+        logger.info(
+            "notification %s: attempt %s failed (%s)",
+            notification_id,
+            notification.attempts,
+            reason,
+        )
+        now = timezone.now()
+        Notification.objects.filter(pk=notification_id).update(
+            status=NotificationStatus.RETRY,
+            last_error=reason[:2000],
+            next_attempt_at=now + timedelta(seconds=delay),
+            updated_at=now,
+        )
+        return SendOutcome("retry", retry_in=delay)
+    now = timezone.now()
+    Notification.objects.filter(pk=notification_id).update(
+        status=NotificationStatus.SENT, sent_at=now, next_attempt_at=None, updated_at=now
+    )
+    return SendOutcome("sent")
+
+
+def _fail(notification: Notification, reason: str) -> SendOutcome:
+    logger.warning("notification %s failed: %s", notification.pk, reason)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.FAILED,
+        last_error=reason[:2000],
+        next_attempt_at=None,
+        updated_at=timezone.now(),
+    )
+    return SendOutcome("failed")
+
+
+def notifications_sweep() -> int:
+    """Queue again what would otherwise wait forever: rows queued or sending for longer than
+    NOTIFICATIONS_STUCK_AFTER_SECONDS (their task was lost with Redis, or their worker died
+    and its unacknowledged task returns only after the broker's visibility timeout) and rows
+    whose retry is due. Returns how many it queued.
+
+    A row queued twice is sent once: notification_send() skips what is taken or final. A row
+    whose worker died after the mail server accepted it is sent again, with the same
+    Message-ID. Precondition: none; runs in its own transactions (one per batch).
+    """
+    total = 0
+    while True:
+        now = timezone.now()
+        stuck_before = now - timedelta(seconds=settings.NOTIFICATIONS_STUCK_AFTER_SECONDS)
+        stuck = Q(
+            status__in=[NotificationStatus.QUEUED, NotificationStatus.SENDING],
+            updated_at__lt=stuck_before,
+        )
+        retry_due = Q(status=NotificationStatus.RETRY) & (
+            Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
+        )
+        with transaction.atomic():
+            ids = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(stuck | retry_due)
+                .order_by("updated_at", "id")
+                .values_list("pk", flat=True)[:SWEEP_BATCH]
+            )
+            Notification.objects.filter(pk__in=ids, status=NotificationStatus.SENDING).update(
+                last_error=_("Versand unterbrochen (Worker beendet?); erneut eingereiht")
+            )
+            Notification.objects.filter(pk__in=ids).update(
+                status=NotificationStatus.QUEUED, next_attempt_at=None, updated_at=now
+            )
+            if ids:
+                transaction.on_commit(partial(_enqueue, ids))
+        total += len(ids)
+        if len(ids) < SWEEP_BATCH:
+            return total
+
+
+def notifications_requeue(*, notifications: QuerySet[Notification]) -> int:
+    """Give failed (or waiting) notifications a fresh set of attempts, e.g. after the
+    coordinator fixed the mail settings. Sent ones are left alone. Returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            notifications.select_for_update()
+            .filter(status__in=[NotificationStatus.FAILED, NotificationStatus.RETRY])
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            status=NotificationStatus.QUEUED, attempts=0, next_attempt_at=None, updated_at=now
+        )
+        if ids:
+            transaction.on_commit(partial(_enqueue, ids))
+    return len(ids)
+
+
+def notification_send_test(*, email: str, language: str = "de") -> Notification:
+    """Queue a test e-mail to `email` through the whole pipeline (worker, templates, SMTP)."""
+    now = timezone.now()
+    with transaction.atomic():
+        [notification] = notify(
+            kind="mail_test",
+            recipients=[Recipient(email=email, language=language)],
+            context={"requested_at": now.isoformat()},
+            event_key=f"mail_test:{now.isoformat()}",
+        )
+    return notification
+
+
+# --- in-app and preferences ------------------------------------------------------------------
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the person's in-app notifications read (again: harmless, the first time
+    stays). Raises NotFound for another person's notification or one the app does not list."""
+    notification = _in_app_of(user).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound(_("Benachrichtigung nicht gefunden."))
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark all of the person's in-app notifications read; returns how many were unread."""
+    return _in_app_of(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def _in_app_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, kind__in=in_app_kind_names())
+
+
+def notification_preferences_set(*, user: User, enabled: dict[str, bool]) -> None:
+    """Switch optional kinds on (True) or off (False) for the person; kinds not named stay as
+    they are. Raises InvalidInput for an unknown kind or one that cannot be switched off."""
+    for name in enabled:
+        _switchable(name)
+    with transaction.atomic():
+        off = [name for name, on in enabled.items() if not on]
+        on = [name for name, on in enabled.items() if on]
+        NotificationOptOut.objects.filter(user=user, kind__in=on).delete()
+        NotificationOptOut.objects.bulk_create(
+            [NotificationOptOut(user=user, kind=name) for name in off], ignore_conflicts=True
+        )
+
+
+def notification_unsubscribe(*, token: str) -> tuple[User, Kind]:
+    """Switch off the kind named in a one-click unsubscribe token for its person.
+
+    Harmless to repeat. Raises NotFound for a forged token or a person who no longer exists,
+    InvalidInput if the kind can no longer be switched off.
+    """
+    user, kind = unsubscribe_target(token)
+    notification_preferences_set(user=user, enabled={kind.name: False})
+    return user, kind
+
+
+def unsubscribe_target(token: str) -> tuple[User, Kind]:
+    """The person and kind a token names; raises like notification_unsubscribe()."""
+    payload = tokens.read_unsubscribe_token(token)
+    user = None
+    if payload is not None:
+        user = User.objects.filter(pk=payload[0], is_active=True).first()
+    if user is None:
+        raise NotFound(_("Dieser Abmeldelink ist ungültig."))
+    return user, _switchable(payload[1])
+
+
+def _switchable(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise InvalidInput(
+            _("Unbekannte Benachrichtigungsart: %(kind)s") % {"kind": name}, field="kinds"
+        )
+    if not kind.optional:
+        raise InvalidInput(
+            _("Diese Benachrichtigung kann nicht abbestellt werden: %(kind)s")
+            % {"kind": kind.description},
+            code="not_switchable",
+            field="kinds",
+        )
+    return kind

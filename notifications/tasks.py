@@ -1,35 +1,26 @@
-"""Celery entry points of the outbox. They take ids, lock the row and skip what is final."""
+"""Celery entry points of the outbox. They take ids and leave the work to services.py.
 
-import logging
-import smtplib
+acks_late + reject_on_worker_lost: a task is acknowledged only when it has finished, so a
+worker that dies mid-task leaves it to the broker to hand out again. That alone is not enough
+(with Redis an unacknowledged task returns only after the visibility timeout, and a task
+published just before Redis died is gone), hence the periodic sweep.
+"""
 
 from celery import shared_task
-from django.db import transaction
-from django.utils import timezone
 
-from .models import FINAL_STATUSES, Notification, NotificationStatus
-from .rendering import render_email
+from .services import notification_send, notifications_sweep
 
-logger = logging.getLogger(__name__)
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_notification(notification_id: int) -> str:
+    outcome = notification_send(notification_id=notification_id)
+    if outcome.retry_in is not None:
+        # The row says when it is due; this message asks for the attempt then. Were it lost,
+        # the sweep queues the row once it is due.
+        send_notification.apply_async((notification_id,), countdown=outcome.retry_in)
+    return outcome.status
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_notification(notification_id: int) -> None:
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status in FINAL_STATUSES:
-            return
-        notification.status = NotificationStatus.SENDING
-        notification.attempts += 1
-        notification.save(update_fields=["status", "attempts", "updated_at"])
-    try:
-        render_email(notification).send()
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("notification %s not sent: %s", notification_id, error)
-        Notification.objects.filter(pk=notification_id).update(
-            status=NotificationStatus.RETRY, last_error=str(error)[:2000]
-        )
-        return
-    Notification.objects.filter(pk=notification_id).update(
-        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+def sweep_notifications() -> int:
+    return notifications_sweep()

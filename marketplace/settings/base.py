@@ -117,7 +117,13 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks that are not acknowledged within this time are handed to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Re-queues notifications whose task was lost (Redis or a worker died) or whose retry is due.
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
+    },
+}
 
 # --- Users and authentication ---------------------------------------------------------------
 AUTH_USER_MODEL = "marketplace.User"
@@ -182,6 +188,15 @@ else:
     EMAIL_BACKEND = "notifications.mail_backends.EmlFileBackend"
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox (notifications/services.py): a row queued or sending for longer than this is queued
+# again by the sweep; keep it well above the time one e-mail may take (EMAIL_TIMEOUT).
+NOTIFICATIONS_STUCK_AFTER_SECONDS = env.float("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=300.0)
+# Passing mail errors are retried after doubling delays (with jitter) until this many attempts.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=1800.0)
+# A worker's SMTP connection is reused unless it was idle this long (servers drop idle ones).
+NOTIFICATIONS_SMTP_IDLE_SECONDS = env.float("NOTIFICATIONS_SMTP_IDLE_SECONDS", default=20.0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,104 @@
+"""The one table of notification kinds. Add a row here when you add a kind.
+
+Each kind has a folder of templates under templates/notifications/<folder>/ (subject.txt,
+body.txt, body.html; the bodies extend notifications/base.txt and notifications/base.html).
+notify() refuses a kind that is not in this table, so a typo fails in the first test.
+
+- optional: a person may switch this kind off (preferences API, one-click unsubscribe link).
+  Admins of the notification's organisation receive it anyway; see selectors.recipients_for().
+- in_app: listed in the person's in-app notifications (account e-mails are not).
+- attachments: what the caller attaches (documentation; the sender skips the attachment query
+  for kinds without any).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    description: Promise | str
+    recipients: Promise | str
+    folder: str = ""
+    attachments: tuple[str, ...] = ()
+    optional: bool = False
+    in_app: bool = True
+
+    @property
+    def template_folder(self) -> str:
+        return f"notifications/{self.folder or self.name}"
+
+
+def _table(*kinds: Kind) -> dict[str, Kind]:
+    return {kind.name: kind for kind in kinds}
+
+
+KINDS: dict[str, Kind] = _table(
+    # --- accounts ------------------------------------------------------------------------
+    Kind(
+        "account_verify_email",
+        _("Bestätigung der E-Mail-Adresse nach der Registrierung"),
+        _("die Person, die sich registriert hat"),
+        in_app=False,
+    ),
+    Kind(
+        "account_password_reset",
+        _("Link zum Zurücksetzen des Passworts"),
+        _("die Person, die ein neues Passwort angefordert hat"),
+        in_app=False,
+    ),
+    # --- organisations -------------------------------------------------------------------
+    Kind(
+        "organisation_applied",
+        _("Eine Organisation hat sich beworben und wartet auf Freigabe"),
+        _("die Netzwerk-Koordination"),
+    ),
+    Kind(
+        "organisation_approved",
+        _("Die Organisation wurde freigegeben"),
+        _("die Administrator*innen der Organisation"),
+    ),
+    Kind(
+        "organisation_rejected",
+        _("Die Bewerbung der Organisation wurde abgelehnt"),
+        _("die Administrator*innen der Organisation"),
+    ),
+    Kind(
+        "organisation_suspended",
+        _("Die Organisation wurde gesperrt"),
+        _("die Administrator*innen der Organisation"),
+    ),
+    Kind(
+        "invitation",
+        _("Einladung in eine Organisation"),
+        _("die eingeladene E-Mail-Adresse (auch ohne Konto)"),
+    ),
+    # --- the pipeline itself ---------------------------------------------------------------
+    Kind(
+        "mail_test",
+        _("Test-E-Mail, mit der die Koordination den Versand prüft"),
+        _("die angegebene Adresse (manage.py notifications_sendtest)"),
+        in_app=False,
+    ),
+)
+
+
+def get_kind(name: str) -> Kind:
+    """The kind called `name`; raises ValueError for a kind missing from KINDS."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown notification kind {name!r}; add it to notifications/kinds.py"
+        ) from None
+
+
+def optional_kinds() -> list[Kind]:
+    return [kind for kind in KINDS.values() if kind.optional]
+
+
+def in_app_kind_names() -> list[str]:
+    return [kind.name for kind in KINDS.values() if kind.in_app]
