@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
 
 from notifications.services import notify
@@ -127,22 +128,26 @@ def user_verify_email(*, token: str) -> User:
     return user
 
 
-def token_obtain(*, request: HttpRequest, email: str, password: str) -> Token:
-    """The person's API token (created on first sign-in) for a correct e-mail and password.
+def user_authenticate(*, request: HttpRequest, email: str, password: str) -> User:
+    """The verified, active person with this e-mail address and password: the check behind
+    every sign-in (API token here; the web pages then call django.contrib.auth.login).
 
-    `request` is the Django HttpRequest (django-axes counts failures per address and IP address).
-    Raises SignInLocked (429) after AXES_FAILURE_LIMIT failures until AXES_COOLOFF_TIME has
-    passed, InvalidInput for a wrong address or password (the same message for both), and
-    NotAllowed (code "email_not_verified") for a correct password on an unverified account.
+    `request` is the Django HttpRequest: django-axes counts failures per address and client IP
+    address. Raises SignInLocked (429) from the AXES_FAILURE_LIMIT-th failure until
+    AXES_COOLOFF_TIME has passed, also for the right password; InvalidInput (code
+    "invalid_credentials") for a wrong address or password, the same for both; NotAllowed
+    (code "email_not_verified") for the right password of an unverified account.
     """
-    email = normalize_email(email)
-    user = authenticate(request=request, email=email, password=password)
+    user = authenticate(request=request, email=normalize_email(email), password=password)
     if getattr(request, "axes_locked_out", False):
-        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) or 1
+        minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
         raise SignInLocked(
-            _(
-                "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für "
-                "%(minutes)d Minuten gesperrt; Sie können Ihr Passwort zurücksetzen."
+            ngettext(
+                "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für %(minutes)d "
+                "Minute gesperrt; Sie können Ihr Passwort zurücksetzen.",
+                "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für %(minutes)d "
+                "Minuten gesperrt; Sie können Ihr Passwort zurücksetzen.",
+                minutes,
             )
             % {"minutes": minutes}
         )
@@ -158,6 +163,15 @@ def token_obtain(*, request: HttpRequest, email: str, password: str) -> Token:
             ),
             code="email_not_verified",
         )
+    return user
+
+
+def token_obtain(*, request: HttpRequest, email: str, password: str) -> Token:
+    """The person's API token (created on first sign-in) for a correct e-mail and password.
+
+    Raises what user_authenticate() raises.
+    """
+    user = user_authenticate(request=request, email=email, password=password)
     token, _created = Token.objects.get_or_create(user=user)
     # A sign-in like the web one: updates last_login and lets django-axes forget past failures.
     user_logged_in.send(sender=user.__class__, request=request, user=user)

@@ -578,6 +578,21 @@ def test_behind_a_proxy_the_forwarded_client_address_counts(post):
     assert AccessAttempt.objects.filter(ip_address="203.0.113.5").exists()
 
 
+def test_admin_sign_in_is_locked_out_too(client):
+    # The admin's sign-in has no JSON answer of its own: it gets the plain-text lockout page
+    UserFactory(email="koordination@example.org", is_staff=True)
+    answers = [
+        client.post(
+            "/admin/login/", {"username": "koordination@example.org", "password": f"falsch-{i}"}
+        )
+        for i in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    assert [a.status_code for a in answers[:-1]] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert answers[-1].status_code == 429
+    assert "Anmeldeversuche" in answers[-1].content.decode()
+
+
 def test_a_successful_sign_in_forgets_earlier_failures(post):
     user = UserFactory()
     limit = settings.AXES_FAILURE_LIMIT
