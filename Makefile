@@ -23,22 +23,25 @@ help:
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
 		|| { echo "Kiezmarkt needs Python 3.11 or newer (PYTHON=$(PYTHON))." >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV) \
+	@echo "Creating the virtualenv $(VENV) ..."
+	@$(PYTHON) -m venv $(VENV) \
 		|| { echo "No venv module: install python3-venv (apt-get install -y python3-venv)." >&2; exit 1; }
 
 # Reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
 	@echo "Installing Kiezmarkt and its dependencies into $(VENV) ..."
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
 setup: $(STAMP)
 
 # .mo files are built, not committed; without gettext's msgfmt the German source text shows.
 compile-messages: setup
-	@if command -v msgfmt >/dev/null; then \
-		$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v 0; \
+	@if [ -z "$$(find . -path ./$(VENV) -prune -o -name '*.po' -print -quit)" ]; then \
+		true; \
+	elif command -v msgfmt >/dev/null; then \
+		$(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=var -v 0; \
 	else \
 		echo "msgfmt not found (apt-get install -y gettext): translations not compiled."; \
 	fi
