@@ -108,8 +108,7 @@ class NotificationAdmin(CoordinatorAccess, admin.ModelAdmin):
         # The action changes status only; viewing is enough, as for the rest of the outbox.
         actions = super().get_actions(request)
         if not (
-            _is_coordinator(request)
-            or request.user.has_perm("notifications.change_notification")
+            _is_coordinator(request) or request.user.has_perm("notifications.change_notification")
         ):
             actions.pop("requeue", None)
         return actions
