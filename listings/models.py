@@ -20,6 +20,7 @@ import unicodedata
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -28,6 +29,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Organisation, postcode_validator
+
+from .validators import validate_languages, validate_skills
 
 
 class Category(models.Model):
@@ -253,8 +256,12 @@ class VolunteerAction(Listing):
         _("Treffpunkt: PLZ"), max_length=5, blank=True, validators=[postcode_validator]
     )
     meeting_city = models.CharField(_("Treffpunkt: Ort"), max_length=100, blank=True)
-    skills = models.JSONField(_("Fähigkeiten"), default=list, blank=True)
-    languages = models.JSONField(_("Sprachen"), default=list, blank=True)
+    skills = models.JSONField(
+        _("Fähigkeiten"), default=list, blank=True, validators=[validate_skills]
+    )
+    languages = models.JSONField(
+        _("Sprachen"), default=list, blank=True, validators=[validate_languages]
+    )
     min_volunteers_per_booking = models.PositiveSmallIntegerField(
         _("mindestens Freiwillige je Buchung"),
         null=True,
@@ -283,6 +290,17 @@ class VolunteerAction(Listing):
                 ),
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        if self.location_kind == VolunteerLocation.MEETING_POINT:
+            missing = {
+                name: _("Für einen Treffpunkt bitte die Adresse angeben.")
+                for name in ("meeting_street", "meeting_postcode")
+                if not getattr(self, name).strip()
+            }
+            if missing:
+                raise ValidationError(missing)
 
 
 class VolunteerSlot(models.Model):

@@ -19,7 +19,15 @@ from listings.models import (
     VolunteerLocation,
     VolunteerSlot,
 )
+from listings.services import listing_refresh_derived
 from tests.factories import CompanyFactory
+
+
+def _save_derived(listing):
+    """Keep the fields the search sorts by as the services would."""
+    changed = listing_refresh_derived(listing)
+    if changed:
+        listing.save(update_fields=changed)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -64,10 +72,7 @@ class VolunteerActionFactory(ListingFactory):
         specs = extracted if extracted is not None else [{}]
         for spec in specs:
             VolunteerSlotFactory(action=obj, **spec)
-        if specs:
-            first = obj.slots.order_by("start").first()
-            obj.next_date = timezone.localdate(first.start)
-            obj.save(update_fields=["next_date"])
+        _save_derived(obj)
 
 
 class VolunteerSlotFactory(factory.django.DjangoModelFactory):
@@ -134,6 +139,4 @@ class JobOfferFactory(ListingFactory):
     @factory.post_generation
     def _derived(obj, create, extracted, **kwargs):
         if create:
-            obj.next_date = obj.start_date
-            obj.visible_until = obj.application_deadline
-            obj.save(update_fields=["next_date", "visible_until"])
+            _save_derived(obj)

@@ -1,0 +1,410 @@
+"""Capacity of offers: volunteer places, equipment units and job positions.
+
+Bookings take and give back capacity only through these functions; the search and the
+availability endpoint read it with the helpers at the end. Every write follows one pattern:
+lock the offer's row (slot, item or job) with `select_for_update()`, then check, then write, so
+two requests for the last place are served one after the other. The database constraints
+(listings.models) are the last line of defence behind the checks.
+
+Every writing function: the caller must be inside `transaction.atomic()`; it takes the row lock
+and keeps it until the caller's transaction ends. On PostgreSQL a lock that cannot be had within
+LOCK_TIMEOUT raises `Busy` (HTTP 409 with Retry-After); the caller's transaction is then
+unusable and must be left. On SQLite writing transactions are serialised by the settings
+(BEGIN IMMEDIATE), so the same code is correct there.
+
+Status checks (is the offer published, may this organisation book it) are the caller's: these
+functions only count.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import OperationalError, connection
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.errors import Busy, Conflict, InvalidInput, NotFound
+
+from .models import (
+    AllocationKind,
+    ClosedReason,
+    Equipment,
+    EquipmentAllocation,
+    JobOffer,
+    ListingStatus,
+    ListingStatusChange,
+    VolunteerSlot,
+)
+
+LOCK_TIMEOUT = "3s"
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _lock(queryset: QuerySet, *, not_found: str):
+    """The single row of `queryset`, locked until the end of the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("Capacity changes must run inside transaction.atomic().")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    try:
+        obj = queryset.first()
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise Busy(
+                _("Das Angebot wird gerade von jemand anderem gebucht. Bitte gleich noch einmal."),
+                retry_after=1,
+            ) from error
+        raise
+    if obj is None:
+        raise NotFound(not_found)
+    return obj
+
+
+def _positive(value: int, field: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput(_("Bitte eine Anzahl ab 1 angeben."), field=field)
+
+
+# --- Volunteer slots --------------------------------------------------------------------------
+
+
+def _lock_slot(slot_id: int) -> VolunteerSlot:
+    return _lock(
+        VolunteerSlot.objects.filter(pk=slot_id)
+        .select_related("action")
+        .select_for_update(of=("self",)),
+        not_found=_("Diesen Termin gibt es nicht."),
+    )
+
+
+def slot_hold(*, slot_id: int, volunteers: int) -> VolunteerSlot:
+    """Promise `volunteers` places of a slot.
+
+    Caller must be inside transaction.atomic(); takes the row lock of the slot.
+    Raises InvalidInput (fewer than the action's minimum or more than its maximum per booking),
+    Conflict (the slot is over or has fewer free places), NotFound, Busy.
+    """
+    _positive(volunteers, "volunteers")
+    slot = _lock_slot(slot_id)
+    action = slot.action
+    if action.min_volunteers_per_booking and volunteers < action.min_volunteers_per_booking:
+        raise InvalidInput(
+            _("Bitte mindestens %(n)d Freiwillige anfragen.")
+            % {"n": action.min_volunteers_per_booking},
+            field="volunteers",
+        )
+    if action.max_volunteers_per_booking and volunteers > action.max_volunteers_per_booking:
+        raise InvalidInput(
+            _("Je Buchung sind höchstens %(n)d Freiwillige möglich.")
+            % {"n": action.max_volunteers_per_booking},
+            field="volunteers",
+        )
+    if slot.end <= timezone.now():
+        raise Conflict(_("Dieser Termin ist schon vorbei."))
+    if volunteers > slot.volunteers_free:
+        raise Conflict(
+            _("Für diesen Termin sind nur noch %(free)d Plätze frei.")
+            % {"free": slot.volunteers_free}
+        )
+    slot.volunteers_held += volunteers
+    slot.save(update_fields=["volunteers_held"])
+    return slot
+
+
+def slot_release(*, slot_id: int, volunteers: int) -> VolunteerSlot:
+    """Give back `volunteers` places of a slot (a cancelled or declined booking).
+
+    Caller must be inside transaction.atomic(); takes the row lock of the slot.
+    Raises Conflict (more places given back than were promised), NotFound, Busy.
+    """
+    _positive(volunteers, "volunteers")
+    slot = _lock_slot(slot_id)
+    if volunteers > slot.volunteers_held:
+        raise Conflict(
+            _("Es sind nicht so viele Plätze zugesagt, wie zurückgegeben werden sollen.")
+        )
+    slot.volunteers_held -= volunteers
+    slot.save(update_fields=["volunteers_held"])
+    return slot
+
+
+# --- Equipment --------------------------------------------------------------------------------
+
+
+def lock_equipment(item_id: int) -> Equipment:
+    """The item, locked (its own row only). Every change of its allocations starts here.
+
+    Caller must be inside transaction.atomic(). Raises NotFound, Busy.
+    """
+    return _lock(
+        Equipment.objects.filter(pk=item_id).select_for_update(of=("self",)),
+        not_found=_("Diesen Gegenstand gibt es nicht."),
+    )
+
+
+def _busy_units(item: Equipment, start: dt.date, end: dt.date) -> set[int]:
+    """Units with any allocation (loan, buffer or blocked) overlapping [start, end)."""
+    return set(
+        EquipmentAllocation.objects.filter(item=item, start__lt=end, end__gt=start).values_list(
+            "unit_number", flat=True
+        )
+    )
+
+
+def _check_period(start: dt.date, end: dt.date) -> None:
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        raise InvalidInput(_("Bitte gültige Daten angeben."))
+    if end <= start:
+        raise InvalidInput(_("Das Ende muss nach dem Beginn liegen."), field="until")
+
+
+def equipment_hold(*, item_id: int, units: int, start: dt.date, end: dt.date) -> uuid.UUID:
+    """Lend `units` units of an item for the days [start, end) and return the hold's id.
+
+    The units stay taken for the item's buffer days after `end`. Free unit numbers are picked
+    lowest first. The caller keeps the returned id to give the units back.
+    Caller must be inside transaction.atomic(); takes the row lock of the item.
+    Raises InvalidInput (bad period, longer than the item's longest loan), Conflict (not enough
+    units free over the whole period, buffer days and unavailable dates included), NotFound,
+    Busy.
+    """
+    _positive(units, "units")
+    _check_period(start, end)
+    item = lock_equipment(item_id)
+    if (end - start).days > item.max_loan_days:
+        raise InvalidInput(
+            _("Dieser Gegenstand wird höchstens %(days)d Tage verliehen.")
+            % {"days": item.max_loan_days},
+            field="until",
+        )
+    taken_until = end + dt.timedelta(days=item.buffer_days)
+    busy = _busy_units(item, start, taken_until)
+    free = [n for n in range(1, item.quantity + 1) if n not in busy]
+    if len(free) < units:
+        raise Conflict(
+            _("In diesem Zeitraum sind nur %(free)d von %(quantity)d Stück frei.")
+            % {"free": len(free), "quantity": item.quantity}
+        )
+    hold_id = uuid.uuid4()
+    EquipmentAllocation.objects.bulk_create(
+        EquipmentAllocation(
+            item=item,
+            unit_number=number,
+            start=start,
+            end=taken_until,
+            hold_id=hold_id,
+            kind=AllocationKind.LOAN,
+        )
+        for number in free[:units]
+    )
+    return hold_id
+
+
+def equipment_release(*, hold_id: uuid.UUID) -> int:
+    """Give back every unit of a hold; returns how many. Releasing twice gives back nothing.
+
+    Caller must be inside transaction.atomic(); takes the row lock of the item.
+    Raises Busy.
+    """
+    item_id = (
+        EquipmentAllocation.objects.filter(hold_id=hold_id, kind=AllocationKind.LOAN)
+        .values_list("item_id", flat=True)
+        .first()
+    )
+    if item_id is None:
+        return 0
+    lock_equipment(item_id)
+    deleted, _rows = EquipmentAllocation.objects.filter(
+        hold_id=hold_id, kind=AllocationKind.LOAN
+    ).delete()
+    return deleted
+
+
+def block_period_locked(item: Equipment, *, start: dt.date, end: dt.date) -> uuid.UUID:
+    """Mark every unit unavailable for [start, end). Caller holds the item's lock.
+
+    Raises Conflict when a loan (or its buffer days) overlaps the period.
+    """
+    _check_period(start, end)
+    if _busy_units(item, start, end):
+        raise Conflict(
+            _("Vom %(start)s bis %(last)s ist der Gegenstand schon verliehen.")
+            % {"start": start.strftime("%d.%m.%Y"), "last": _last_day(end).strftime("%d.%m.%Y")}
+        )
+    hold_id = uuid.uuid4()
+    EquipmentAllocation.objects.bulk_create(
+        EquipmentAllocation(
+            item=item,
+            unit_number=number,
+            start=start,
+            end=end,
+            hold_id=hold_id,
+            kind=AllocationKind.BLOCKED,
+        )
+        for number in range(1, item.quantity + 1)
+    )
+    return hold_id
+
+
+def _last_day(end: dt.date) -> dt.date:
+    return end - dt.timedelta(days=1)
+
+
+def set_quantity_locked(item: Equipment, quantity: int) -> None:
+    """Change the number of units. Caller holds the item's lock.
+
+    New units get the item's blocked periods; removed units must have no current or future
+    loan (raises Conflict otherwise).
+    """
+    old = item.quantity
+    if quantity < old:
+        today = timezone.localdate()
+        in_use = EquipmentAllocation.objects.filter(
+            item=item, kind=AllocationKind.LOAN, unit_number__gt=quantity, end__gt=today
+        )
+        if in_use.exists():
+            raise Conflict(
+                _(
+                    "Die Anzahl kann nicht auf %(n)d sinken: weitere Stücke sind verliehen oder "
+                    "zugesagt."
+                )
+                % {"n": quantity},
+                field="quantity",
+            )
+        EquipmentAllocation.objects.filter(
+            item=item, kind=AllocationKind.BLOCKED, unit_number__gt=quantity
+        ).delete()
+    elif quantity > old:
+        periods = blocked_periods(item)
+        EquipmentAllocation.objects.bulk_create(
+            EquipmentAllocation(
+                item=item,
+                unit_number=number,
+                start=period.start,
+                end=period.end,
+                hold_id=period.hold_id,
+                kind=AllocationKind.BLOCKED,
+            )
+            for period in periods
+            for number in range(old + 1, quantity + 1)
+        )
+    item.quantity = quantity
+
+
+@dataclass(frozen=True)
+class BlockedPeriod:
+    hold_id: uuid.UUID
+    start: dt.date
+    end: dt.date  # exclusive
+
+    @property
+    def last_day(self) -> dt.date:
+        return _last_day(self.end)
+
+
+def blocked_periods(item: Equipment) -> list[BlockedPeriod]:
+    """The item's unavailable periods (unit 1 carries every one of them)."""
+    rows = EquipmentAllocation.objects.filter(
+        item=item, kind=AllocationKind.BLOCKED, unit_number=1
+    ).order_by("start")
+    return [BlockedPeriod(row.hold_id, row.start, row.end) for row in rows]
+
+
+def equipment_free_units(item: Equipment, start: dt.date, end: dt.date) -> int:
+    """How many units could be lent for [start, end) now: free over the whole period and the
+    item's buffer days after it (the same count `equipment_hold` checks)."""
+    _check_period(start, end)
+    busy = _busy_units(item, start, end + dt.timedelta(days=item.buffer_days))
+    return max(item.quantity - len(busy), 0)
+
+
+def equipment_daily_availability(
+    item: Equipment, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, int]]:
+    """For each day of [start, end): units neither lent, in their buffer days, nor blocked."""
+    _check_period(start, end)
+    rows = EquipmentAllocation.objects.filter(item=item, start__lt=end, end__gt=start).values_list(
+        "unit_number", "start", "end"
+    )
+    days = (end - start).days
+    busy: list[set[int]] = [set() for _day in range(days)]
+    for unit, first, stop in rows:
+        for offset in range(max((first - start).days, 0), min((stop - start).days, days)):
+            busy[offset].add(unit)
+    return [
+        (start + dt.timedelta(days=offset), max(item.quantity - len(busy[offset]), 0))
+        for offset in range(days)
+    ]
+
+
+# --- Job positions ----------------------------------------------------------------------------
+
+
+def _lock_job(job_id: int) -> JobOffer:
+    # Both rows (the job's and its listing's): filling the last position closes the listing.
+    return _lock(
+        JobOffer.objects.filter(pk=job_id).select_for_update(),
+        not_found=_("Dieses Stellenangebot gibt es nicht."),
+    )
+
+
+def _record(job: JobOffer, from_status: str, reason: str) -> None:
+    ListingStatusChange.objects.create(
+        listing=job, from_status=from_status, to_status=job.status, reason=reason
+    )
+
+
+def job_fill_position(*, job_id: int) -> JobOffer:
+    """Count one hire; the job closes itself when its last position is filled.
+
+    Hiring after the application deadline is allowed (the deadline is for applications).
+    Caller must be inside transaction.atomic(); takes the row lock of the job.
+    Raises Conflict (every position is filled), NotFound, Busy.
+    """
+    job = _lock_job(job_id)
+    if job.positions_filled >= job.positions:
+        raise Conflict(_("Alle Stellen dieses Angebots sind schon besetzt."))
+    job.positions_filled += 1
+    fields = ["positions_filled"]
+    if job.positions_filled == job.positions and job.status != ListingStatus.CLOSED:
+        previous = job.status
+        job.status = ListingStatus.CLOSED
+        job.closed_reason = ClosedReason.FILLED
+        job.status_changed_at = timezone.now()
+        fields += ["status", "closed_reason", "status_changed_at", "updated_at"]
+        _record(job, previous, _("Alle Stellen besetzt."))
+    job.save(update_fields=fields)
+    return job
+
+
+def job_release_position(*, job_id: int) -> JobOffer:
+    """Take back one hire (a hire that fell through). A job that closed itself because it was
+    full is published again while its application deadline has not passed.
+
+    Caller must be inside transaction.atomic(); takes the row lock of the job.
+    Raises Conflict (no position is filled), NotFound, Busy.
+    """
+    job = _lock_job(job_id)
+    if job.positions_filled == 0:
+        raise Conflict(_("Bei diesem Angebot ist keine Stelle besetzt."))
+    job.positions_filled -= 1
+    fields = ["positions_filled"]
+    if (
+        job.status == ListingStatus.CLOSED
+        and job.closed_reason == ClosedReason.FILLED
+        and job.application_deadline >= timezone.localdate()
+    ):
+        job.status = ListingStatus.PUBLISHED
+        job.closed_reason = ""
+        job.status_changed_at = timezone.now()
+        fields += ["status", "closed_reason", "status_changed_at", "updated_at"]
+        _record(job, ListingStatus.CLOSED, _("Wieder eine Stelle frei."))
+    job.save(update_fields=fields)
+    return job
+
+
+def job_free_positions(job: JobOffer) -> int:
+    return job.positions - job.positions_filled

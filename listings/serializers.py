@@ -1,0 +1,352 @@
+"""Input and output shapes of the offers API. No rules here: the services decide."""
+
+import datetime as dt
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from marketplace.api_base import StrictModelSerializer, StrictSerializer
+from marketplace.models import Organisation
+
+from . import capacity
+from .models import (
+    Category,
+    EmploymentType,
+    Equipment,
+    EquipmentPhoto,
+    JobOffer,
+    ListingKind,
+    ListingStatus,
+    VolunteerAction,
+)
+from .search import ORDERINGS
+from .services import (
+    EQUIPMENT_FIELDS,
+    JOB_OFFER_FIELDS,
+    VOLUNTEER_ACTION_FIELDS,
+    SlotSpec,
+    UnavailablePeriod,
+)
+
+MAX_ID = 2**53  # ids beyond this are not ids of ours (and stay exact in JavaScript)
+MAX_SEARCH_DAYS = 366
+
+
+def media_url(request, name: str) -> str | None:
+    if not name:
+        return None
+    url = default_storage.url(name)
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "name_de", "name_en"]
+        read_only_fields = fields
+
+
+COMMON_READ_ONLY = [
+    "id",
+    "kind",
+    "organisation_name",
+    "category_name",
+    "status",
+    "closed_reason",
+    "created_at",
+    "updated_at",
+    "published_at",
+]
+
+
+class ListingSerializer(StrictModelSerializer):
+    """What every kind shows and takes; `organisation` is chosen on creation only."""
+
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False
+    )
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    category_name = serializers.CharField(source="category.name", read_only=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["organisation"].read_only = True
+        return fields
+
+    def service_fields(self, allowed) -> dict:
+        """The validated fields a service takes (nested lists are passed separately)."""
+        return {name: value for name, value in self.validated_data.items() if name in allowed}
+
+
+class SlotSerializer(StrictSerializer):
+    id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    volunteers_available = serializers.IntegerField(min_value=1, max_value=1000)
+    volunteers_held = serializers.IntegerField(read_only=True)
+    volunteers_free = serializers.IntegerField(read_only=True)
+
+
+class VolunteerActionSerializer(ListingSerializer):
+    slots = SlotSerializer(many=True, required=False, max_length=100)
+    skills = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=20
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, max_length=30
+    )
+
+    class Meta:
+        model = VolunteerAction
+        fields = [*COMMON_READ_ONLY, "organisation", *VOLUNTEER_ACTION_FIELDS, "slots"]
+        read_only_fields = COMMON_READ_ONLY
+
+    def slot_specs(self) -> list[SlotSpec] | None:
+        if "slots" not in self.validated_data:
+            return None
+        return [SlotSpec(**slot) for slot in self.validated_data["slots"]]
+
+
+class UnavailablePeriodSerializer(StrictSerializer):
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EquipmentPhoto
+        fields = ["id", "url", "thumbnail_url", "width", "height", "position"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, photo):
+        return media_url(self.context.get("request"), photo.image.name)
+
+    @extend_schema_field(serializers.URLField())
+    def get_thumbnail_url(self, photo):
+        return media_url(self.context.get("request"), photo.thumbnail.name)
+
+
+class EquipmentSerializer(ListingSerializer):
+    unavailable = UnavailablePeriodSerializer(many=True, required=False, max_length=100)
+    photos = PhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Equipment
+        fields = [
+            *COMMON_READ_ONLY,
+            "organisation",
+            *EQUIPMENT_FIELDS,
+            "unavailable",
+            "photos",
+        ]
+        read_only_fields = COMMON_READ_ONLY
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        periods = getattr(item, "blocked", None)
+        if periods is None:
+            periods = capacity.blocked_periods(item)
+        data["unavailable"] = [
+            {
+                "first_day": period.start.isoformat(),
+                "last_day": (period.end - dt.timedelta(days=1)).isoformat(),
+            }
+            for period in periods
+        ]
+        return data
+
+    def unavailable_periods(self) -> list[UnavailablePeriod] | None:
+        if "unavailable" not in self.validated_data:
+            return None
+        return [UnavailablePeriod(**period) for period in self.validated_data["unavailable"]]
+
+
+class JobOfferSerializer(ListingSerializer):
+    positions_free = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JobOffer
+        fields = [
+            *COMMON_READ_ONLY,
+            "organisation",
+            *JOB_OFFER_FIELDS,
+            "positions_filled",
+            "positions_free",
+        ]
+        read_only_fields = [*COMMON_READ_ONLY, "positions_filled"]
+
+    def get_positions_free(self, job) -> int:
+        return capacity.job_free_positions(job)
+
+
+class StatusChangeSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class PhotoUploadSerializer(StrictSerializer):
+    image = serializers.FileField()
+
+
+def _once(data, names):
+    repeated = sorted(name for name in names if len(data.getlist(name)) > 1)
+    if repeated:
+        raise serializers.ValidationError(
+            {name: [_("Diesen Parameter bitte nur einmal angeben.")] for name in repeated}
+        )
+
+
+class QueryParamsSerializer(StrictSerializer):
+    """Query parameters: unknown or repeated ones are a 400, never silently ignored."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            _once(data, data.keys())
+        return super().to_internal_value(data)
+
+
+class PageParamsSerializer(QueryParamsSerializer):
+    cursor = serializers.CharField(max_length=500, required=False)
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
+
+
+class KindListParamsSerializer(PageParamsSerializer):
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    status = serializers.ChoiceField(choices=ListingStatus.choices, required=False)
+    category = serializers.SlugField(max_length=60, required=False)
+
+
+class SearchParamsSerializer(PageParamsSerializer):
+    q = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=ListingKind.choices, required=False)
+    category = serializers.SlugField(max_length=60, required=False)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    employment_type = serializers.ChoiceField(choices=EmploymentType.choices, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    available_from = serializers.DateField(required=False)
+    available_until = serializers.DateField(required=False)
+    quantity = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False)
+
+    def validate(self, attrs):
+        errors = {}
+        kind = attrs.get("kind")
+        dates = "date_from" in attrs or "date_to" in attrs
+        availability = {"available_from", "available_until", "quantity"} & set(attrs)
+
+        if (
+            attrs.get("date_from")
+            and attrs.get("date_to")
+            and attrs["date_to"] < attrs["date_from"]
+        ):
+            errors["date_to"] = _("Das Ende darf nicht vor dem Beginn liegen.")
+        if availability:
+            start, until = attrs.get("available_from"), attrs.get("available_until")
+            if start is None or until is None:
+                errors["available_from"] = _(
+                    "Bitte available_from und available_until zusammen angeben."
+                )
+            elif until <= start:
+                errors["available_until"] = _(
+                    "available_until muss nach available_from liegen (Rückgabetag)."
+                )
+            elif (until - start).days > MAX_SEARCH_DAYS:
+                errors["available_until"] = _("Der Zeitraum darf höchstens ein Jahr lang sein.")
+        wants = [
+            (ListingKind.JOB, "employment_type", "employment_type" in attrs),
+            (ListingKind.VOLUNTEER_ACTION, "date_from", dates),
+            (ListingKind.EQUIPMENT, "available_from", bool(availability)),
+        ]
+        implied = [(k, field) for k, field, used in wants if used]
+        if len(implied) > 1:
+            errors[implied[1][1]] = _("Diese Filter gehören zu verschiedenen Arten von Angeboten.")
+        elif implied and kind and kind != implied[0][0]:
+            errors[implied[0][1]] = _("Dieser Filter passt nicht zur gewählten Art (kind).")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class AvailabilityParamsSerializer(QueryParamsSerializer):
+    # "from" is a Python keyword, hence the explicit field names.
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(),
+            "until": serializers.DateField(),
+        }
+
+    def validate(self, attrs):
+        if attrs["until"] <= attrs["from"]:
+            raise serializers.ValidationError(
+                {"until": [_("until muss nach from liegen (der Tag nach dem letzten Tag).")]}
+            )
+        if (attrs["until"] - attrs["from"]).days > MAX_SEARCH_DAYS:
+            raise serializers.ValidationError(
+                {"until": [_("Der Zeitraum darf höchstens ein Jahr lang sein.")]}
+            )
+        return attrs
+
+
+class ListingSummarySerializer(serializers.Serializer):
+    """The shape of one search result (documentation; the view builds the dicts directly)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ListingKind.choices)
+    title = serializers.CharField()
+    excerpt = serializers.CharField()
+    url = serializers.CharField(help_text="Pfad der Detailansicht in ihrer Art")
+    organisation = serializers.DictField()
+    category = serializers.DictField()
+    next_date = serializers.DateField(allow_null=True)
+    visible_until = serializers.DateField(allow_null=True)
+    thumbnail_url = serializers.URLField(allow_null=True)
+    published_at = serializers.DateTimeField()
+
+
+class ListingPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = ListingSummarySerializer(many=True)
+
+
+KIND_PATHS = {
+    ListingKind.VOLUNTEER_ACTION: "/api/v1/volunteer-actions/",
+    ListingKind.EQUIPMENT: "/api/v1/equipment/",
+    ListingKind.JOB: "/api/v1/jobs/",
+}
+
+
+def summary_of(row: dict, request, language: str) -> dict:
+    """One search result from a row of search.search() (plain dicts: no serializer cost)."""
+    english = language.startswith("en")
+    published = row["published_at"]
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "excerpt": row["excerpt"],
+        "url": f"{KIND_PATHS[row['kind']]}{row['id']}/",
+        "organisation": {
+            "id": row["organisation_id"],
+            "name": row["organisation__name"],
+            "slug": row["organisation__slug"],
+        },
+        "category": {
+            "slug": row["category__slug"],
+            "name": (english and row["category__name_en"]) or row["category__name_de"],
+        },
+        "next_date": row["next_date"],
+        "visible_until": row["visible_until"],
+        "thumbnail_url": media_url(request, row["thumbnail"]),
+        "published_at": timezone.localtime(published) if published else None,
+    }
