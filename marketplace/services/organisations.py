@@ -6,7 +6,8 @@ taken first and once per transaction, so concurrent requests queue instead of ra
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -65,26 +66,34 @@ REASON_MAX_LENGTH = 2000
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _lock_organisation(organisation_id: int) -> Organisation:
-    """Lock the organisation row until the transaction ends; the caller is inside atomic().
+@contextmanager
+def _organisation_locked(organisation_id: int) -> Iterator[Organisation]:
+    """A transaction holding the organisation's row lock; yields the freshly read row.
 
-    Raises Busy when another transaction holds the lock longer than LOCK_TIMEOUT_MS, NotFound
-    when the organisation is gone. On SQLite the whole database is locked by BEGIN IMMEDIATE.
+    Every service that checks a rule spanning rows (the last admin, one open invitation per
+    address) takes this lock first and only once. Raises NotFound when the organisation is gone
+    and Busy when the lock is not had in time: on PostgreSQL after LOCK_TIMEOUT_MS, on SQLite
+    (which locks the whole database for a writer) after its busy timeout.
     """
     try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('lock_timeout', %s, true)", [f"{LOCK_TIMEOUT_MS}ms"]
-                )
-        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, true)", [f"{LOCK_TIMEOUT_MS}ms"]
+                    )
+            organisation = (
+                Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+            )
+            if organisation is None:
+                raise NotFound(_("Organisation nicht gefunden."))
+            yield organisation
     except OperationalError as error:
+        if "lock" not in str(error).lower():
+            raise
         raise Busy(
             _("Die Organisation wird gerade von jemand anderem geändert. Bitte gleich noch einmal.")
         ) from error
-    if organisation is None:
-        raise NotFound(_("Organisation nicht gefunden."))
-    return organisation
 
 
 def _role_of(user: User, organisation: Organisation) -> str | None:
@@ -222,8 +231,7 @@ def organisation_update(
     A replaced logo file is deleted after commit.
     """
     _require_admin_or_coordinator(by, organisation)
-    with transaction.atomic():
-        organisation = _lock_organisation(organisation.pk)
+    with _organisation_locked(organisation.pk) as organisation:
         old_logo = organisation.logo.name if organisation.logo else ""
         changed = _apply_profile(organisation, changes)
         if not changed:
@@ -242,8 +250,7 @@ def _organisation_change_status(
 ) -> Organisation:
     if not by.is_coordinator:
         raise NotAllowed(_("Nur die Koordination darf Organisationen freigeben oder sperren."))
-    with transaction.atomic():
-        organisation = _lock_organisation(organisation.pk)
+    with _organisation_locked(organisation.pk) as organisation:
         from_status = organisation.status
         if not organisation.can_change_status_to(to_status):
             raise Conflict(
@@ -347,8 +354,7 @@ def tax_exemption_update(
     unknown = set(data) - TAX_EXEMPTION_FIELDS
     if unknown:
         raise InvalidInput(_("Unbekanntes Feld."), field=sorted(unknown)[0])
-    with transaction.atomic():
-        organisation = _lock_organisation(organisation.pk)
+    with _organisation_locked(organisation.pk) as organisation:
         exemption = TaxExemption.objects.filter(organisation=organisation).first()
         created = exemption is None
         if created:
@@ -383,8 +389,7 @@ def invitation_create(
     email = (email or "").strip().lower()
     if role not in Role.values:
         raise InvalidInput(_("Unbekannte Rolle."), field="role")
-    with transaction.atomic():
-        organisation = _lock_organisation(organisation.pk)
+    with _organisation_locked(organisation.pk) as organisation:
         if not organisation.is_open_for_members:
             raise Conflict(
                 _("Eine abgelehnte oder gesperrte Organisation kann niemanden einladen."),
@@ -448,8 +453,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     Raises Conflict when it was already accepted or revoked.
     """
     _require_admin_or_coordinator(by, invitation.organisation)
-    with transaction.atomic():
-        _lock_organisation(invitation.organisation_id)
+    with _organisation_locked(invitation.organisation_id):
         invitation = Invitation.objects.get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise Conflict(_("Die Einladung wurde schon angenommen."), code="invitation_used")
@@ -488,8 +492,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     was rejected or suspended.
     """
     invitation = invitation_by_token(token)
-    with transaction.atomic():
-        organisation = _lock_organisation(invitation.organisation_id)
+    with _organisation_locked(invitation.organisation_id) as organisation:
         invitation = Invitation.objects.get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise Conflict(_("Diese Einladung wurde schon angenommen."), code="invitation_used")
@@ -555,8 +558,7 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
     if role not in Role.values:
         raise InvalidInput(_("Unbekannte Rolle."), field="role")
     _require_admin_or_coordinator(by, membership.organisation)
-    with transaction.atomic():
-        _lock_organisation(membership.organisation_id)
+    with _organisation_locked(membership.organisation_id):
         current = Membership.objects.filter(pk=membership.pk).first()
         if current is None:
             raise NotFound(_("Mitgliedschaft nicht gefunden."))
@@ -579,8 +581,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     """
     if by.pk != membership.user_id:
         _require_admin_or_coordinator(by, membership.organisation)
-    with transaction.atomic():
-        _lock_organisation(membership.organisation_id)
+    with _organisation_locked(membership.organisation_id):
         current = Membership.objects.filter(pk=membership.pk).first()
         if current is None:
             raise NotFound(_("Mitgliedschaft nicht gefunden."))
