@@ -1,0 +1,135 @@
+"""Twenty requests race for the last place, unit or position: exactly one gets it.
+
+Real threads with their own database connections and committed rows (transactional_db), so the
+row locks (SELECT ... FOR UPDATE) and constraints do the work, not the test's transaction.
+"""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from listings import capacity
+from listings.models import EquipmentAllocation, JobOffer, ListingStatus, VolunteerSlot
+from marketplace.errors import Conflict
+from tests.listings.factories import (
+    EquipmentAllocationFactory,
+    EquipmentFactory,
+    JobOfferFactory,
+    VolunteerActionFactory,
+)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="real concurrency needs PostgreSQL: the in-memory SQLite test database takes "
+        "shared-cache table locks that fail at once instead of waiting",
+    ),
+]
+
+THREADS = 20
+
+
+def race(attempt) -> dict[str, int]:
+    """Run `attempt` in THREADS threads at once, each in its own transaction and connection."""
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run():
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic():
+                attempt()
+            outcome = "granted"
+        except Conflict:
+            outcome = "refused"
+        except Exception as error:  # anything else is a failure the test must show
+            outcome = f"error: {error!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def test_the_last_volunteer_place_is_promised_once():
+    slot = VolunteerActionFactory(slots=[{"volunteers_available": 3}]).slots.get()
+    VolunteerSlot.objects.filter(pk=slot.pk).update(volunteers_held=2)
+
+    counts = race(lambda: capacity.slot_hold(slot_id=slot.pk, volunteers=1))
+
+    assert counts == {"granted": 1, "refused": THREADS - 1}
+    slot.refresh_from_db()
+    assert slot.volunteers_held == 3
+
+
+def test_the_last_equipment_unit_is_lent_once():
+    item = EquipmentFactory(quantity=2)
+    start = timezone.localdate() + dt.timedelta(days=3)
+    EquipmentAllocationFactory(item=item, unit_number=1, start=start, end=start + dt.timedelta(2))
+
+    counts = race(
+        lambda: capacity.equipment_hold(
+            item_id=item.pk, units=1, start=start, end=start + dt.timedelta(days=2)
+        )
+    )
+
+    assert counts == {"granted": 1, "refused": THREADS - 1}
+    assert sorted(
+        EquipmentAllocation.objects.filter(item=item).values_list("unit_number", flat=True)
+    ) == [1, 2]
+
+
+def test_the_last_job_position_is_filled_once():
+    job = JobOfferFactory(positions=2, positions_filled=1)
+
+    counts = race(lambda: capacity.job_fill_position(job_id=job.pk))
+
+    assert counts == {"granted": 1, "refused": THREADS - 1}
+    job = JobOffer.objects.get(pk=job.pk)
+    assert (job.positions_filled, job.status) == (2, ListingStatus.CLOSED)
+
+
+def test_without_the_lock_the_database_still_refuses_a_double_loan():
+    """The race the lock prevents, shown against the last line of defence (the exclusion
+    constraint): two transactions that both saw unit 1 free cannot both write it."""
+    item = EquipmentFactory(quantity=1)
+    start = timezone.localdate() + dt.timedelta(days=3)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def naive_hold():
+        try:
+            with transaction.atomic():
+                free = not EquipmentAllocation.objects.filter(item=item).exists()
+                barrier.wait(timeout=30)
+                if free:
+                    EquipmentAllocationFactory(item=item, unit_number=1, start=start)
+            outcomes.append("granted")
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=naive_hold) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["IntegrityError", "granted"]
+    assert EquipmentAllocation.objects.filter(item=item).count() == 1
