@@ -85,7 +85,24 @@ class ListingSerializer(StrictModelSerializer):
         return {name: value for name, value in self.validated_data.items() if name in allowed}
 
 
-class SlotSerializer(StrictSerializer):
+class CompleteItemSerializer(StrictSerializer):
+    """An item of a nested list: always complete, also inside a PATCH (DRF would otherwise
+    let partial updates skip its required fields)."""
+
+    def validate(self, attrs):
+        missing = [
+            name
+            for name, field in self.fields.items()
+            if field.required and not field.read_only and name not in attrs
+        ]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [_("Dieses Feld ist erforderlich.")] for name in missing}
+            )
+        return super().validate(attrs)
+
+
+class SlotSerializer(CompleteItemSerializer):
     id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -114,7 +131,7 @@ class VolunteerActionSerializer(ListingSerializer):
         return [SlotSpec(**slot) for slot in self.validated_data["slots"]]
 
 
-class UnavailablePeriodSerializer(StrictSerializer):
+class UnavailablePeriodSerializer(CompleteItemSerializer):
     first_day = serializers.DateField()
     last_day = serializers.DateField()
 
