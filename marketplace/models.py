@@ -387,6 +387,15 @@ class Membership(models.Model):
         return self.role == Role.ADMIN
 
 
+class InvitationState(models.TextChoices):
+    """What an invitation's link would do now (derived, not stored)."""
+
+    OPEN = "open", _("offen")
+    EXPIRED = "expired", _("abgelaufen")
+    ACCEPTED = "accepted", _("angenommen")
+    REVOKED = "revoked", _("widerrufen")
+
+
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -440,9 +449,9 @@ class Invitation(models.Model):
 
     @property
     def state(self) -> str:
-        """open, expired, accepted or revoked: what the invitee's link would do now."""
+        """What the invitee's link would do now (InvitationState)."""
         if self.accepted_at is not None:
-            return "accepted"
+            return InvitationState.ACCEPTED
         if self.revoked_at is not None:
-            return "revoked"
-        return "expired" if self.is_expired() else "open"
+            return InvitationState.REVOKED
+        return InvitationState.EXPIRED if self.is_expired() else InvitationState.OPEN

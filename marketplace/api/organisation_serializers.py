@@ -8,6 +8,7 @@ from rest_framework import serializers
 from marketplace.api_base import StrictModelSerializer, StrictSerializer
 from marketplace.models import (
     Invitation,
+    InvitationState,
     Membership,
     Organisation,
     Role,
@@ -174,9 +175,7 @@ class RoleSerializer(StrictSerializer):
 class InvitationSerializer(serializers.ModelSerializer):
     """An invitation as its organisation's admins see it (never with its token)."""
 
-    state = serializers.ChoiceField(
-        choices=["open", "expired", "accepted", "revoked"], read_only=True
-    )
+    state = serializers.ChoiceField(choices=InvitationState.choices, read_only=True)
     invited_by_name = serializers.CharField(
         source="invited_by.full_name", read_only=True, default=None
     )
@@ -213,9 +212,7 @@ class InvitationByTokenSerializer(serializers.ModelSerializer):
     """What the invitee's link shows before accepting."""
 
     organisation = InvitedOrganisationSerializer(read_only=True)
-    state = serializers.ChoiceField(
-        choices=["open", "expired", "accepted", "revoked"], read_only=True
-    )
+    state = serializers.ChoiceField(choices=InvitationState.choices, read_only=True)
     invited_by_name = serializers.CharField(
         source="invited_by.full_name", read_only=True, default=None
     )

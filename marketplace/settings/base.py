@@ -248,7 +248,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One schema name per choice set, whatever the fields using it are called.
-    "ENUM_NAME_OVERRIDES": {"MembershipRoleEnum": "marketplace.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "marketplace.models.Role",
+        "OrganisationKindEnum": "marketplace.models.OrganisationKind",
+        "OrganisationStatusEnum": "marketplace.models.OrganisationStatus",
+        "InvitationStateEnum": "marketplace.models.InvitationState",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------
