@@ -76,6 +76,61 @@ KINDS: dict[str, Kind] = _table(
         _("Einladung in eine Organisation"),
         _("die eingeladene E-Mail-Adresse (auch ohne Konto)"),
     ),
+    # --- bookings (bookings/notices.py) ----------------------------------------------------
+    Kind(
+        "booking_requested",
+        _("Neue Buchungsanfrage oder Vermittlung für ein Angebot"),
+        _("die anbietende Organisation"),
+        optional=True,
+    ),
+    Kind(
+        "booking_confirmed",
+        _("Eine Buchung wurde bestätigt"),
+        _("die anfragende Organisation, eine Kopie an die anbietende"),
+        optional=True,
+    ),
+    Kind(
+        "booking_declined",
+        _("Eine Buchungsanfrage wurde abgelehnt"),
+        _("die anfragende Organisation"),
+        optional=True,
+    ),
+    Kind(
+        "booking_cancelled",
+        _("Eine Buchung wurde storniert"),
+        _("die jeweils andere Organisation"),
+        optional=True,
+    ),
+    Kind(
+        "booking_expired",
+        _("Eine unbeantwortete Buchungsanfrage ist abgelaufen"),
+        _("beide Organisationen"),
+        optional=True,
+    ),
+    Kind(
+        "booking_message",
+        _("Neue Nachricht zu einer Buchung"),
+        _("die jeweils andere Organisation"),
+        optional=True,
+    ),
+    Kind(
+        "booking_hours_to_confirm",
+        _("Geleistete Stunden eines Einsatzes bitte bestätigen"),
+        _("die anfragende Organisation"),
+        optional=True,
+    ),
+    Kind(
+        "booking_overdue",
+        _("Eine Ausleihe ist überfällig"),
+        _("beide Organisationen"),
+        optional=True,
+    ),
+    Kind(
+        "booking_referral_status",
+        _("Neuer Stand einer Vermittlung"),
+        _("die vermittelnde Organisation (beim Zurückziehen: das Unternehmen)"),
+        optional=True,
+    ),
     # --- the pipeline itself ---------------------------------------------------------------
     Kind(
         "mail_test",

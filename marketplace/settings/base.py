@@ -123,7 +123,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.sweep_notifications",
         "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
     },
+    # Booking requests nobody answered in BOOKINGS_REQUEST_EXPIRY_DAYS expire.
+    "bookings-expire-unanswered": {
+        "task": "bookings.tasks.expire_unanswered",
+        "schedule": env.float("BOOKINGS_EXPIRE_SECONDS", default=900.0),
+    },
+    # Loans handed over and not back by their end date become overdue.
+    "bookings-mark-overdue": {
+        "task": "bookings.tasks.mark_overdue_loans",
+        "schedule": env.float("BOOKINGS_OVERDUE_SECONDS", default=3600.0),
+    },
+    # Candidates' data leaves referrals BOOKINGS_REFERRAL_RETENTION_MONTHS after they ended.
+    "bookings-anonymise-referrals": {
+        "task": "bookings.tasks.anonymise_referrals",
+        "schedule": env.float("BOOKINGS_ANONYMISE_SECONDS", default=86400.0),
+    },
 }
+BOOKINGS_REQUEST_EXPIRY_DAYS = env.int("BOOKINGS_REQUEST_EXPIRY_DAYS", default=5)
+BOOKINGS_REFERRAL_RETENTION_MONTHS = env.int("BOOKINGS_REFERRAL_RETENTION_MONTHS", default=6)
 
 # --- Users and authentication ---------------------------------------------------------------
 AUTH_USER_MODEL = "marketplace.User"

@@ -1,0 +1,341 @@
+"""/api/v1/bookings/: thin views over bookings/services.py.
+
+- GET  bookings/                     mine, as requester or provider (filters: role, state, kind,
+                                     date_from, date_to); the coordinator sees all
+- POST bookings/                     request a slot or equipment, or refer a candidate;
+                                     honours the Idempotency-Key header
+- GET  bookings/{id}/                one booking with its events
+- POST bookings/{id}/<action>/       a transition (confirm, decline, cancel, hand-over, ...)
+- GET/POST bookings/{id}/messages/   the thread between the two organisations
+
+A booking the person may not see answers 404; one they may see but not change answers 403; a
+move the state table does not allow answers 409.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import django_filters
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from marketplace.api_base import ErrorSerializer
+from marketplace.errors import NotFound
+
+from . import services
+from .idempotency import check_key, idempotent_create, request_hash
+from .models import Booking, BookingKind, BookingState
+from .selectors import bookings_for_display, messages_of, requesting_organisation
+from .serializers import (
+    REQUEST_SERIALIZERS,
+    BookingMessageSerializer,
+    BookingSerializer,
+    CompleteInputSerializer,
+    KindSerializer,
+    MessageInputSerializer,
+    MessagePostSerializer,
+    NoteInputSerializer,
+    ReasonInputSerializer,
+    ReturnInputSerializer,
+)
+
+TAG = ["bookings"]
+
+_ERRORS = {
+    400: gettext_lazy('Ungültige Eingabe: {"detail": ...} oder Fehler je Feld.'),
+    401: gettext_lazy("Nicht angemeldet."),
+    403: gettext_lazy("Sichtbar, aber nicht erlaubt."),
+    404: gettext_lazy("Gibt es nicht oder ist für Sie nicht sichtbar."),
+    409: gettext_lazy(
+        "Widerspricht dem aktuellen Stand (Status, Kapazität, eigenes Angebot, ...); "
+        "bei code=busy mit Retry-After."
+    ),
+}
+
+
+def _errors(*codes: int) -> dict:
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=str(_ERRORS[code])) for code in codes
+    }
+
+
+def _booking_or_404(request, pk: int) -> Booking:
+    booking = bookings_for_display(request.user).filter(pk=pk).first()
+    if booking is None:
+        raise NotFound(_("Buchung nicht gefunden."))
+    return booking
+
+
+def _show(request, pk: int) -> dict:
+    return BookingSerializer(_booking_or_404(request, pk), context={"request": request}).data
+
+
+class BookingFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(
+        choices=[("requester", "requester"), ("provider", "provider")],
+        method="filter_role",
+        label=gettext_lazy("als anfragende (requester) oder anbietende (provider) Seite"),
+    )
+    state = django_filters.ChoiceFilter(choices=BookingState.choices)
+    kind = django_filters.ChoiceFilter(choices=BookingKind.choices)
+    date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Booking
+        fields = ["state", "kind"]
+
+    def filter_role(self, queryset, name, value):
+        if value == "requester":
+            return queryset.filter(as_requester=True)
+        if value == "provider":
+            return queryset.filter(as_provider=True)
+        return queryset
+
+
+def _create(request, organisation_id, kind, data: dict) -> Booking:
+    organisation = requesting_organisation(request.user, organisation_id)
+    common = {"by": request.user, "organisation": organisation}
+    if kind == BookingKind.VOLUNTEER:
+        return services.booking_request_volunteers(
+            **common,
+            slot_id=data["slot"],
+            volunteers=data["volunteers"],
+            task=data["task"],
+            place=data["place"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            contact_email=data["contact_email"],
+            message=data["message"],
+        )
+    if kind == BookingKind.EQUIPMENT:
+        return services.booking_request_equipment(
+            **common,
+            item_id=data["item"],
+            units=data["units"],
+            start=data["from"],
+            end=data["until"],
+            purpose=data["purpose"],
+            message=data["message"],
+        )
+    return services.booking_refer_candidate(
+        **common,
+        job_id=data["job"],
+        candidate_name=data["candidate_name"],
+        candidate_contact=data["candidate_contact"],
+        note=data["note"],
+        consent=data["consent"],
+        consent_date=data["consent_date"],
+    )
+
+
+class BookingListView(generics.ListAPIView):
+    serializer_class = BookingSerializer
+    filterset_class = BookingFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Booking.objects.none()
+        return bookings_for_display(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(
+        tags=TAG,
+        summary=gettext_lazy("Meine Buchungen (als anfragende oder anbietende Organisation)"),
+        responses={200: BookingSerializer(many=True), **_errors(400, 401)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAG,
+        summary=gettext_lazy("Ein Angebot buchen oder eine Person vermitteln"),
+        description=gettext_lazy(
+            "Je nach `kind` die Felder eines Freiwilligeneinsatzes (slot, volunteers, task, "
+            "place, contact_*), einer Ausleihe (item, units, from, until, purpose) oder einer "
+            "Vermittlung (job, candidate_name, candidate_contact, note, consent, consent_date). "
+            "Mit dem Header `Idempotency-Key` liefert eine Wiederholung die erste Antwort."
+        ),
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
+        ],
+        request=serializers.DictField(),
+        responses={201: BookingSerializer, **_errors(400, 401, 403, 409)},
+    )
+    def post(self, request, *args, **kwargs):
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"detail": _("Bitte ein JSON-Objekt senden.")})
+        kind = KindSerializer(data={"kind": request.data.get("kind")})
+        kind.is_valid(raise_exception=True)
+        kind = kind.validated_data["kind"]
+        parsed = REQUEST_SERIALIZERS[kind](data=request.data)
+        parsed.is_valid(raise_exception=True)
+        data = dict(parsed.validated_data)
+
+        def create() -> tuple[int, dict]:
+            booking = _create(request, data.get("organisation"), kind, data)
+            return status.HTTP_201_CREATED, _show(request, booking.pk)
+
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            code, body = create()
+            return Response(body, status=code)
+        stored = idempotent_create(
+            user=request.user,
+            key=check_key(key),
+            hashed=request_hash(request.method, request.path, request.data),
+            create=create,
+        )
+        headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
+        return Response(stored.body, status=stored.status, headers=headers)
+
+
+class BookingDetailView(generics.GenericAPIView):
+    serializer_class = BookingSerializer
+
+    @extend_schema(tags=TAG, responses={200: BookingSerializer, **_errors(401, 404)})
+    def get(self, request, pk: int):
+        return Response(_show(request, pk))
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    input: type[serializers.Serializer]
+    service: Callable
+    summary: str
+
+
+def _message(service):
+    return lambda booking, by, data: service(booking=booking, by=by, message=data["message"])
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "confirm": ActionSpec(
+        MessageInputSerializer, _message(services.booking_confirm), "Anfrage bestätigen"
+    ),
+    "decline": ActionSpec(
+        MessageInputSerializer, _message(services.booking_decline), "Anfrage ablehnen"
+    ),
+    "cancel": ActionSpec(
+        ReasonInputSerializer,
+        lambda booking, by, data: services.booking_cancel(
+            booking=booking, by=by, reason=data["reason"]
+        ),
+        "Stornieren (mit Grund)",
+    ),
+    "hand-over": ActionSpec(
+        NoteInputSerializer,
+        lambda booking, by, data: services.booking_hand_over(
+            booking=booking, by=by, note=data["note"]
+        ),
+        "Ausleihe übergeben (Zustand)",
+    ),
+    "return": ActionSpec(
+        ReturnInputSerializer,
+        lambda booking, by, data: services.booking_return(
+            booking=booking, by=by, note=data["note"], damaged=data["damaged"]
+        ),
+        "Rückgabe erfassen (Zustand, Schaden)",
+    ),
+    "complete": ActionSpec(
+        CompleteInputSerializer,
+        lambda booking, by, data: services.booking_complete(
+            booking=booking,
+            by=by,
+            volunteers_given=data["volunteers_given"],
+            hours_given=data["hours_given"],
+            message=data["message"],
+        ),
+        "Einsatz abschließen (Freiwillige und Stunden)",
+    ),
+    "confirm-hours": ActionSpec(
+        MessageInputSerializer, _message(services.booking_confirm_hours), "Stunden bestätigen"
+    ),
+    "interview": ActionSpec(
+        MessageInputSerializer, _message(services.referral_interview), "Zum Gespräch einladen"
+    ),
+    "hire": ActionSpec(MessageInputSerializer, _message(services.referral_hire), "Einstellen"),
+    "reject": ActionSpec(MessageInputSerializer, _message(services.referral_reject), "Absagen"),
+    "withdraw": ActionSpec(
+        MessageInputSerializer, _message(services.referral_withdraw), "Vermittlung zurückziehen"
+    ),
+}
+
+
+class BookingActionView(generics.GenericAPIView):
+    serializer_class = BookingSerializer
+    action_name = ""
+
+    def post(self, request, pk: int):
+        spec = ACTIONS[self.action_name]
+        booking = _booking_or_404(request, pk)
+        parsed = spec.input(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        spec.service(booking, request.user, parsed.validated_data)
+        return Response(_show(request, pk))
+
+
+def _action_view(name: str):
+    spec = ACTIONS[name]
+    view = type(
+        f"Booking{name.title().replace('-', '')}View",
+        (BookingActionView,),
+        {"action_name": name},
+    )
+    view.post = extend_schema(
+        tags=TAG,
+        summary=spec.summary,
+        request=spec.input,
+        responses={200: BookingSerializer, **_errors(400, 401, 403, 404, 409)},
+    )(view.post)
+    return view.as_view()
+
+
+class BookingMessagesView(generics.ListCreateAPIView):
+    serializer_class = BookingMessageSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Booking.objects.none()
+        return messages_of(self.booking)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.booking = _booking_or_404(request, kwargs["pk"])
+
+    @extend_schema(
+        tags=TAG,
+        summary=gettext_lazy("Nachrichten zwischen den beiden Organisationen"),
+        responses={200: BookingMessageSerializer(many=True), **_errors(401, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAG,
+        summary=gettext_lazy("Eine Nachricht schreiben"),
+        request=MessagePostSerializer,
+        responses={201: BookingMessageSerializer, **_errors(400, 401, 403, 404)},
+    )
+    def post(self, request, *args, **kwargs):
+        parsed = MessagePostSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        message = services.booking_post_message(
+            booking=self.booking, by=request.user, body=parsed.validated_data["body"]
+        )
+        message = messages_of(self.booking).get(pk=message.pk)
+        return Response(BookingMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("bookings/", BookingListView.as_view(), name="booking-list"),
+    path("bookings/<int:pk>/", BookingDetailView.as_view(), name="booking-detail"),
+    path("bookings/<int:pk>/messages/", BookingMessagesView.as_view(), name="booking-messages"),
+    *[
+        path(f"bookings/<int:pk>/{name}/", _action_view(name), name=f"booking-{name}")
+        for name in ACTIONS
+    ],
+]

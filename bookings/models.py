@@ -1,0 +1,252 @@
+"""Bookings: a social organisation's request for an offer and its life until it ends.
+
+One `Booking` table for the three kinds (volunteer slot, equipment loan, job referral) with the
+kind-specific fields nullable and check constraints that say which kind fills which, so a list
+of "my bookings" reads one table. Every transition writes a `BookingEvent`; the two
+organisations talk in `BookingMessage` rows; `IdempotencyKey` rows let a client repeat a
+create safely.
+
+Capacity (places, units, positions) is not counted here: it lives on the offer's side
+(listings.capacity) and a booking only keeps what it needs to give it back (the slot and the
+number of volunteers, the equipment hold's id, whether a position was filled).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from listings.models import Listing, VolunteerSlot
+from marketplace.models import Organisation
+
+
+class BookingKind(models.TextChoices):
+    VOLUNTEER = "volunteer", _("Freiwilligeneinsatz")
+    EQUIPMENT = "equipment", _("Ausleihe")
+    JOB = "job", _("Vermittlung")
+
+
+class BookingState(models.TextChoices):
+    # volunteer slot and equipment loan
+    REQUESTED = "requested", _("angefragt")
+    CONFIRMED = "confirmed", _("bestätigt")
+    DECLINED = "declined", _("abgelehnt")
+    EXPIRED = "expired", _("abgelaufen")
+    CANCELLED = "cancelled", _("storniert")
+    # volunteer slot
+    COMPLETED = "completed", _("durchgeführt")
+    HOURS_CONFIRMED = "hours_confirmed", _("Stunden bestätigt")
+    # equipment loan
+    HANDED_OVER = "handed_over", _("übergeben")
+    OVERDUE = "overdue", _("überfällig")
+    RETURNED = "returned", _("zurückgegeben")
+    # job referral
+    SUBMITTED = "submitted", _("eingereicht")
+    INTERVIEWING = "interviewing", _("im Gespräch")
+    HIRED = "hired", _("eingestellt")
+    REJECTED = "rejected", _("abgesagt")
+    WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+
+class Booking(models.Model):
+    kind = models.CharField(_("Art"), max_length=10, choices=BookingKind.choices, editable=False)
+    state = models.CharField(_("Status"), max_length=16, choices=BookingState.choices)
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("Angebot"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    requester = models.ForeignKey(
+        Organisation,
+        verbose_name=_("anfragende Organisation"),
+        on_delete=models.PROTECT,
+        related_name="bookings_requested",
+    )
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("anbietende Organisation"),
+        on_delete=models.PROTECT,
+        related_name="bookings_provided",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angefragt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    message = models.TextField(_("Nachricht zur Anfrage"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    # When the booking's date begins (slot start, first loan day, referral date): lists sort
+    # and filter by it.
+    starts_at = models.DateTimeField(_("Beginn"), db_index=True)
+    # An unanswered request becomes `expired` at this moment (the beat task).
+    expires_at = models.DateTimeField(_("läuft ab am"), null=True, blank=True)
+    # When it reached a final state; a referral's candidate data is anonymised some months on.
+    ended_at = models.DateTimeField(_("beendet am"), null=True, blank=True)
+
+    # --- volunteer slot ---
+    slot = models.ForeignKey(
+        VolunteerSlot,
+        verbose_name=_("Termin"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
+    volunteers = models.PositiveIntegerField(
+        _("Freiwillige"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    task = models.TextField(_("Aufgabe"), max_length=2000, blank=True)
+    place = models.CharField(_("Einsatzort"), max_length=300, blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
+    volunteers_given = models.PositiveIntegerField(_("Freiwillige im Einsatz"), null=True)
+    hours_given = models.DecimalField(
+        _("geleistete Stunden"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        validators=[MinValueValidator(0), MaxValueValidator(99_999)],
+    )
+    hours_confirmed_at = models.DateTimeField(_("Stunden bestätigt am"), null=True)
+
+    # --- equipment loan ---
+    units = models.PositiveIntegerField(
+        _("Stück"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    loan_from = models.DateField(_("ausgeliehen ab"), null=True, blank=True)
+    loan_until = models.DateField(_("ausgeliehen bis (ausschließlich)"), null=True, blank=True)
+    purpose = models.TextField(_("Zweck"), max_length=2000, blank=True)
+    # listings.capacity's id for the units taken; null once they are given back.
+    hold_id = models.UUIDField(null=True, blank=True, editable=False)
+    handed_over_at = models.DateTimeField(_("übergeben am"), null=True)
+    handover_note = models.TextField(_("Zustand bei Übergabe"), max_length=2000, blank=True)
+    returned_at = models.DateTimeField(_("zurückgegeben am"), null=True)
+    return_note = models.TextField(_("Zustand bei Rückgabe"), max_length=2000, blank=True)
+    damaged = models.BooleanField(_("beschädigt"), default=False)
+
+    # --- job referral ---
+    candidate_name = models.CharField(_("Name der Person"), max_length=150, blank=True)
+    candidate_contact = models.CharField(_("Kontakt der Person"), max_length=254, blank=True)
+    candidate_note = models.TextField(_("Kurzvorstellung"), max_length=2000, blank=True)
+    candidate_consent = models.BooleanField(_("Einwilligung der Person"), default=False)
+    consent_date = models.DateField(_("Einwilligung vom"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Buchung")
+        verbose_name_plural = _("Buchungen")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requester", "-created_at"], name="booking_requester_new"),
+            models.Index(fields=["provider", "-created_at"], name="booking_provider_new"),
+            # The beat tasks look for unanswered requests and loans out.
+            models.Index(fields=["state", "expires_at"], name="booking_state_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requester=F("provider")), name="booking_not_own_offer"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="volunteer")
+                | Q(slot__isnull=False, volunteers__isnull=False, volunteers__gte=1),
+                name="booking_volunteer_fields",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="equipment")
+                | Q(
+                    units__isnull=False,
+                    units__gte=1,
+                    loan_from__isnull=False,
+                    loan_until__isnull=False,
+                    loan_until__gt=F("loan_from"),
+                ),
+                name="booking_equipment_fields",
+            ),
+            models.CheckConstraint(
+                # Nobody is referred without consent; an anonymised referral keeps the fact.
+                condition=~Q(kind="job") | Q(candidate_consent=True, consent_date__isnull=False),
+                name="booking_job_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def path(self) -> str:
+        """Where a person sees the booking in the web app (links in e-mails)."""
+        return f"/buchungen/{self.pk}/"
+
+
+class BookingEvent(models.Model):
+    """One transition: who moved the booking from which state to which, when and why.
+    `by` is empty when the system did it (expiry, overdue)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("Aktion"), max_length=20)
+    from_state = models.CharField(_("von"), max_length=16, choices=BookingState.choices, blank=True)
+    to_state = models.CharField(_("nach"), max_length=16, choices=BookingState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    message = models.TextField(_("Nachricht"), max_length=5000, blank=True)
+
+    class Meta:
+        verbose_name = _("Buchungsschritt")
+        verbose_name_plural = _("Buchungsschritte")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class BookingMessage(models.Model):
+    """A message in the thread between the two organisations of a booking."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The side the author wrote for (a person may belong to both organisations).
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("Nachricht"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Nachricht")
+        verbose_name_plural = _("Nachrichten")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["booking", "created_at"], name="booking_message_thread")]
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.body[:40]}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key for one create: the request's hash and the first response.
+
+    The unique (user, key) pair makes a concurrent second request with the same key wait for
+    the first one's transaction and then fail to insert, so it can only replay."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    # Filled before the transaction that inserted the row commits; nobody sees it empty.
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Idempotenzschlüssel")
+        verbose_name_plural = _("Idempotenzschlüssel")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "user"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.key}"

@@ -1,0 +1,149 @@
+"""Who hears about which step of a booking, and what the e-mail says (its context).
+
+Called by bookings.services inside the transaction of the change; notify() writes the outbox
+rows there and sends after commit. Each organisation is told through
+notifications.selectors.recipients_for(): its admins always, its other members unless they
+switched the kind off. Event keys name the step once (f"booking:{id}:{state}"), so a repeated
+call does not send twice.
+
+`attachments_for()` is where a calendar invitation (.ics) for confirmed dates plugs in: every
+call passes what it returns to notify().
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from marketplace.models import Organisation, User
+from notifications.selectors import recipients_for
+from notifications.services import Attachment, notify
+
+from .models import Booking, BookingKind, BookingMessage
+from .states import Action, Side
+
+DATE = "%d.%m.%Y"
+TIME = "%H:%M"
+
+
+def booking_url(booking: Booking) -> str:
+    return f"{settings.SITE_URL}{booking.path}"
+
+
+def when(booking: Booking) -> str:
+    """The booking's dates as people in Berlin read them."""
+    if booking.kind == BookingKind.VOLUNTEER and booking.slot is not None:
+        start = timezone.localtime(booking.slot.start)
+        end = timezone.localtime(booking.slot.end)
+        if start.date() == end.date():
+            return f"{start:{DATE}}, {start:{TIME}}–{end:{TIME}}"
+        return f"{start:{DATE} {TIME}} – {end:{DATE} {TIME}}"
+    if booking.kind == BookingKind.EQUIPMENT:
+        last_day = booking.loan_until - dt.timedelta(days=1)
+        if last_day == booking.loan_from:
+            return f"{booking.loan_from:{DATE}}"
+        return f"{booking.loan_from:{DATE}} – {last_day:{DATE}}"
+    return f"{timezone.localtime(booking.created_at):{DATE}}"
+
+
+def context(booking: Booking, **extra) -> dict:
+    """What every booking e-mail may show; JSON only (ids, names, texts, URLs)."""
+    data = {
+        "booking_id": booking.pk,
+        "booking_kind": booking.kind,
+        "booking_state": booking.state,
+        "offer_title": booking.listing.title,
+        "requester_name": booking.requester.name,
+        "provider_name": booking.provider.name,
+        "when": when(booking),
+        "booking_url": booking_url(booking),
+        "volunteers": booking.volunteers,
+        "units": booking.units,
+    }
+    data.update(extra)
+    return data
+
+
+def attachments_for(booking: Booking, kind: str) -> list[Attachment]:
+    """Files to attach to this notification (none yet; calendar invitations go here)."""
+    return []
+
+
+def _tell(kind: str, booking: Booking, organisation: Organisation, *, key: str, **extra) -> None:
+    notify(
+        kind=kind,
+        recipients=recipients_for(organisation, kind),
+        context=context(booking, **extra),
+        event_key=key,
+        organisation=organisation,
+        attachments=attachments_for(booking, kind),
+    )
+
+
+def _key(booking: Booking) -> str:
+    return f"booking:{booking.pk}:{booking.state}"
+
+
+def _name(user: User | None) -> str:
+    return (user.full_name or user.email) if user is not None else ""
+
+
+def requested(booking: Booking, *, by: User) -> None:
+    """A new request or referral: the company hears of it."""
+    _tell(
+        "booking_requested",
+        booking,
+        booking.provider,
+        key=_key(booking),
+        actor_name=_name(by),
+        message=booking.message,
+    )
+
+
+def transitioned(
+    booking: Booking, *, action: str, side: Side, by: User | None, message: str
+) -> None:
+    extra = {"actor_name": _name(by), "message": message}
+    key = _key(booking)
+    if action == Action.CONFIRM:
+        _tell("booking_confirmed", booking, booking.requester, key=key, **extra)
+        _tell("booking_confirmed", booking, booking.provider, key=key, copy=True, **extra)
+    elif action == Action.DECLINE:
+        _tell("booking_declined", booking, booking.requester, key=key, **extra)
+    elif action == Action.CANCEL:
+        other = booking.provider if side == Side.REQUESTER else booking.requester
+        _tell("booking_cancelled", booking, other, key=key, **extra)
+    elif action == Action.EXPIRE:
+        _tell("booking_expired", booking, booking.requester, key=key, **extra)
+        _tell("booking_expired", booking, booking.provider, key=key, **extra)
+    elif action == Action.COMPLETE:
+        _tell(
+            "booking_hours_to_confirm",
+            booking,
+            booking.requester,
+            key=key,
+            volunteers_given=booking.volunteers_given,
+            hours_given=str(booking.hours_given),
+            **extra,
+        )
+    elif action == Action.MARK_OVERDUE:
+        _tell("booking_overdue", booking, booking.requester, key=key, **extra)
+        _tell("booking_overdue", booking, booking.provider, key=key, **extra)
+    elif action in {Action.INTERVIEW, Action.HIRE, Action.REJECT}:
+        _tell("booking_referral_status", booking, booking.requester, key=key, **extra)
+    elif action == Action.WITHDRAW:
+        _tell("booking_referral_status", booking, booking.provider, key=key, **extra)
+    # Hand-over, return and confirmed hours are recorded in the booking's events only.
+
+
+def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> None:
+    other = booking.provider if side == Side.REQUESTER else booking.requester
+    _tell(
+        "booking_message",
+        booking,
+        other,
+        key=f"booking:{booking.pk}:message:{message.pk}",
+        actor_name=_name(message.author),
+        author_organisation=message.organisation.name,
+        message=message.body,
+    )

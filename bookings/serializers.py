@@ -1,0 +1,273 @@
+"""Input and output shapes of /api/v1/bookings/. Input serializers only parse; the services
+decide. Output shows candidate data only to the two organisations (not the coordinator)."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from marketplace.api_base import StrictSerializer
+
+from .models import Booking, BookingEvent, BookingKind, BookingMessage
+from .states import Side, allowed_actions
+
+MAX_ID = 2**63 - 1
+
+
+def _id(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def _text(limit: int, *, required: bool = True) -> serializers.CharField:
+    if required:
+        return serializers.CharField(max_length=limit)
+    return serializers.CharField(max_length=limit, required=False, allow_blank=True, default="")
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class _RequestBase(StrictSerializer):
+    kind = serializers.ChoiceField(choices=BookingKind.choices)
+    organisation = _id(required=False, help_text=_("Für welche Organisation gebucht wird."))
+    message = _text(5000, required=False)
+
+
+class VolunteerRequestSerializer(_RequestBase):
+    slot = _id()
+    volunteers = serializers.IntegerField(min_value=1, max_value=1000)
+    task = _text(2000)
+    place = _text(300)
+    contact_name = _text(150)
+    contact_phone = _text(40, required=False)
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class EquipmentRequestSerializer(_RequestBase):
+    item = _id()
+    units = serializers.IntegerField(min_value=1, max_value=500)
+    # "from" is a Python keyword: declared through the class namespace.
+    locals()["from"] = serializers.DateField(help_text=_("erster Tag der Ausleihe"))
+    until = serializers.DateField(help_text=_("Tag, an dem die Ausleihe endet (ausschließlich)"))
+    purpose = _text(2000)
+
+
+class JobReferralSerializer(_RequestBase):
+    job = _id()
+    candidate_name = _text(150)
+    candidate_contact = _text(254)
+    note = _text(2000, required=False)
+    consent = serializers.BooleanField(
+        help_text=_("Die Person hat der Weitergabe ihrer Daten ausdrücklich zugestimmt.")
+    )
+    consent_date = serializers.DateField()
+
+
+REQUEST_SERIALIZERS = {
+    BookingKind.VOLUNTEER: VolunteerRequestSerializer,
+    BookingKind.EQUIPMENT: EquipmentRequestSerializer,
+    BookingKind.JOB: JobReferralSerializer,
+}
+
+
+class KindSerializer(serializers.Serializer):
+    """Only reads `kind`, to pick the serializer of the rest."""
+
+    kind = serializers.ChoiceField(choices=BookingKind.choices)
+
+
+class MessageInputSerializer(StrictSerializer):
+    message = _text(5000, required=False)
+
+
+class ReasonInputSerializer(StrictSerializer):
+    reason = _text(5000)
+
+
+class NoteInputSerializer(StrictSerializer):
+    note = _text(2000, required=False)
+
+
+class ReturnInputSerializer(StrictSerializer):
+    note = _text(2000, required=False)
+    damaged = serializers.BooleanField(required=False, default=False)
+
+
+class CompleteInputSerializer(StrictSerializer):
+    volunteers_given = serializers.IntegerField(min_value=0, max_value=1000)
+    hours_given = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=Decimal(0), max_value=Decimal(99999)
+    )
+    message = _text(5000, required=False)
+
+
+class MessagePostSerializer(StrictSerializer):
+    body = _text(5000)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+
+
+def _when(value):
+    """A date or time as the API writes it elsewhere (ISO 8601, Europe/Berlin)."""
+    if value is None:
+        return None
+    return (
+        _DATETIME.to_representation(value)
+        if hasattr(value, "hour")
+        else _DATE.to_representation(value)
+    )
+
+
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.full_name or user.email}
+
+
+class BookingEventSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BookingEvent
+        fields = ["action", "from_state", "to_state", "by", "at", "message"]
+
+    def get_by(self, event) -> dict | None:
+        return _person(event.by)
+
+
+class BookingMessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    organisation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BookingMessage
+        fields = ["id", "author", "organisation", "body", "created_at"]
+
+    def get_author(self, message) -> dict | None:
+        return _person(message.author)
+
+    def get_organisation(self, message) -> dict:
+        return {"id": message.organisation_id, "name": message.organisation.name}
+
+
+def sides(booking: Booking) -> set[Side]:
+    """The sides the requesting person belongs to (annotated by bookings_visible_to)."""
+    found = set()
+    if getattr(booking, "as_requester", False):
+        found.add(Side.REQUESTER)
+    if getattr(booking, "as_provider", False):
+        found.add(Side.PROVIDER)
+    return found
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    offer = serializers.SerializerMethodField()
+    requester = serializers.SerializerMethodField()
+    provider = serializers.SerializerMethodField()
+    my_sides = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    volunteer = serializers.SerializerMethodField()
+    equipment = serializers.SerializerMethodField()
+    job = serializers.SerializerMethodField()
+    events = BookingEventSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "offer",
+            "requester",
+            "provider",
+            "my_sides",
+            "allowed_actions",
+            "message",
+            "created_at",
+            "updated_at",
+            "starts_at",
+            "expires_at",
+            "ended_at",
+            "volunteer",
+            "equipment",
+            "job",
+            "events",
+            "url",
+        ]
+
+    def get_offer(self, booking) -> dict:
+        listing = booking.listing
+        return {"id": listing.pk, "kind": listing.kind, "title": listing.title}
+
+    def get_requester(self, booking) -> dict:
+        return {"id": booking.requester_id, "name": booking.requester.name}
+
+    def get_provider(self, booking) -> dict:
+        return {"id": booking.provider_id, "name": booking.provider.name}
+
+    def get_my_sides(self, booking) -> list[str]:
+        return sorted(str(side) for side in sides(booking))
+
+    def get_allowed_actions(self, booking) -> list[str]:
+        actions = allowed_actions(booking.kind, booking.state, sides(booking))
+        return [action.replace("_", "-") for action in actions]
+
+    def get_url(self, booking) -> str:
+        return booking.path
+
+    def get_volunteer(self, booking) -> dict | None:
+        if booking.kind != BookingKind.VOLUNTEER:
+            return None
+        slot = booking.slot
+        return {
+            "slot": {"id": slot.pk, "start": _when(slot.start), "end": _when(slot.end)},
+            "volunteers": booking.volunteers,
+            "task": booking.task,
+            "place": booking.place,
+            "contact_name": booking.contact_name,
+            "contact_phone": booking.contact_phone,
+            "contact_email": booking.contact_email,
+            "volunteers_given": booking.volunteers_given,
+            "hours_given": None if booking.hours_given is None else str(booking.hours_given),
+            "hours_confirmed_at": _when(booking.hours_confirmed_at),
+        }
+
+    def get_equipment(self, booking) -> dict | None:
+        if booking.kind != BookingKind.EQUIPMENT:
+            return None
+        return {
+            "item": booking.listing_id,
+            "units": booking.units,
+            "from": _when(booking.loan_from),
+            "until": _when(booking.loan_until),
+            "purpose": booking.purpose,
+            "handed_over_at": _when(booking.handed_over_at),
+            "handover_note": booking.handover_note,
+            "returned_at": _when(booking.returned_at),
+            "return_note": booking.return_note,
+            "damaged": booking.damaged,
+        }
+
+    def get_job(self, booking) -> dict | None:
+        if booking.kind != BookingKind.JOB:
+            return None
+        data = {
+            "job": booking.listing_id,
+            "consent": booking.candidate_consent,
+            "consent_date": _when(booking.consent_date),
+            "anonymised": booking.anonymised_at is not None,
+        }
+        # The candidate's data is for the two organisations only, not the coordinator.
+        if sides(booking):
+            data.update(
+                candidate_name=booking.candidate_name,
+                candidate_contact=booking.candidate_contact,
+                note=booking.candidate_note,
+            )
+        return data

@@ -1,0 +1,692 @@
+"""Every write of bookings: requests, the transitions of bookings/states.py, messages and the
+periodic sweeps (expiry, overdue loans, anonymising referrals).
+
+Locks: an offer's capacity row first (through listings.capacity: the slot, the item or the job),
+then the booking's row; each at most once per transaction, so two transactions never wait on
+each other in opposite order. Every check that decides a write is repeated after the locks
+(the state may have changed while we waited). A lock not had within listings.capacity's timeout
+raises Busy (409 with Retry-After). Notifications are written in the same transaction
+(notify() sends them after commit).
+
+Who may: members of the requesting social organisation request, cancel, confirm hours and
+withdraw; members of the providing company confirm, decline, hand over, take back, complete and
+move referrals; the coordinator sees every booking but takes no action; the beat tasks expire
+and mark overdue.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from listings import capacity
+from listings.models import Equipment, JobOffer, Listing, ListingStatus, VolunteerSlot
+from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.models import Membership, Organisation, OrganisationKind, User
+
+from . import notices
+from .models import Booking, BookingEvent, BookingKind, BookingMessage, BookingState
+from .states import (
+    INITIAL_STATE,
+    RELEASES_CAPACITY,
+    Action,
+    Side,
+    is_final,
+    transition,
+)
+
+TEXT_LIMIT = 2000
+MESSAGE_LIMIT = 5000
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def _text(value: str, *, field: str, limit: int = TEXT_LIMIT, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(_("Bitte einen Text angeben."), field=field)
+    value = value.strip()
+    if "\x00" in value:
+        raise InvalidInput(_("Der Text enthält ungültige Zeichen."), field=field)
+    if len(value) > limit:
+        raise InvalidInput(_("Bitte höchstens %(n)d Zeichen angeben.") % {"n": limit}, field=field)
+    if required and not value:
+        raise InvalidInput(_("Dieses Feld darf nicht leer sein."), field=field)
+    return value
+
+
+def _expiry_days() -> int:
+    return getattr(settings, "BOOKINGS_REQUEST_EXPIRY_DAYS", 5)
+
+
+def _check_requester(by: User, organisation: Organisation) -> None:
+    if not Membership.objects.filter(user=by, organisation=organisation).exists():
+        raise NotAllowed(_("Sie können nur für eine Organisation buchen, der Sie angehören."))
+    if organisation.kind != OrganisationKind.SOCIAL:
+        raise Conflict(_("Nur soziale Organisationen können Angebote buchen."))
+    if not organisation.is_approved:
+        raise Conflict(
+            _("Ihre Organisation ist noch nicht freigegeben und kann noch nicht buchen.")
+        )
+
+
+def _check_offer(listing: Listing, organisation: Organisation) -> None:
+    if listing.organisation_id == organisation.pk:
+        raise Conflict(_("Das eigene Angebot kann man nicht buchen."), code="own_offer")
+    if listing.status != ListingStatus.PUBLISHED or not listing.organisation.is_approved:
+        raise Conflict(
+            _("Dieses Angebot ist nicht veröffentlicht und kann nicht gebucht werden."),
+            code="not_published",
+        )
+
+
+def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
+    # A request nobody answered before its date is of no use either.
+    return min(now + dt.timedelta(days=_expiry_days()), max(start, now))
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _record(booking: Booking, *, action: str, from_state: str, by: User | None, message: str):
+    BookingEvent.objects.create(
+        booking=booking,
+        action=action,
+        from_state=from_state,
+        to_state=booking.state,
+        by=by,
+        message=message,
+    )
+
+
+def _created(booking: Booking, *, by: User) -> Booking:
+    booking.save(force_insert=True)
+    _record(booking, action="request", from_state="", by=by, message=booking.message)
+    notices.requested(booking, by=by)
+    return booking
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def booking_request_volunteers(
+    *,
+    by: User,
+    organisation: Organisation,
+    slot_id: int,
+    volunteers: int,
+    task: str,
+    place: str,
+    contact_name: str,
+    contact_phone: str = "",
+    contact_email: str = "",
+    message: str = "",
+) -> Booking:
+    """Ask a company for `volunteers` of its volunteers on one slot; the places are held at once.
+
+    Preconditions: `by` belongs to `organisation`; caller holds no lock.
+    Raises NotAllowed (not a member), InvalidInput (unknown slot, bad numbers or texts, fewer or
+    more than the action allows per booking), Conflict (own offer, unpublished offer,
+    unapproved or non-social organisation, slot over or full), Busy.
+    """
+    slot = VolunteerSlot.objects.select_related("action__organisation").filter(pk=slot_id).first()
+    if slot is None:
+        raise InvalidInput(_("Diesen Termin gibt es nicht."), field="slot")
+    _check_requester(by, organisation)
+    _check_offer(slot.action, organisation)
+    fields = {
+        "task": _text(task, field="task", required=True),
+        "place": _text(place, field="place", limit=300, required=True),
+        "contact_name": _text(contact_name, field="contact_name", limit=150, required=True),
+        "contact_phone": _text(contact_phone, field="contact_phone", limit=40),
+        "contact_email": _text(contact_email, field="contact_email", limit=254),
+        "message": _text(message, field="message", limit=MESSAGE_LIMIT),
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        capacity.slot_hold(slot_id=slot.pk, volunteers=volunteers)
+        booking = Booking(
+            kind=BookingKind.VOLUNTEER,
+            state=INITIAL_STATE[BookingKind.VOLUNTEER],
+            listing=slot.action,
+            requester=organisation,
+            provider=slot.action.organisation,
+            created_by=by,
+            created_at=now,
+            starts_at=slot.start,
+            expires_at=_expiry(slot.start, now),
+            slot=slot,
+            volunteers=volunteers,
+            **fields,
+        )
+        return _created(booking, by=by)
+
+
+def booking_request_equipment(
+    *,
+    by: User,
+    organisation: Organisation,
+    item_id: int,
+    units: int,
+    start: dt.date,
+    end: dt.date,
+    purpose: str,
+    message: str = "",
+) -> Booking:
+    """Ask to borrow `units` units of an item for the days [start, end); the units are held at
+    once (with the item's buffer days after `end`).
+
+    Preconditions: `by` belongs to `organisation`; caller holds no lock.
+    Raises NotAllowed, InvalidInput (unknown item, a start in the past, an end not after the
+    start, longer than the item's longest loan), Conflict (own or unpublished offer, unapproved
+    or non-social organisation, not enough units free over the period including buffer days
+    and unavailable dates), Busy.
+    """
+    item = Equipment.objects.select_related("organisation").filter(pk=item_id).first()
+    if item is None:
+        raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item")
+    _check_requester(by, organisation)
+    _check_offer(item, organisation)
+    if start < timezone.localdate():
+        raise InvalidInput(
+            _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="from"
+        )
+    if end <= start:
+        raise InvalidInput(_("Das Ende muss nach dem Beginn liegen."), field="until")
+    fields = {
+        "purpose": _text(purpose, field="purpose", required=True),
+        "message": _text(message, field="message", limit=MESSAGE_LIMIT),
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        hold_id = capacity.equipment_hold(item_id=item.pk, units=units, start=start, end=end)
+        starts_at = _start_of_day(start)
+        booking = Booking(
+            kind=BookingKind.EQUIPMENT,
+            state=INITIAL_STATE[BookingKind.EQUIPMENT],
+            listing=item,
+            requester=organisation,
+            provider=item.organisation,
+            created_by=by,
+            created_at=now,
+            starts_at=starts_at,
+            expires_at=_expiry(starts_at, now),
+            units=units,
+            loan_from=start,
+            loan_until=end,
+            hold_id=hold_id,
+            **fields,
+        )
+        return _created(booking, by=by)
+
+
+def booking_refer_candidate(
+    *,
+    by: User,
+    organisation: Organisation,
+    job_id: int,
+    candidate_name: str,
+    candidate_contact: str,
+    note: str,
+    consent: bool,
+    consent_date: dt.date,
+) -> Booking:
+    """Refer a candidate to a job offer, with the candidate's explicit consent.
+
+    A referral takes no position: a position is filled only when the candidate is hired.
+    Preconditions: `by` belongs to `organisation`; caller holds no lock.
+    Raises NotAllowed, InvalidInput (unknown job, no consent, a consent date in the future,
+    missing name or contact), Conflict (own or unpublished offer, deadline passed, unapproved
+    or non-social organisation).
+    """
+    job = JobOffer.objects.select_related("organisation").filter(pk=job_id).first()
+    if job is None:
+        raise InvalidInput(_("Dieses Stellenangebot gibt es nicht."), field="job")
+    _check_requester(by, organisation)
+    _check_offer(job, organisation)
+    today = timezone.localdate()
+    if job.application_deadline < today:
+        raise Conflict(_("Die Bewerbungsfrist dieses Angebots ist abgelaufen."))
+    if consent is not True:
+        raise InvalidInput(
+            _("Die Person muss der Weitergabe ihrer Daten ausdrücklich zugestimmt haben."),
+            field="consent",
+        )
+    if consent_date > today:
+        raise InvalidInput(
+            _("Das Datum der Einwilligung darf nicht in der Zukunft liegen."),
+            field="consent_date",
+        )
+    fields = {
+        "candidate_name": _text(candidate_name, field="candidate_name", limit=150, required=True),
+        "candidate_contact": _text(
+            candidate_contact, field="candidate_contact", limit=254, required=True
+        ),
+        "candidate_note": _text(note, field="note"),
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        booking = Booking(
+            kind=BookingKind.JOB,
+            state=INITIAL_STATE[BookingKind.JOB],
+            listing=job,
+            requester=organisation,
+            provider=job.organisation,
+            created_by=by,
+            created_at=now,
+            starts_at=now,
+            candidate_consent=True,
+            consent_date=consent_date,
+            **fields,
+        )
+        return _created(booking, by=by)
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def sides_of(user: User | None, booking: Booking) -> set[Side]:
+    """The sides a person acts for on this booking (empty for strangers and the coordinator)."""
+    if user is None:
+        return {Side.SYSTEM}
+    org_ids = set(
+        Membership.objects.filter(
+            user=user, organisation_id__in=[booking.requester_id, booking.provider_id]
+        ).values_list("organisation_id", flat=True)
+    )
+    sides = set()
+    if booking.requester_id in org_ids:
+        sides.add(Side.REQUESTER)
+    if booking.provider_id in org_ids:
+        sides.add(Side.PROVIDER)
+    return sides
+
+
+def _side_for(booking: Booking, by: User | None, action: str) -> Side:
+    """The side `by` takes `action` for; raises Conflict, NotAllowed or NotFound."""
+    move = transition(booking.kind, booking.state, action)
+    sides = sides_of(by, booking)
+    if not sides:
+        if by is not None and by.is_coordinator:
+            raise NotAllowed(_("Die Koordination kann Buchungen ansehen, aber nicht ändern."))
+        raise NotFound(_("Buchung nicht gefunden."))
+    allowed = sides & move.sides
+    if not allowed:
+        if Side.PROVIDER in move.sides:
+            raise NotAllowed(_("Das kann nur die anbietende Organisation."))
+        raise NotAllowed(_("Das kann nur die anfragende Organisation."))
+    # A person in both organisations cancels as the requester (the one who asked).
+    return Side.REQUESTER if Side.REQUESTER in allowed else next(iter(allowed))
+
+
+def _lock_booking(booking_id: int) -> Booking:
+    booking = (
+        Booking.objects.select_related("listing", "requester", "provider", "slot")
+        .select_for_update(of=("self",))
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise NotFound(_("Buchung nicht gefunden."))
+    return booking
+
+
+def _release(booking: Booking) -> None:
+    """Give back what the booking holds; caller is inside the transaction of the change."""
+    if booking.kind == BookingKind.VOLUNTEER:
+        capacity.slot_release(slot_id=booking.slot_id, volunteers=booking.volunteers)
+    elif booking.kind == BookingKind.EQUIPMENT and booking.hold_id is not None:
+        capacity.equipment_release(hold_id=booking.hold_id)
+
+
+def _transition(
+    *,
+    booking: Booking,
+    by: User | None,
+    action: Action,
+    message: str = "",
+    changes: dict | None = None,
+    check=None,
+) -> Booking:
+    """Move `booking` by `action`: capacity first (offer row lock), then the booking's row lock,
+    then the checks again, then the write, the event and the notifications."""
+    _side_for(booking, by, action)  # fail fast, before any lock
+    if check is not None:
+        check(booking)
+    with transaction.atomic():
+        if action in RELEASES_CAPACITY:
+            _release(booking)
+        elif action == Action.HIRE:
+            capacity.job_fill_position(job_id=booking.listing_id)
+        locked = _lock_booking(booking.pk)
+        side = _side_for(locked, by, action)
+        if check is not None:
+            check(locked)
+        move = transition(locked.kind, locked.state, action)
+        from_state = locked.state
+        locked.state = move.to
+        fields = ["state", "updated_at"]
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
+            fields.append(name)
+        if action in RELEASES_CAPACITY and locked.kind == BookingKind.EQUIPMENT:
+            locked.hold_id = None
+            fields.append("hold_id")
+        if is_final(locked.kind, locked.state) and locked.ended_at is None:
+            locked.ended_at = timezone.now()
+            fields.append("ended_at")
+        locked.save(update_fields=fields)
+        _record(locked, action=action, from_state=from_state, by=by, message=message)
+        notices.transitioned(locked, action=action, side=side, by=by, message=message)
+    return locked
+
+
+def booking_confirm(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """The company confirms a request (volunteer slot, equipment loan).
+
+    Raises Conflict (not in a state that allows it), NotAllowed (not the company), NotFound.
+    """
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+    return _transition(
+        booking=booking,
+        by=by,
+        action=Action.CONFIRM,
+        message=message,
+        changes={"expires_at": None},
+    )
+
+
+def booking_decline(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """The company declines a request; the places or units are free again.
+
+    Raises Conflict, NotAllowed, NotFound, Busy.
+    """
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+    return _transition(
+        booking=booking,
+        by=by,
+        action=Action.DECLINE,
+        message=message,
+        changes={"expires_at": None},
+    )
+
+
+def booking_cancel(*, booking: Booking, by: User, reason: str) -> Booking:
+    """Either side cancels a confirmed booking (the requester also an unanswered request),
+    with a reason; an equipment loan only before it was handed over. Capacity is given back.
+
+    Raises InvalidInput (no reason), Conflict, NotAllowed, NotFound, Busy.
+    """
+    reason = _text(reason, field="reason", limit=MESSAGE_LIMIT, required=True)
+    return _transition(
+        booking=booking,
+        by=by,
+        action=Action.CANCEL,
+        message=reason,
+        changes={"expires_at": None},
+    )
+
+
+def booking_expire(*, booking: Booking) -> Booking:
+    """An unanswered request whose time is up expires (beat task); capacity is given back.
+
+    Raises Conflict (answered meanwhile or not yet due), NotFound, Busy.
+    """
+
+    def due(current: Booking) -> None:
+        if current.expires_at is None or current.expires_at > timezone.now():
+            raise Conflict(_("Diese Anfrage läuft noch nicht ab."))
+
+    return _transition(booking=booking, by=None, action=Action.EXPIRE, check=due)
+
+
+def booking_hand_over(*, booking: Booking, by: User, note: str = "") -> Booking:
+    """The company hands the units of a confirmed loan over, noting their condition.
+
+    Raises InvalidInput, Conflict, NotAllowed, NotFound.
+    """
+    note = _text(note, field="note")
+    return _transition(
+        booking=booking,
+        by=by,
+        action=Action.HAND_OVER,
+        message=note,
+        changes={"handed_over_at": timezone.now(), "handover_note": note},
+    )
+
+
+def booking_return(*, booking: Booking, by: User, note: str = "", damaged: bool = False) -> Booking:
+    """The company takes the units back (also when overdue), noting their condition and any
+    damage; the units are free again.
+
+    Raises InvalidInput, Conflict, NotAllowed, NotFound, Busy.
+    """
+    note = _text(note, field="note")
+    if not isinstance(damaged, bool):
+        raise InvalidInput(_("Bitte ja oder nein angeben."), field="damaged")
+    return _transition(
+        booking=booking,
+        by=by,
+        action=Action.RETURN,
+        message=note,
+        changes={"returned_at": timezone.now(), "return_note": note, "damaged": damaged},
+    )
+
+
+def loan_mark_overdue_one(*, booking: Booking) -> Booking:
+    """A handed-over loan not back by its end date becomes overdue (beat task).
+
+    Raises Conflict (returned meanwhile or not yet due), NotFound.
+    """
+
+    def due(current: Booking) -> None:
+        if current.loan_until > timezone.localdate():
+            raise Conflict(_("Diese Ausleihe ist noch nicht fällig."))
+
+    return _transition(booking=booking, by=None, action=Action.MARK_OVERDUE, check=due)
+
+
+MAX_HOURS = Decimal("99999")
+
+
+def booking_complete(
+    *, booking: Booking, by: User, volunteers_given: int, hours_given: Decimal, message: str = ""
+) -> Booking:
+    """The company records how many volunteers came and the hours given in total, once the
+    slot has begun; the social organisation is asked to confirm them.
+
+    Raises InvalidInput (bad numbers), Conflict (slot not begun, wrong state), NotAllowed,
+    NotFound.
+    """
+    if (
+        not isinstance(volunteers_given, int)
+        or isinstance(volunteers_given, bool)
+        or not 0 <= volunteers_given <= 1000
+    ):
+        raise InvalidInput(_("Bitte eine Zahl von 0 bis 1000 angeben."), field="volunteers_given")
+    if not isinstance(hours_given, Decimal) or not (Decimal(0) <= hours_given <= MAX_HOURS):
+        raise InvalidInput(
+            _("Bitte eine Stundenzahl von 0 bis 99999 angeben."), field="hours_given"
+        )
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+
+    def begun(current: Booking) -> None:
+        if current.slot is not None and current.slot.start > timezone.now():
+            raise Conflict(_("Der Einsatz hat noch nicht begonnen."))
+
+    return _transition(
+        booking=booking,
+        by=by,
+        action=Action.COMPLETE,
+        message=message,
+        changes={"volunteers_given": volunteers_given, "hours_given": hours_given},
+        check=begun,
+    )
+
+
+def booking_confirm_hours(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """The social organisation confirms the volunteers and hours the company recorded.
+
+    Raises Conflict, NotAllowed, NotFound.
+    """
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+    return _transition(
+        booking=booking,
+        by=by,
+        action=Action.CONFIRM_HOURS,
+        message=message,
+        changes={"hours_confirmed_at": timezone.now()},
+    )
+
+
+def referral_interview(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """The company invites a referred candidate to an interview.
+
+    Raises Conflict, NotAllowed, NotFound.
+    """
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+    return _transition(booking=booking, by=by, action=Action.INTERVIEW, message=message)
+
+
+def referral_hire(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """The company hires the candidate; this fills one of the job's positions (the job closes
+    itself with the last one).
+
+    Raises Conflict (every position filled, wrong state), NotAllowed, NotFound, Busy.
+    """
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+    return _transition(booking=booking, by=by, action=Action.HIRE, message=message)
+
+
+def referral_reject(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """The company turns the candidate down.
+
+    Raises Conflict, NotAllowed, NotFound.
+    """
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+    return _transition(booking=booking, by=by, action=Action.REJECT, message=message)
+
+
+def referral_withdraw(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """The referring organisation withdraws the referral.
+
+    Raises Conflict, NotAllowed, NotFound.
+    """
+    message = _text(message, field="message", limit=MESSAGE_LIMIT)
+    return _transition(booking=booking, by=by, action=Action.WITHDRAW, message=message)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def booking_post_message(*, booking: Booking, by: User, body: str) -> BookingMessage:
+    """A member of either organisation writes in the booking's thread; the other side is told.
+
+    Raises InvalidInput (empty or too long), NotAllowed (the coordinator), NotFound (anyone
+    outside the two organisations).
+    """
+    body = _text(body, field="body", limit=MESSAGE_LIMIT, required=True)
+    sides = sides_of(by, booking)
+    if not sides:
+        if by.is_coordinator:
+            raise NotAllowed(_("Die Koordination kann Nachrichten lesen, aber nicht schreiben."))
+        raise NotFound(_("Buchung nicht gefunden."))
+    side = Side.REQUESTER if Side.REQUESTER in sides else Side.PROVIDER
+    organisation = booking.requester if side == Side.REQUESTER else booking.provider
+    with transaction.atomic():
+        message = BookingMessage.objects.create(
+            booking=booking, author=by, organisation=organisation, body=body
+        )
+        notices.message_posted(booking, message=message, side=side)
+    return message
+
+
+# --- periodic sweeps --------------------------------------------------------------------------
+
+
+def _each(queryset, service) -> int:
+    """Apply `service` to each booking, each in its own transaction; skip those that changed
+    meanwhile or are locked (the next run takes them)."""
+    done = 0
+    for booking in queryset.select_related("listing", "requester", "provider", "slot"):
+        try:
+            service(booking=booking)
+        except (Conflict, NotFound, Busy):
+            continue
+        done += 1
+    return done
+
+
+def booking_expire_unanswered(*, now: dt.datetime | None = None) -> int:
+    """Expire every request left unanswered past its expiry; returns how many.
+
+    Precondition: no open transaction (each booking gets its own).
+    """
+    now = now or timezone.now()
+    due = Booking.objects.filter(state=BookingState.REQUESTED, expires_at__lte=now).order_by(
+        "expires_at", "id"
+    )
+    return _each(due, booking_expire)
+
+
+def loan_mark_overdue(*, today: dt.date | None = None) -> int:
+    """Mark every handed-over loan whose end date has come overdue; returns how many.
+
+    Precondition: no open transaction.
+    """
+    today = today or timezone.localdate()
+    due = Booking.objects.filter(
+        kind=BookingKind.EQUIPMENT, state=BookingState.HANDED_OVER, loan_until__lte=today
+    ).order_by("loan_until", "id")
+    return _each(due, loan_mark_overdue_one)
+
+
+def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, 28)
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+ANONYMISED = "—"
+
+
+def referral_anonymise_expired(*, now: dt.datetime | None = None) -> int:
+    """Remove the candidate's data from referrals that ended more than
+    BOOKINGS_REFERRAL_RETENTION_MONTHS ago: name, contact, note, and the texts of the thread and
+    of the events (they may mention the candidate). The referral itself stays for the
+    statistics. Returns how many referrals were anonymised.
+    """
+    now = now or timezone.now()
+    months = getattr(settings, "BOOKINGS_REFERRAL_RETENTION_MONTHS", 6)
+    cutoff = _months_before(now, months)
+    with transaction.atomic():
+        ids = list(
+            Booking.objects.select_for_update(skip_locked=True)
+            .filter(kind=BookingKind.JOB, anonymised_at__isnull=True, ended_at__lte=cutoff)
+            .filter(
+                Q(state=BookingState.HIRED)
+                | Q(state=BookingState.REJECTED)
+                | Q(state=BookingState.WITHDRAWN)
+            )
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Booking.objects.filter(pk__in=ids).update(
+            candidate_name=ANONYMISED,
+            candidate_contact=ANONYMISED,
+            candidate_note="",
+            message="",
+            anonymised_at=now,
+        )
+        BookingMessage.objects.filter(booking_id__in=ids).update(body=ANONYMISED)
+        BookingEvent.objects.filter(booking_id__in=ids).exclude(message="").update(
+            message=ANONYMISED
+        )
+    return len(ids)

@@ -1,0 +1,23 @@
+"""Celery entry points of bookings (beat schedule in settings). Thin: the services re-fetch,
+re-check each booking under its lock and skip what changed meanwhile."""
+
+from celery import shared_task
+
+from .idempotency import idempotency_keys_purge
+from .services import booking_expire_unanswered, loan_mark_overdue, referral_anonymise_expired
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def expire_unanswered() -> int:
+    idempotency_keys_purge()
+    return booking_expire_unanswered()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def mark_overdue_loans() -> int:
+    return loan_mark_overdue()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def anonymise_referrals() -> int:
+    return referral_anonymise_expired()
