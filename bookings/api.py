@@ -29,7 +29,12 @@ from marketplace.errors import NotFound
 from . import services
 from .idempotency import check_key, idempotent_create, request_hash
 from .models import Booking, BookingKind, BookingState
-from .selectors import bookings_for_display, messages_of, requesting_organisation
+from .selectors import (
+    bookings_for_display,
+    bookings_visible_to,
+    messages_of,
+    requesting_organisation,
+)
 from .serializers import (
     REQUEST_SERIALIZERS,
     BookingMessageSerializer,
@@ -304,7 +309,14 @@ class BookingMessagesView(generics.ListCreateAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.booking = _booking_or_404(request, kwargs["pk"])
+        self.booking = (
+            bookings_visible_to(request.user)
+            .select_related("listing", "requester", "provider", "slot")
+            .filter(pk=kwargs["pk"])
+            .first()
+        )
+        if self.booking is None:
+            raise NotFound(_("Buchung nicht gefunden."))
 
     @extend_schema(
         tags=TAG,

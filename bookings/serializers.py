@@ -18,10 +18,19 @@ def _id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class TextField(serializers.CharField):
+    """A string and nothing else: DRF's CharField would turn 12 or true into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _text(limit: int, *, required: bool = True) -> serializers.CharField:
     if required:
-        return serializers.CharField(max_length=limit)
-    return serializers.CharField(max_length=limit, required=False, allow_blank=True, default="")
+        return TextField(max_length=limit)
+    return TextField(max_length=limit, required=False, allow_blank=True, default="")
 
 
 # --- input ------------------------------------------------------------------------------------
