@@ -30,13 +30,12 @@ from datetime import date
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.coordinators import coordinators_group_sync
 from marketplace.models import (
-    COORDINATORS_GROUP,
     ExemptionNoticeKind,
     Membership,
     Organisation,
@@ -185,32 +184,9 @@ SOCIAL_ORGANISATIONS = [
     ),
 ]
 
+
 # Apps whose models coordinators manage in /admin/; auth and authtoken stay with superusers
 # (editing people's groups and permissions would let a coordinator make herself superuser).
-COORDINATOR_APPS = ("marketplace", "notifications", "listings", "bookings", "donations")
-COORDINATOR_VIEW_ONLY = {("marketplace", "user")}
-COORDINATOR_EXTRA = [("axes", "view_accessattempt"), ("axes", "delete_accessattempt")]
-
-
-def coordinators_group_sync() -> Group:
-    """The coordinators group with exactly the permissions /admin/ needs for their work."""
-    group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
-    wanted = []
-    for permission in Permission.objects.select_related("content_type").filter(
-        content_type__app_label__in=COORDINATOR_APPS
-    ):
-        key = (permission.content_type.app_label, permission.content_type.model)
-        if key in COORDINATOR_VIEW_ONLY and not permission.codename.startswith("view_"):
-            continue
-        wanted.append(permission)
-    for app_label, codename in COORDINATOR_EXTRA:
-        wanted.extend(
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        )
-    group.permissions.set(wanted)
-    return group
-
-
 def _person(demo: DemoData, email: str, full_name: str, **extra) -> User:
     user = demo.people.get(email)
     if user is None:
