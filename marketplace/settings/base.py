@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "listings",
     "bookings",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (web/middleware.py).
+    "web.middleware.ContentSecurityPolicyMiddleware",
+    # Domain errors a web page did not handle become an error page with their message.
+    "web.middleware.DomainErrorPageMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during authentication into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -187,6 +192,8 @@ USE_TZ = True
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# The web pages' stylesheet, images and vendored scripts (static/ at the top of the repository).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {

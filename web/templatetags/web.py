@@ -1,0 +1,19 @@
+"""Template helpers of the web pages: the language switch and small formatting aids."""
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.inclusion_tag("partials/language_switch.html", takes_context=True)
+def language_switch(context):
+    request = context.get("request")
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "languages": settings.LANGUAGES,
+        "current": (get_language() or settings.LANGUAGE_CODE)[:2],
+        # Back to the same page after switching; a POST result page has no GET form to return to.
+        "next": request.get_full_path() if request is not None else "/",
+    }

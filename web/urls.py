@@ -1,0 +1,82 @@
+"""The web pages. Paths are German (the links in e-mails point at some of them:
+/konto/bestaetigen/<token>/, /konto/passwort/<uidb64>/<token>/, /einladung/<token>/)."""
+
+from django.urls import path
+
+from .views import accounts, coordination, core, organisations
+
+app_name = "web"
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("sprache/", core.set_language, name="set-language"),
+    # accounts
+    path("registrieren/", accounts.sign_up, name="sign-up"),
+    path("anmelden/", accounts.sign_in, name="sign-in"),
+    path("abmelden/", accounts.sign_out, name="sign-out"),
+    path("konto/", accounts.profile, name="profile"),
+    path(
+        "konto/bestaetigung-anfordern/",
+        accounts.resend_verification,
+        name="resend-verification",
+    ),
+    path("konto/bestaetigen/<str:token>/", accounts.verify_email, name="verify-email"),
+    path("konto/passwort/", accounts.password_reset_request, name="password-reset"),
+    path(
+        "konto/passwort/<str:uidb64>/<str:token>/",
+        accounts.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    # organisations
+    path("einladung/<str:token>/", organisations.invitation, name="invitation"),
+    path("organisationen/", organisations.my_organisations, name="my-organisations"),
+    path("organisationen/neu/", organisations.organisation_apply, name="organisation-apply"),
+    path("organisationen/<int:pk>/", organisations.organisation_detail, name="organisation"),
+    path(
+        "organisationen/<int:pk>/profil/",
+        organisations.organisation_edit,
+        name="organisation-edit",
+    ),
+    path(
+        "organisationen/<int:pk>/steuerbefreiung/",
+        organisations.tax_exemption_edit,
+        name="organisation-tax",
+    ),
+    path(
+        "organisationen/<int:pk>/mitglieder/",
+        organisations.members,
+        name="organisation-members",
+    ),
+    path(
+        "organisationen/<int:pk>/mitglieder/<int:membership_id>/rolle/",
+        organisations.member_role,
+        name="organisation-member-role",
+    ),
+    path(
+        "organisationen/<int:pk>/mitglieder/<int:membership_id>/entfernen/",
+        organisations.member_remove,
+        name="organisation-member-remove",
+    ),
+    path(
+        "organisationen/<int:pk>/einladungen/<int:invitation_id>/widerrufen/",
+        organisations.invitation_revoke,
+        name="organisation-invitation-revoke",
+    ),
+    # coordination
+    path("koordination/", coordination.overview, name="coordination"),
+    path(
+        "koordination/organisationen/<int:pk>/freigeben/",
+        coordination.approve,
+        name="coordination-approve",
+    ),
+    path(
+        "koordination/organisationen/<int:pk>/ablehnen/",
+        coordination.reject,
+        name="coordination-reject",
+    ),
+    path(
+        "koordination/organisationen/<int:pk>/sperren/",
+        coordination.suspend,
+        name="coordination-suspend",
+    ),
+]

@@ -1,0 +1,241 @@
+"""Sign-up, sign-in, e-mail verification, password reset and one's own profile.
+
+The paths of verification and reset pages are fixed by the links in e-mails
+(marketplace/tokens.py). Links in e-mails only show a page; the change happens on the POST of
+its button, because mail scanners and link previews open links.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace import tokens
+from marketplace.errors import DomainError, InvalidInput
+from marketplace.services import accounts as services
+
+from ..forms import add_domain_error
+from ..forms.accounts import EmailForm, NewPasswordForm, ProfileForm, SignInForm, SignUpForm
+from .core import remember_language, safe_next
+
+# Where to go after the first sign-in when someone signed up from an invitation link.
+NEXT_AFTER_SIGN_IN = "web_next_after_sign_in"
+
+
+@sensitive_post_parameters("password", "password_again")
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    language = (request.LANGUAGE_CODE or "de")[:2]
+    form = SignUpForm(
+        request.POST or None,
+        initial={"email": request.GET.get("email", ""), "language": language},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_register(
+                email=data["email"],
+                password=data["password"],
+                full_name=data["full_name"],
+                language=data["language"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            next_url = safe_next(request, "")
+            if next_url:
+                request.session[NEXT_AFTER_SIGN_IN] = next_url
+            return render(
+                request, "web/accounts/sign_up_done.html", {"email": data["email"].lower()}
+            )
+    return render(
+        request,
+        "web/accounts/sign_up.html",
+        {"form": form, "next": safe_next(request, ""), "nav": "sign-up"},
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, "")
+    form = SignInForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    status, unverified = 200, False
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_authenticate(
+                request=request,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = error.status_code
+            unverified = error.code == "email_not_verified"
+        else:
+            remembered = request.session.pop(NEXT_AFTER_SIGN_IN, "")
+            login(request, user)
+            response = redirect(next_url or remembered or settings.LOGIN_REDIRECT_URL)
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                remember_language(response, user.language)
+            return response
+    elif form.errors:
+        status = 400
+    return render(
+        request,
+        "web/accounts/sign_in.html",
+        {"form": form, "next": next_url, "unverified": unverified, "nav": "sign-in"},
+        status=status,
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("Sie sind abgemeldet. Bis bald!"))
+    return redirect("web:home")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            user = services.user_verify_email(token=token)
+        except InvalidInput as error:
+            return render(
+                request, "web/accounts/verify_email.html", {"error": error.message}, status=400
+            )
+        messages.success(
+            request, _("Danke! Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.")
+        )
+        if request.user.is_authenticated:
+            return redirect("web:home")
+        return redirect(_sign_in_url(user.email))
+    try:
+        tokens.user_from_email_verification_token(token)
+    except InvalidInput as error:
+        return render(
+            request, "web/accounts/verify_email.html", {"error": error.message}, status=400
+        )
+    return render(request, "web/accounts/verify_email.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        services.user_resend_verification(email=form.cleaned_data["email"])
+        messages.success(
+            request,
+            _(
+                "Wenn zu dieser Adresse ein unbestätigtes Konto gehört, ist ein neuer "
+                "Bestätigungslink unterwegs."
+            ),
+        )
+        return redirect("web:sign-in")
+    return render(
+        request,
+        "web/accounts/resend_verification.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_request(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        services.user_request_password_reset(email=form.cleaned_data["email"])
+        return render(
+            request,
+            "web/accounts/password_reset_sent.html",
+            {"email": form.cleaned_data["email"]},
+        )
+    return render(
+        request,
+        "web/accounts/password_reset.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_post_parameters("password", "password_again")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        tokens.user_from_password_reset_pair(uidb64, token)
+    except InvalidInput as error:
+        return render(
+            request,
+            "web/accounts/password_reset_confirm.html",
+            {"error": error.message},
+            status=400,
+        )
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_reset_password(
+                uidb64=uidb64, token=token, new_password=form.cleaned_data["password"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            messages.success(
+                request, _("Ihr Passwort ist geändert. Bitte melden Sie sich mit dem neuen an.")
+            )
+            return redirect(_sign_in_url(user.email))
+    return render(
+        request,
+        "web/accounts/password_reset_confirm.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(
+        request.POST or None, initial={"full_name": user.full_name, "language": user.language}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(
+                user=user,
+                full_name=form.cleaned_data["full_name"],
+                language=form.cleaned_data["language"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Ihre Angaben sind gespeichert."))
+            response = redirect("web:profile")
+            remember_language(response, user.language)
+            return response
+    return render(
+        request,
+        "web/accounts/profile.html",
+        {"form": form, "nav": "account"},
+        status=400 if form.errors else 200,
+    )
+
+
+def _sign_in_url(email: str) -> str:
+    return f"{reverse('web:sign-in')}?{urlencode({'email': email})}"
