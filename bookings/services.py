@@ -16,6 +16,7 @@ and mark overdue.
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -432,14 +433,16 @@ def booking_cancel(*, booking: Booking, by: User, reason: str) -> Booking:
     )
 
 
-def booking_expire(*, booking: Booking) -> Booking:
-    """An unanswered request whose time is up expires (beat task); capacity is given back.
+def booking_expire(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """An unanswered request whose time (as of `now`) is up expires (beat task); capacity is
+    given back.
 
     Raises Conflict (answered meanwhile or not yet due), NotFound, Busy.
     """
+    now = now or timezone.now()
 
     def due(current: Booking) -> None:
-        if current.expires_at is None or current.expires_at > timezone.now():
+        if current.expires_at is None or current.expires_at > now:
             raise Conflict(_("Diese Anfrage läuft noch nicht ab."))
 
     return _transition(booking=booking, by=None, action=Action.EXPIRE, check=due)
@@ -478,14 +481,15 @@ def booking_return(*, booking: Booking, by: User, note: str = "", damaged: bool 
     )
 
 
-def loan_mark_overdue_one(*, booking: Booking) -> Booking:
-    """A handed-over loan not back by its end date becomes overdue (beat task).
+def loan_mark_overdue_one(*, booking: Booking, today: dt.date | None = None) -> Booking:
+    """A handed-over loan not back by its end date (as of `today`) becomes overdue (beat task).
 
     Raises Conflict (returned meanwhile or not yet due), NotFound.
     """
+    today = today or timezone.localdate()
 
     def due(current: Booking) -> None:
-        if current.loan_until > timezone.localdate():
+        if current.loan_until > today:
             raise Conflict(_("Diese Ausleihe ist noch nicht fällig."))
 
     return _transition(booking=booking, by=None, action=Action.MARK_OVERDUE, check=due)
@@ -631,7 +635,7 @@ def booking_expire_unanswered(*, now: dt.datetime | None = None) -> int:
     due = Booking.objects.filter(state=BookingState.REQUESTED, expires_at__lte=now).order_by(
         "expires_at", "id"
     )
-    return _each(due, booking_expire)
+    return _each(due, partial(booking_expire, now=now))
 
 
 def loan_mark_overdue(*, today: dt.date | None = None) -> int:
@@ -643,7 +647,7 @@ def loan_mark_overdue(*, today: dt.date | None = None) -> int:
     due = Booking.objects.filter(
         kind=BookingKind.EQUIPMENT, state=BookingState.HANDED_OVER, loan_until__lte=today
     ).order_by("loan_until", "id")
-    return _each(due, loan_mark_overdue_one)
+    return _each(due, partial(loan_mark_overdue_one, today=today))
 
 
 def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
