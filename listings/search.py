@@ -129,6 +129,15 @@ class Term:
     word: str
     stem: str  # normalised like Listing.search_text
 
+    @property
+    def part(self) -> str | None:
+        """What to look for inside words (compounds): the stem, or the whole word when the
+        stem is too short to be specific; None when both are."""
+        for candidate in (self.stem, normalise_for_search(self.word)):
+            if len(candidate) >= MIN_PART_LENGTH:
+                return candidate
+        return None
+
 
 def terms_of(q: str) -> list[Term]:
     """The query's words without stop words, each with its German stem."""
@@ -168,26 +177,29 @@ def _full_text(queryset: QuerySet, terms: list[Term]) -> QuerySet:
         for term in terms:
             sql = "listings_listing.search_vector @@ plainto_tsquery('german'::regconfig, %s)"
             params = [term.word]
-            if len(term.stem) >= MIN_PART_LENGTH:
+            if term.part:
                 sql = f"({sql} OR listings_listing.search_text LIKE %s)"
-                params.append(f"%{term.stem}%")
+                params.append(f"%{term.part}%")
             # The SQL text is fixed above; the query's words travel only as parameters.
             queryset = queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
         words = " ".join(term.word for term in terms)
         return queryset.annotate(
+            # float8, so the value a cursor carries compares equal to the row's own rank.
             rank=RawSQL(
-                "ts_rank(listings_listing.search_vector, plainto_tsquery('german'::regconfig, %s))",
+                "ts_rank(listings_listing.search_vector, "
+                "plainto_tsquery('german'::regconfig, %s))::float8",
                 [words],
                 output_field=FloatField(),
             )
         )
-    for term in terms:
+    parts = [term.part or normalise_for_search(term.word) for term in terms]
+    for term, part in zip(terms, parts, strict=True):
         queryset = queryset.filter(
-            Q(search_text__contains=term.stem) | Q(description__icontains=term.word)
+            Q(search_text__contains=part) | Q(description__icontains=term.word)
         )
     hits = [
-        Case(When(search_text__contains=term.stem, then=Value(1.0)), default=Value(0.0))
-        for term in terms
+        Case(When(search_text__contains=part, then=Value(1.0)), default=Value(0.0))
+        for part in parts
     ]
     rank = hits[0]
     for hit in hits[1:]:
