@@ -1,14 +1,15 @@
 """The web pages. Paths are German (the links in e-mails point at some of them:
 /konto/bestaetigen/<token>/, /konto/passwort/<uidb64>/<token>/, /einladung/<token>/)."""
 
-from django.urls import path
+from django.conf import settings
+from django.urls import path, re_path
 
-from .views import accounts, coordination, core, organisations
+from .views import accounts, coordination, core, listings, media, organisations
 
 app_name = "web"
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", listings.home, name="home"),
     path("sprache/", core.set_language, name="set-language"),
     # accounts
     path("registrieren/", accounts.sign_up, name="sign-up"),
@@ -62,6 +63,31 @@ urlpatterns = [
         organisations.invitation_revoke,
         name="organisation-invitation-revoke",
     ),
+    # offers
+    path("angebote/<int:pk>/", listings.offer_detail, name="offer"),
+    path("angebote/<int:pk>/bearbeiten/", listings.offer_edit, name="offer-edit"),
+    path(
+        "angebote/<int:pk>/status/<str:action>/",
+        listings.offer_status,
+        name="offer-status",
+    ),
+    path("angebote/<int:pk>/loeschen/", listings.offer_delete, name="offer-delete"),
+    path("angebote/<int:pk>/fotos/", listings.photo_add, name="offer-photo-add"),
+    path(
+        "angebote/<int:pk>/fotos/<int:photo_id>/loeschen/",
+        listings.photo_delete,
+        name="offer-photo-delete",
+    ),
+    path(
+        "organisationen/<int:pk>/angebote/",
+        listings.organisation_offers,
+        name="organisation-offers",
+    ),
+    path(
+        "organisationen/<int:pk>/angebote/neu/<str:kind_slug>/",
+        listings.offer_create,
+        name="offer-create",
+    ),
     # coordination
     path("koordination/", coordination.overview, name="coordination"),
     path(
@@ -80,3 +106,13 @@ urlpatterns = [
         name="coordination-suspend",
     ),
 ]
+
+# Logos and equipment photos (see web/views/media.py).
+_media = settings.MEDIA_URL.strip("/")
+urlpatterns.append(
+    re_path(
+        rf"^{_media}/(?P<path>(?:logos|listings)/[^\x00]+)$",
+        media.uploaded_file,
+        name="uploaded-file",
+    )
+)

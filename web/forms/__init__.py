@@ -3,6 +3,7 @@ password fields match); the rules live in the services, whose errors the views p
 field they name (add_domain_error)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from marketplace.errors import DomainError
 
@@ -14,6 +15,17 @@ def add_domain_error(form: forms.Form, error: DomainError, *, fields: dict | Non
     """
     field = (fields or {}).get(error.field, error.field)
     form.add_error(field if field in form.fields else None, error.message)
+
+
+def add_validation_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a model's ValidationError (raised by a service's full_clean) at its fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 class DateInput(forms.DateInput):

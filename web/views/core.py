@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -18,10 +17,6 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     ):
         return candidate
     return fallback
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"nav": "offers"})
 
 
 @require_POST

@@ -34,7 +34,8 @@ from ..forms.organisations import (
 )
 
 
-def _page(request, organisation, tab, **context) -> dict:
+def page_context(request, organisation, tab, **context) -> dict:
+    """What every page of an organisation shows: its header, tabs and the person's rights."""
     user = request.user
     return {
         "organisation": organisation,
@@ -44,6 +45,7 @@ def _page(request, organisation, tab, **context) -> dict:
         "can_see_inside": access.belongs(user, organisation),
         "can_manage": access.manages(user, organisation),
         "is_social": organisation.kind == OrganisationKind.SOCIAL,
+        "is_company": organisation.kind == OrganisationKind.COMPANY,
         **context,
     }
 
@@ -91,7 +93,7 @@ def organisation_apply(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.organisation_or_404(request.user, pk)
-    context = _page(request, organisation, "overview")
+    context = page_context(request, organisation, "overview")
     if context["can_see_inside"]:
         context["member_count"] = Membership.objects.filter(organisation=organisation).count()
         context["status_history"] = organisation.status_changes.select_related("by").order_by(
@@ -120,7 +122,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/organisations/edit.html",
-        _page(request, organisation, "profile", form=form),
+        page_context(request, organisation, "profile", form=form),
         status=400 if form.errors else 200,
     )
 
@@ -152,7 +154,7 @@ def tax_exemption_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/organisations/tax_exemption.html",
-        _page(request, organisation, "tax", form=form, exemption=exemption),
+        page_context(request, organisation, "tax", form=form, exemption=exemption),
         status=400 if form.errors else 200,
     )
 
@@ -201,7 +203,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/organisations/members.html",
-        _page(
+        page_context(
             request,
             organisation,
             "members",

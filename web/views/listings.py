@@ -1,0 +1,451 @@
+"""Offers: the search on the start page, an offer's page, and a company's own offers (post and
+edit the three kinds with their slots, unavailable dates and photos; publish, pause, close,
+delete). Every write is a listings service; the search is listings.search with the API's
+checks of its parameters."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from listings import selectors, services
+from listings.models import (
+    Category,
+    Equipment,
+    EquipmentPhoto,
+    Listing,
+    ListingKind,
+)
+from listings.pagination import paginate
+from listings.search import SearchFilters, search
+from listings.serializers import SearchParamsSerializer
+from marketplace.errors import DomainError, NotAllowed
+from marketplace.models import OrganisationKind
+from marketplace.selectors import is_member
+
+from .. import access, offers
+from ..forms import add_domain_error, add_validation_error
+from ..forms.listings import (
+    OFFER_FORMS,
+    PhotoForm,
+    ReasonForm,
+    SearchForm,
+    SlotFormSet,
+    UnavailableFormSet,
+)
+from .core import safe_next
+from .organisations import page_context
+
+PAGE_SIZE = 12
+# The kinds in paths (/organisationen/3/angebote/neu/ausleihe/).
+KIND_SLUGS = {
+    "freiwilligenaktion": ListingKind.VOLUNTEER_ACTION,
+    "ausleihe": ListingKind.EQUIPMENT,
+    "stellenangebot": ListingKind.JOB,
+}
+SLUG_OF_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
+DISPLAY_SELECTORS = {
+    ListingKind.VOLUNTEER_ACTION: selectors.volunteer_actions_for_display,
+    ListingKind.EQUIPMENT: selectors.equipment_for_display,
+    ListingKind.JOB: selectors.job_offers_for_display,
+}
+ROWS_PREFIX = {ListingKind.VOLUNTEER_ACTION: "slots", ListingKind.EQUIPMENT: "unavailable"}
+# A blank row or two to fill in, without JavaScript; "more rows" adds this many.
+EXTRA_ROWS = 2
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "web/home.html", {"nav": "offers"})
+    form = SearchForm(request.GET or None)
+    cards, next_cursor, status = [], None, 200
+    if not form.is_bound or form.is_valid():
+        try:
+            cards, next_cursor = _search(form, request.GET.get("cursor"))
+        except _FormHasErrors:
+            status = 400
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = 400
+    else:
+        status = 400
+    next_url = ""
+    if next_cursor:
+        params = request.GET.copy()
+        params["cursor"] = next_cursor
+        next_url = f"?{params.urlencode()}"
+    return render(
+        request,
+        "web/listings/search.html",
+        {"form": form, "cards": cards, "next_url": next_url, "nav": "offers"},
+        status=status,
+    )
+
+
+def _search(form: SearchForm, cursor: str | None):
+    """One page of results; the filters are checked by the API's own parameter serializer."""
+    params = form.api_params() if form.is_bound else {}
+    if cursor:
+        params["cursor"] = cursor
+    serializer = SearchParamsSerializer(data={**params, "page_size": PAGE_SIZE})
+    if not serializer.is_valid():
+        for field, errors in serializer.errors.items():
+            for error in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field if field in form.fields else None, str(error))
+        raise _FormHasErrors
+    options = serializer.validated_data
+    category_id = None
+    if options.get("category"):
+        category_id = (
+            Category.objects.filter(slug=options["category"]).values_list("id", flat=True).first()
+        )
+    filters = SearchFilters(
+        q=options.get("q", "").strip(),
+        kind=options.get("kind", ""),
+        category_id=category_id,
+        organisation=options.get("organisation"),
+        employment_type=options.get("employment_type", ""),
+        date_from=options.get("date_from"),
+        date_to=options.get("date_to"),
+        available_from=options.get("available_from"),
+        available_until=options.get("available_until"),
+        quantity=options.get("quantity", 1),
+        ordering=options.get("ordering", ""),
+    )
+    queryset, ordering = search(filters)
+    page = paginate(queryset, ordering, cursor=options.get("cursor"), size=PAGE_SIZE)
+    return offers.cards_for(page.rows), page.next_cursor
+
+
+class _FormHasErrors(Exception):
+    """The search form already shows what is wrong."""
+
+
+# --- an offer's page --------------------------------------------------------------------------
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Listing:
+    listing = (
+        selectors.visible_listings(request.user)
+        .select_related("organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if listing is None:
+        raise Http404(_("Dieses Angebot gibt es nicht."))
+    return listing
+
+
+def _specific(request: HttpRequest, listing: Listing):
+    return DISPLAY_SELECTORS[listing.kind](request.user).get(pk=listing.pk)
+
+
+@login_required
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _visible_or_404(request, pk)
+    offer = _specific(request, listing)
+    context = {
+        "offer": offer,
+        "is_owner": is_member(request.user, offer.organisation),
+        "nav": "offers",
+        "now": timezone.now(),
+    }
+    if offer.kind == ListingKind.VOLUNTEER_ACTION:
+        context["slots"] = [slot for slot in offer.slots.all() if slot.end > timezone.now()]
+    elif offer.kind == ListingKind.EQUIPMENT:
+        context["weeks"] = offers.availability_weeks(offer)
+        context["weekday_names"] = [WEEKDAYS_ABBR[day] for day in range(7)]
+        context["photos"] = list(offer.photos.all())
+    context.update(booking_context(request, offer))
+    return render(request, "web/listings/detail.html", context)
+
+
+def booking_context(request: HttpRequest, offer) -> dict:
+    """What the offer's page needs for the booking form (filled in by the bookings pages)."""
+    from .bookings import booking_form_context
+
+    return booking_form_context(request, offer)
+
+
+# --- our offers -------------------------------------------------------------------------------
+
+
+@login_required
+def organisation_offers(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.inside_or_404(request.user, pk)
+    listings = (
+        selectors.visible_listings(request.user)
+        .filter(organisation=organisation)
+        .select_related("category")
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "web/listings/organisation_offers.html",
+        page_context(
+            request,
+            organisation,
+            "offers",
+            listings=listings,
+            kind_slugs=SLUG_OF_KIND,
+            is_company=organisation.kind == OrganisationKind.COMPANY,
+        ),
+    )
+
+
+def _rows_formset(kind, data, *, initial, extra: int):
+    if kind not in ROWS_PREFIX:
+        return None
+    formset_class = SlotFormSet if kind == ListingKind.VOLUNTEER_ACTION else UnavailableFormSet
+    if data is not None:
+        return formset_class(data, prefix=ROWS_PREFIX[kind])
+    formset = formset_class(initial=initial, prefix=ROWS_PREFIX[kind])
+    formset.extra = extra
+    return formset
+
+
+def _with_more_rows(data, prefix: str):
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(min(total + EXTRA_ROWS, 100))
+    return data
+
+
+def _initial_rows(offer) -> list[dict]:
+    if offer is None:
+        return []
+    if offer.kind == ListingKind.VOLUNTEER_ACTION:
+        return [
+            {
+                "id": slot.pk,
+                "start": slot.start,
+                "end": slot.end,
+                "volunteers_available": slot.volunteers_available,
+            }
+            for slot in offer.slots.all()
+        ]
+    if offer.kind == ListingKind.EQUIPMENT:
+        from listings import capacity
+
+        return [
+            {"first_day": period.start, "last_day": period.last_day}
+            for period in capacity.blocked_periods(offer)
+        ]
+    return []
+
+
+def _annotate_held(formset, offer) -> None:
+    """Show next to each existing slot how many places are promised."""
+    if formset is None or offer is None or offer.kind != ListingKind.VOLUNTEER_ACTION:
+        return
+    held = {slot.pk: slot.volunteers_held for slot in offer.slots.all()}
+    for form in formset.forms:
+        try:
+            form.held = held.get(int(form["id"].value() or 0), 0)
+        except (TypeError, ValueError):
+            form.held = 0
+
+
+def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) -> HttpResponse:
+    form_class = OFFER_FORMS[kind]
+    instance = copy.copy(offer) if offer else form_class._meta.model(organisation=organisation)
+    data = request.POST if request.method == "POST" else None
+    more_rows = data is not None and "more_rows" in data and kind in ROWS_PREFIX
+    if more_rows:
+        data = _with_more_rows(data, ROWS_PREFIX[kind])
+    form = form_class(data, instance=instance)
+    rows = _rows_formset(
+        kind,
+        data,
+        initial=_initial_rows(offer),
+        extra=EXTRA_ROWS if offer is None else 1,
+    )
+    rows_error, status = "", 200
+    if data is not None and not more_rows:
+        rows_valid = rows is None or rows.is_valid()
+        if form.is_valid() and rows_valid:
+            try:
+                saved = _save_offer(request, organisation, kind, offer, form, rows)
+            except ValidationError as error:
+                add_validation_error(form, error)
+            except DomainError as error:
+                if error.field in ROWS_PREFIX.values():
+                    rows_error = error.message
+                else:
+                    add_domain_error(form, error)
+                status = error.status_code
+            else:
+                messages.success(
+                    request,
+                    _("Das Angebot ist gespeichert.")
+                    if offer
+                    else _(
+                        "Das Angebot ist als Entwurf gespeichert. Veröffentlichen Sie es, "
+                        "wenn alles stimmt."
+                    ),
+                )
+                return redirect("web:offer", pk=saved.pk)
+        status = status if status != 200 else 400
+    _annotate_held(rows, offer)
+    return render(
+        request,
+        "web/listings/offer_form.html",
+        page_context(
+            request,
+            organisation,
+            "offers",
+            form=form,
+            rows=rows,
+            rows_error=rows_error,
+            kind=kind,
+            kind_label=ListingKind(kind).label,
+            offer=offer,
+            photos=list(offer.photos.all()) if kind == ListingKind.EQUIPMENT and offer else [],
+            photo_form=PhotoForm(),
+        ),
+        status=status,
+    )
+
+
+def _save_offer(request, organisation, kind, offer, form, rows):
+    fields = form.service_fields()
+    nested = {}
+    if kind == ListingKind.VOLUNTEER_ACTION:
+        nested["slots"] = [row.spec() for row in rows.kept_forms()]
+    elif kind == ListingKind.EQUIPMENT:
+        nested["unavailable"] = [row.period() for row in rows.kept_forms()]
+    if offer is None:
+        create = {
+            ListingKind.VOLUNTEER_ACTION: services.volunteer_action_create,
+            ListingKind.EQUIPMENT: services.equipment_create,
+            ListingKind.JOB: services.job_offer_create,
+        }[kind]
+        return create(by=request.user, organisation=organisation, **nested, **fields)
+    if kind == ListingKind.VOLUNTEER_ACTION:
+        return services.volunteer_action_update(action=offer, by=request.user, **nested, **fields)
+    if kind == ListingKind.EQUIPMENT:
+        return services.equipment_update(item=offer, by=request.user, **nested, **fields)
+    return services.job_offer_update(job=offer, by=request.user, **fields)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
+    organisation = access.inside_or_404(request.user, pk)
+    kind = KIND_SLUGS.get(kind_slug)
+    if kind is None:
+        raise Http404
+    if organisation.kind != OrganisationKind.COMPANY:
+        raise NotAllowed(_("Nur Unternehmen können Angebote einstellen."))
+    if organisation.my_role is None:
+        raise NotAllowed(_("Nur Mitglieder der anbietenden Organisation dürfen das."))
+    return _offer_form_page(request, organisation, kind)
+
+
+def _own_offer(request: HttpRequest, pk: int):
+    """An offer the person may see and, as a member of its organisation, manage (else 403)."""
+    listing = _visible_or_404(request, pk)
+    if not is_member(request.user, listing.organisation):
+        raise NotAllowed(_("Nur Mitglieder der anbietenden Organisation dürfen das."))
+    return listing
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _own_offer(request, pk)
+    offer = _specific(request, listing)
+    organisation = access.inside_or_404(request.user, listing.organisation_id)
+    return _offer_form_page(request, organisation, offer.kind, offer)
+
+
+STATUS_SERVICES = {
+    "veroeffentlichen": (services.listing_publish, _("Das Angebot ist veröffentlicht.")),
+    "pausieren": (services.listing_pause, _("Das Angebot ist pausiert.")),
+    "schliessen": (services.listing_close, _("Das Angebot ist geschlossen.")),
+}
+
+
+@login_required
+@require_POST
+def offer_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Publish, pause or close; members, and the coordinator may pause and close (moderation)."""
+    if action not in STATUS_SERVICES:
+        raise Http404
+    listing = _visible_or_404(request, pk)
+    service, done = STATUS_SERVICES[action]
+    extra = {}
+    if action != "veroeffentlichen":
+        form = ReasonForm(request.POST)
+        extra = {"reason": form.cleaned_data["reason"]} if form.is_valid() else {}
+    try:
+        service(listing=listing, by=request.user, **extra)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, str(done))
+    return redirect(safe_next(request, reverse("web:offer", args=[pk])))
+
+
+@login_required
+@require_POST
+def offer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _own_offer(request, pk)
+    try:
+        services.listing_delete(listing=listing, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:offer", pk=pk)
+    messages.success(request, _("Das Angebot ist gelöscht."))
+    return redirect("web:organisation-offers", pk=listing.organisation_id)
+
+
+@login_required
+@require_POST
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _own_offer(request, pk)
+    item = get_object_or_404(Equipment.objects.select_related("organisation"), pk=listing.pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("image", [])))
+    else:
+        try:
+            services.equipment_photo_add(
+                item=item, by=request.user, upload=form.cleaned_data["image"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Das Foto ist hochgeladen."))
+    return redirect("web:offer-edit", pk=pk)
+
+
+@login_required
+@require_POST
+def photo_delete(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    listing = _own_offer(request, pk)
+    photo = get_object_or_404(
+        EquipmentPhoto.objects.select_related("item__organisation"), pk=photo_id, item_id=listing.pk
+    )
+    try:
+        services.equipment_photo_delete(photo=photo, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Das Foto ist gelöscht."))
+    return redirect("web:offer-edit", pk=pk)
