@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "listings",
     "bookings",
+    "donations",
     "web",
 ]
 
@@ -93,7 +94,6 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a bare "example.org" is https
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 # --- Redis, cache and Celery ----------------------------------------------------------------
@@ -128,6 +128,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {
         "task": "notifications.tasks.sweep_notifications",
         "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
+    },
+    # Job offers close themselves once their application deadline has passed.
+    "listings-close-expired-jobs": {
+        "task": "listings.tasks.close_expired_job_offers",
+        "schedule": env.float("LISTINGS_CLOSE_JOBS_SECONDS", default=3600.0),
+    },
+    # "Soonest" sorts volunteer actions by their next slot; move it past slots that ended.
+    "listings-refresh-next-dates": {
+        "task": "listings.tasks.refresh_next_dates",
+        "schedule": env.float("LISTINGS_NEXT_DATES_SECONDS", default=3600.0),
     },
     # Booking requests nobody answered in BOOKINGS_REQUEST_EXPIRY_DAYS expire.
     "bookings-expire-unanswered": {
