@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "notifications",
     "listings",
     "bookings",
-    "donations",
     "web",
 ]
 
