@@ -131,6 +131,57 @@ KINDS: dict[str, Kind] = _table(
         _("die vermittelnde Organisation (beim Zurückziehen: das Unternehmen)"),
         optional=True,
     ),
+    # --- donations and receipts (donations/notices.py) -------------------------------------
+    Kind(
+        "donation_recorded",
+        _("Eine Spende wurde erfasst und wartet auf die Bestätigung des Eingangs"),
+        _("die empfangende Organisation"),
+        optional=True,
+    ),
+    Kind(
+        "donation_confirmed",
+        _("Der Eingang einer Spende wurde bestätigt (die Zuwendungsbestätigung folgt gesondert)"),
+        _("das spendende Unternehmen bzw. die spendende Person"),
+        optional=True,
+    ),
+    Kind(
+        "donation_rejected",
+        _("Eine erfasste Spende wurde abgelehnt"),
+        _("das spendende Unternehmen bzw. die spendende Person"),
+        optional=True,
+    ),
+    Kind(
+        "receipt_issued",
+        _("Zuwendungsbestätigung (maschinell erstellt) als PDF"),
+        _("das spendende Unternehmen bzw. die spendende Person"),
+        attachments=("Zuwendungsbestätigung (PDF)",),
+    ),
+    Kind(
+        "receipt_to_sign",
+        _("Zuwendungsbestätigung zum Unterschreiben und Versenden"),
+        _("die Administrator*innen der empfangenden Organisation"),
+        attachments=("Zuwendungsbestätigung (PDF)",),
+    ),
+    Kind(
+        "receipt_coming",
+        _("Die unterschriebene Zuwendungsbestätigung ist unterwegs"),
+        _("das spendende Unternehmen bzw. die spendende Person"),
+    ),
+    Kind(
+        "receipt_cancelled",
+        _("Eine Zuwendungsbestätigung wurde storniert (und ggf. ersetzt)"),
+        _("das spendende Unternehmen bzw. die spendende Person"),
+    ),
+    Kind(
+        "receipt_blocked",
+        _("Zuwendungsbestätigung nicht möglich: Angaben zur Steuerbefreiung fehlen oder veraltet"),
+        _("die Administrator*innen der empfangenden Organisation"),
+    ),
+    Kind(
+        "receipt_collective_due",
+        _("Im Januar: Spender*innen, die eine Sammelbestätigung erhalten können"),
+        _("die Administrator*innen der empfangenden Organisation"),
+    ),
     # --- the pipeline itself ---------------------------------------------------------------
     Kind(
         "mail_test",

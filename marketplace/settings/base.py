@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "listings",
     "bookings",
+    "donations",
     "web",
 ]
 
@@ -152,6 +153,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "bookings-anonymise-referrals": {
         "task": "bookings.tasks.anonymise_referrals",
         "schedule": env.float("BOOKINGS_ANONYMISE_SECONDS", default=86400.0),
+    },
+    # In January each organisation's admins get the list of donors due a collective receipt
+    # for the year just ended (daily; the task does nothing outside January and sends once).
+    "donations-offer-collective-receipts": {
+        "task": "donations.tasks.offer_collective_receipts",
+        "schedule": env.float("DONATIONS_COLLECTIVE_OFFER_SECONDS", default=86400.0),
     },
 }
 BOOKINGS_REQUEST_EXPIRY_DAYS = env.int("BOOKINGS_REQUEST_EXPIRY_DAYS", default=5)
