@@ -4,6 +4,7 @@ Views parse, call one service or selector, and render. Offers a person may not s
 offers they may see but not change are 403 (the services decide).
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -47,6 +48,10 @@ def _next_url(request, cursor: str | None) -> str | None:
     params = request.query_params.copy()
     params["cursor"] = cursor
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
 
 
 def _category_id(slug: str | None) -> int | None:
@@ -96,6 +101,12 @@ class ListingViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return self.selector(self.request.user)
+
+    def get_object(self):
+        # Ids the database cannot hold (SQLite overflows on them) are simply not found.
+        if not _is_id(self.kwargs.get("pk", "")):
+            raise Http404
+        return super().get_object()
 
     def _display(self, listing):
         """The offer re-read with everything the serializer shows."""
@@ -258,6 +269,8 @@ class EquipmentViewSet(ListingViewSet):
         params = AvailabilityParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         start, until = params.validated_data["from"], params.validated_data["until"]
+        if not _is_id(pk):
+            raise Http404
         item = get_object_or_404(selectors.visible_listings(request.user, Equipment), pk=pk)
         days = capacity.equipment_daily_availability(item, start, until)
         return Response(

@@ -1,6 +1,7 @@
 """Input and output shapes of the offers API. No rules here: the services decide."""
 
 import datetime as dt
+import re
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -33,6 +34,7 @@ from .services import (
 
 MAX_ID = 2**53  # ids beyond this are not ids of ours (and stay exact in JavaScript)
 MAX_SEARCH_DAYS = 366
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 def media_url(request, name: str) -> str | None:
@@ -64,14 +66,30 @@ COMMON_READ_ONLY = [
 ]
 
 
+class SafeSlugRelatedField(serializers.SlugRelatedField):
+    """A slug that is not a slug (NUL bytes, spaces) is simply not found, without a query."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:60])
+        return super().to_internal_value(data)
+
+
+class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """Ids the database cannot hold are simply not found, without a query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool) and not 0 < data < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
 class ListingSerializer(StrictModelSerializer):
     """What every kind shows and takes; `organisation` is chosen on creation only."""
 
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False
-    )
+    organisation = SafePrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    category = SafeSlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
 
     def get_fields(self):
