@@ -16,10 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -30,6 +36,7 @@ from . import services
 from .idempotency import check_key, idempotent_create, request_hash
 from .models import Booking, BookingKind, BookingState
 from .selectors import (
+    EVENTS,
     bookings_for_display,
     bookings_visible_to,
     messages_of,
@@ -37,15 +44,15 @@ from .selectors import (
 )
 from .serializers import (
     REQUEST_SERIALIZERS,
+    BookingActionMessageSerializer,
+    BookingCancelReasonSerializer,
+    BookingCompleteSerializer,
+    BookingHandOverSerializer,
+    BookingKindSerializer,
+    BookingMessagePostSerializer,
     BookingMessageSerializer,
+    BookingReturnSerializer,
     BookingSerializer,
-    CompleteInputSerializer,
-    KindSerializer,
-    MessageInputSerializer,
-    MessagePostSerializer,
-    NoteInputSerializer,
-    ReasonInputSerializer,
-    ReturnInputSerializer,
 )
 
 TAG = ["bookings"]
@@ -167,13 +174,17 @@ class BookingListView(generics.ListAPIView):
         parameters=[
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
         ],
-        request=serializers.DictField(),
+        request=PolymorphicProxySerializer(
+            component_name="BookingRequest",
+            serializers=list(REQUEST_SERIALIZERS.values()),
+            resource_type_field_name="kind",
+        ),
         responses={201: BookingSerializer, **_errors(400, 401, 403, 409)},
     )
     def post(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
             raise serializers.ValidationError({"detail": _("Bitte ein JSON-Objekt senden.")})
-        kind = KindSerializer(data={"kind": request.data.get("kind")})
+        kind = BookingKindSerializer(data={"kind": request.data.get("kind")})
         kind.is_valid(raise_exception=True)
         kind = kind.validated_data["kind"]
         parsed = REQUEST_SERIALIZERS[kind](data=request.data)
@@ -182,7 +193,8 @@ class BookingListView(generics.ListAPIView):
 
         def create() -> tuple[int, dict]:
             booking = _create(request, data.get("organisation"), kind, data)
-            return status.HTTP_201_CREATED, _show(request, booking.pk)
+            prefetch_related_objects([booking], Prefetch("events", queryset=EVENTS))
+            return status.HTTP_201_CREATED, BookingSerializer(booking).data
 
         key = request.headers.get("Idempotency-Key")
         if key is None:
@@ -219,34 +231,34 @@ def _message(service):
 
 ACTIONS: dict[str, ActionSpec] = {
     "confirm": ActionSpec(
-        MessageInputSerializer, _message(services.booking_confirm), "Anfrage bestätigen"
+        BookingActionMessageSerializer, _message(services.booking_confirm), "Anfrage bestätigen"
     ),
     "decline": ActionSpec(
-        MessageInputSerializer, _message(services.booking_decline), "Anfrage ablehnen"
+        BookingActionMessageSerializer, _message(services.booking_decline), "Anfrage ablehnen"
     ),
     "cancel": ActionSpec(
-        ReasonInputSerializer,
+        BookingCancelReasonSerializer,
         lambda booking, by, data: services.booking_cancel(
             booking=booking, by=by, reason=data["reason"]
         ),
         "Stornieren (mit Grund)",
     ),
     "hand-over": ActionSpec(
-        NoteInputSerializer,
+        BookingHandOverSerializer,
         lambda booking, by, data: services.booking_hand_over(
             booking=booking, by=by, note=data["note"]
         ),
         "Ausleihe übergeben (Zustand)",
     ),
     "return": ActionSpec(
-        ReturnInputSerializer,
+        BookingReturnSerializer,
         lambda booking, by, data: services.booking_return(
             booking=booking, by=by, note=data["note"], damaged=data["damaged"]
         ),
         "Rückgabe erfassen (Zustand, Schaden)",
     ),
     "complete": ActionSpec(
-        CompleteInputSerializer,
+        BookingCompleteSerializer,
         lambda booking, by, data: services.booking_complete(
             booking=booking,
             by=by,
@@ -257,15 +269,25 @@ ACTIONS: dict[str, ActionSpec] = {
         "Einsatz abschließen (Freiwillige und Stunden)",
     ),
     "confirm-hours": ActionSpec(
-        MessageInputSerializer, _message(services.booking_confirm_hours), "Stunden bestätigen"
+        BookingActionMessageSerializer,
+        _message(services.booking_confirm_hours),
+        "Stunden bestätigen",
     ),
     "interview": ActionSpec(
-        MessageInputSerializer, _message(services.referral_interview), "Zum Gespräch einladen"
+        BookingActionMessageSerializer,
+        _message(services.referral_interview),
+        "Zum Gespräch einladen",
     ),
-    "hire": ActionSpec(MessageInputSerializer, _message(services.referral_hire), "Einstellen"),
-    "reject": ActionSpec(MessageInputSerializer, _message(services.referral_reject), "Absagen"),
+    "hire": ActionSpec(
+        BookingActionMessageSerializer, _message(services.referral_hire), "Einstellen"
+    ),
+    "reject": ActionSpec(
+        BookingActionMessageSerializer, _message(services.referral_reject), "Absagen"
+    ),
     "withdraw": ActionSpec(
-        MessageInputSerializer, _message(services.referral_withdraw), "Vermittlung zurückziehen"
+        BookingActionMessageSerializer,
+        _message(services.referral_withdraw),
+        "Vermittlung zurückziehen",
     ),
 }
 
@@ -285,17 +307,22 @@ class BookingActionView(generics.GenericAPIView):
 
 def _action_view(name: str):
     spec = ACTIONS[name]
-    view = type(
-        f"Booking{name.title().replace('-', '')}View",
-        (BookingActionView,),
-        {"action_name": name},
-    )
-    view.post = extend_schema(
+
+    # A function of its own per action: extend_schema annotates the function it is given.
+    def post(self, request, pk: int):
+        return BookingActionView.post(self, request, pk)
+
+    post = extend_schema(
         tags=TAG,
         summary=spec.summary,
         request=spec.input,
         responses={200: BookingSerializer, **_errors(400, 401, 403, 404, 409)},
-    )(view.post)
+    )(post)
+    view = type(
+        f"Booking{name.title().replace('-', '')}View",
+        (BookingActionView,),
+        {"action_name": name, "post": post},
+    )
     return view.as_view()
 
 
@@ -329,11 +356,11 @@ class BookingMessagesView(generics.ListCreateAPIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Eine Nachricht schreiben"),
-        request=MessagePostSerializer,
+        request=BookingMessagePostSerializer,
         responses={201: BookingMessageSerializer, **_errors(400, 401, 403, 404)},
     )
     def post(self, request, *args, **kwargs):
-        parsed = MessagePostSerializer(data=request.data)
+        parsed = BookingMessagePostSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         message = services.booking_post_message(
             booking=self.booking, by=request.user, body=parsed.validated_data["body"]

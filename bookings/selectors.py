@@ -29,13 +29,15 @@ def bookings_visible_to(user: User) -> QuerySet[Booking]:
     return queryset.filter(Q(requester_id__in=own) | Q(provider_id__in=own))
 
 
+EVENTS = BookingEvent.objects.select_related("by").order_by("at", "id")
+
+
 def bookings_for_display(user: User) -> QuerySet[Booking]:
     """Visible bookings with everything the API shows, in a constant number of queries."""
-    events = BookingEvent.objects.select_related("by").order_by("at", "id")
     return (
         bookings_visible_to(user)
         .select_related("listing", "requester", "provider", "slot")
-        .prefetch_related(Prefetch("events", queryset=events))
+        .prefetch_related(Prefetch("events", queryset=EVENTS))
     )
 
 

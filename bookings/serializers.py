@@ -79,30 +79,30 @@ REQUEST_SERIALIZERS = {
 }
 
 
-class KindSerializer(serializers.Serializer):
+class BookingKindSerializer(serializers.Serializer):
     """Only reads `kind`, to pick the serializer of the rest."""
 
     kind = serializers.ChoiceField(choices=BookingKind.choices)
 
 
-class MessageInputSerializer(StrictSerializer):
+class BookingActionMessageSerializer(StrictSerializer):
     message = _text(5000, required=False)
 
 
-class ReasonInputSerializer(StrictSerializer):
+class BookingCancelReasonSerializer(StrictSerializer):
     reason = _text(5000)
 
 
-class NoteInputSerializer(StrictSerializer):
+class BookingHandOverSerializer(StrictSerializer):
     note = _text(2000, required=False)
 
 
-class ReturnInputSerializer(StrictSerializer):
+class BookingReturnSerializer(StrictSerializer):
     note = _text(2000, required=False)
     damaged = serializers.BooleanField(required=False, default=False)
 
 
-class CompleteInputSerializer(StrictSerializer):
+class BookingCompleteSerializer(StrictSerializer):
     volunteers_given = serializers.IntegerField(min_value=0, max_value=1000)
     hours_given = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=Decimal(0), max_value=Decimal(99999)
@@ -110,7 +110,7 @@ class CompleteInputSerializer(StrictSerializer):
     message = _text(5000, required=False)
 
 
-class MessagePostSerializer(StrictSerializer):
+class BookingMessagePostSerializer(StrictSerializer):
     body = _text(5000)
 
 

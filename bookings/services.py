@@ -64,8 +64,15 @@ def _expiry_days() -> int:
     return getattr(settings, "BOOKINGS_REQUEST_EXPIRY_DAYS", 5)
 
 
-def _check_requester(by: User, organisation: Organisation) -> None:
-    if not Membership.objects.filter(user=by, organisation=organisation).exists():
+def _check_requester(by: User, organisation: Organisation, listing: Listing) -> bool:
+    """Whether `by` may book for `organisation`; returns whether `by` also belongs to the
+    offer's organisation (one query for both)."""
+    mine = set(
+        Membership.objects.filter(
+            user=by, organisation_id__in=[organisation.pk, listing.organisation_id]
+        ).values_list("organisation_id", flat=True)
+    )
+    if organisation.pk not in mine:
         raise NotAllowed(_("Sie können nur für eine Organisation buchen, der Sie angehören."))
     if organisation.kind != OrganisationKind.SOCIAL:
         raise Conflict(_("Nur soziale Organisationen können Angebote buchen."))
@@ -73,6 +80,7 @@ def _check_requester(by: User, organisation: Organisation) -> None:
         raise Conflict(
             _("Ihre Organisation ist noch nicht freigegeben und kann noch nicht buchen.")
         )
+    return listing.organisation_id in mine
 
 
 def _check_offer(listing: Listing, organisation: Organisation) -> None:
@@ -105,10 +113,13 @@ def _record(booking: Booking, *, action: str, from_state: str, by: User | None, 
     )
 
 
-def _created(booking: Booking, *, by: User) -> Booking:
+def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
     booking.save(force_insert=True)
     _record(booking, action="request", from_state="", by=by, message=booking.message)
     notices.requested(booking, by=by)
+    # The sides the requesting person belongs to, as selectors.bookings_visible_to() annotates
+    # them, so the new booking can be shown without reading it again.
+    booking.as_requester, booking.as_provider = True, also_provider
     return booking
 
 
@@ -138,7 +149,7 @@ def booking_request_volunteers(
     slot = VolunteerSlot.objects.select_related("action__organisation").filter(pk=slot_id).first()
     if slot is None:
         raise InvalidInput(_("Diesen Termin gibt es nicht."), field="slot")
-    _check_requester(by, organisation)
+    also_provider = _check_requester(by, organisation, slot.action)
     _check_offer(slot.action, organisation)
     fields = {
         "task": _text(task, field="task", required=True),
@@ -165,7 +176,7 @@ def booking_request_volunteers(
             volunteers=volunteers,
             **fields,
         )
-        return _created(booking, by=by)
+        return _created(booking, by=by, also_provider=also_provider)
 
 
 def booking_request_equipment(
@@ -191,7 +202,7 @@ def booking_request_equipment(
     item = Equipment.objects.select_related("organisation").filter(pk=item_id).first()
     if item is None:
         raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item")
-    _check_requester(by, organisation)
+    also_provider = _check_requester(by, organisation, item)
     _check_offer(item, organisation)
     if start < timezone.localdate():
         raise InvalidInput(
@@ -223,7 +234,7 @@ def booking_request_equipment(
             hold_id=hold_id,
             **fields,
         )
-        return _created(booking, by=by)
+        return _created(booking, by=by, also_provider=also_provider)
 
 
 def booking_refer_candidate(
@@ -248,7 +259,7 @@ def booking_refer_candidate(
     job = JobOffer.objects.select_related("organisation").filter(pk=job_id).first()
     if job is None:
         raise InvalidInput(_("Dieses Stellenangebot gibt es nicht."), field="job")
-    _check_requester(by, organisation)
+    also_provider = _check_requester(by, organisation, job)
     _check_offer(job, organisation)
     today = timezone.localdate()
     if job.application_deadline < today:
@@ -285,7 +296,7 @@ def booking_refer_candidate(
             consent_date=consent_date,
             **fields,
         )
-        return _created(booking, by=by)
+        return _created(booking, by=by, also_provider=also_provider)
 
 
 # --- transitions ------------------------------------------------------------------------------

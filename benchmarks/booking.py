@@ -1,0 +1,408 @@
+"""Bookings per second over HTTP, beside a bare Django endpoint measured in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiezmarkt REDIS_URL=redis://127.0.0.1:6379/7 \
+        .venv/bin/python benchmarks/booking.py [--requests 3000] [--clients 16] [--workers 4]
+
+Needs PostgreSQL and Redis (it makes and drops its own database, <name>_bench, and empties the
+Redis database it is given: the booking e-mails are queued there, no worker sends them).
+What it does:
+
+1. serves Kiezmarkt with gunicorn (production settings, sync workers) plus one extra URL,
+   /bench/bare/: a bare Django view that takes one row lock and makes three inserts in one
+   transaction, the floor any booking request stands on;
+2. bare:      CLIENTS keep-alive HTTP clients call /bench/bare/, each locking its own row;
+3. distinct:  CLIENTS clients POST /api/v1/bookings/ (equipment loans), each for its own item;
+4. contested: CLIENTS clients POST loans of one item (few units, a few days) at once: most are
+   refused with 409 once it is full;
+5. checks with SQL that no unit is lent twice at any instant and no item beyond its quantity,
+   that every 201 is one booking, and that no request got a 5xx;
+6. prints rates and p95 latencies against the targets (>= 400 bookings/s on distinct items,
+   >= 0.85 x the bare endpoint's rate, no over-allocation).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATE = 400.0
+TARGET_RATIO = 0.85
+CONTESTED_UNITS = 20
+CONTESTED_DAYS = 5
+
+# gunicorn imports these (written to a temporary directory on its PYTHONPATH): production
+# settings with one more URL, so the bare view shares the server, the middleware and the
+# database connections of the real endpoint.
+BENCH_SETTINGS = """
+from marketplace.settings.production import *  # noqa
+ROOT_URLCONF = "bench_urls"
+# Refused bookings (409) are expected here; logging each would only cost time.
+LOGGING["loggers"]["django.request"] = {"level": "ERROR"}
+"""
+BENCH_URLS = """
+from django.urls import path
+from marketplace.urls import urlpatterns as kiezmarkt
+from benchmarks.booking import bare_view
+urlpatterns = [path("bench/bare/", bare_view), *kiezmarkt]
+"""
+
+
+def bare_view(request):
+    """One locked transaction with three inserts: the least a booking must do."""
+    from django.db import connection, transaction
+    from django.http import JsonResponse
+
+    row = int(request.GET.get("row", "1"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM bench_bare_row WHERE id = %s FOR UPDATE", [row])
+        for note in ("booking", "event", "notification"):
+            cursor.execute("INSERT INTO bench_bare_log (row_id, note) VALUES (%s, %s)", [row, note])
+    return JsonResponse({"row": row}, status=201)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def setup_django() -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        CELERY_TASK_ALWAYS_EAGER="false",
+        LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def seed(clients: int) -> dict:
+    """A company with CLIENTS + 1 items, a social organisation with CLIENTS members (tokens)."""
+    from django.db import connection
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from listings.models import Category, Equipment, ListingStatus
+    from marketplace.models import Membership, Organisation, Role, User
+
+    company = Organisation.objects.create(
+        kind="company", name="Kiezbäckerei Bench GmbH", slug="bench-company", status="approved"
+    )
+    social = Organisation.objects.create(
+        kind="social", name="Nachbarschaftshaus Bench e.V.", slug="bench-social", status="approved"
+    )
+    admin = User.objects.create_user("admin@bench.example", "x", full_name="Carla Admin")
+    Membership.objects.create(user=admin, organisation=company, role=Role.ADMIN)
+    category = Category.objects.first() or Category.objects.create(slug="bench", name_de="Bench")
+
+    def item(title: str, quantity: int) -> Equipment:
+        return Equipment.objects.create(
+            organisation=company,
+            category=category,
+            title=title,
+            description="Tisch und Bänke",
+            status=ListingStatus.PUBLISHED,
+            published_at=timezone.now(),
+            quantity=quantity,
+            pickup_street="Wassertorstraße 48",
+            pickup_postcode="10969",
+            pickup_hours="Mo–Fr",
+            max_loan_days=30,
+        )
+
+    tokens = []
+    for n in range(clients):
+        person = User.objects.create_user(f"client{n}@bench.example", "x", full_name=f"Client {n}")
+        Membership.objects.create(user=person, organisation=social, role=Role.MEMBER)
+        tokens.append(Token.objects.create(user=person).key)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_bare_row (id integer PRIMARY KEY)")
+        cursor.execute(
+            "CREATE TABLE bench_bare_log (id bigserial PRIMARY KEY, row_id integer, note text)"
+        )
+        cursor.execute("INSERT INTO bench_bare_row SELECT generate_series(1, %s)", [clients])
+    return {
+        "tokens": tokens,
+        "items": [item(f"Biertischgarnitur {n}", 500).pk for n in range(clients)],
+        "contested": item("Die eine Hüpfburg", CONTESTED_UNITS).pk,
+        "social": social.pk,
+    }
+
+
+def start_gunicorn(port: int, args, env: dict, directory: str) -> subprocess.Popen:
+    Path(directory, "bench_settings.py").write_text(BENCH_SETTINGS)
+    Path(directory, "bench_urls.py").write_text(BENCH_URLS)
+    env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join([directory, str(ROOT)]),
+        # Refused bookings (409) are expected here; their log lines would only cost time.
+        "LOG_LEVEL": "ERROR",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "marketplace.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={args.workers}",
+            f"--worker-class={args.worker_class}",
+            f"--threads={args.threads}",
+            "--keep-alive=30",
+            "--backlog=256",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/schema/?format=json")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def run_phase(port: int, plans: list[list[tuple[str, str, dict]]]) -> tuple[float, list, Counter]:
+    """Each plan is one client's (path, token, body) requests, sent in order over one keep-alive
+    connection; all clients start together. Returns seconds, latencies and status counts."""
+    barrier = threading.Barrier(len(plans) + 1)
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+
+    def client(plan):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, codes = [], Counter()
+        barrier.wait()
+        for path, token, body in plan:
+            headers = {"Content-Type": "application/json"}
+            if token:
+                headers["Authorization"] = f"Token {token}"
+            payload = json.dumps(body) if body is not None else None
+            started = time.perf_counter()
+            conn.request("POST" if body is not None else "GET", path, payload, headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - started)
+            codes[response.status] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            statuses.update(codes)
+
+    threads = [threading.Thread(target=client, args=(plan,)) for plan in plans]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, latencies, statuses
+
+
+def p95(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[int(0.95 * (len(ordered) - 1))] * 1000
+
+
+def loan(item: int, day: int, organisation: int) -> dict:
+    import datetime as dt
+
+    start = dt.date.today() + dt.timedelta(days=day)
+    return {
+        "kind": "equipment",
+        "item": item,
+        "units": 1,
+        "from": str(start),
+        "until": str(start + dt.timedelta(days=1)),
+        "purpose": "Hoffest",
+        "organisation": organisation,
+    }
+
+
+def plans_bare(data: dict, per_client: int) -> list:
+    return [
+        [(f"/bench/bare/?row={n + 1}", "", {}) for _ in range(per_client)]
+        for n in range(len(data["tokens"]))
+    ]
+
+
+def plans_distinct(data: dict, per_client: int, offset: int) -> list:
+    return [
+        [
+            ("/api/v1/bookings/", token, loan(item, 1 + (offset + k) % 300, data["social"]))
+            for k in range(per_client)
+        ]
+        for token, item in zip(data["tokens"], data["items"], strict=True)
+    ]
+
+
+def plans_contested(data: dict, per_client: int) -> list:
+    return [
+        [
+            (
+                "/api/v1/bookings/",
+                token,
+                loan(data["contested"], 1 + (n + k) % CONTESTED_DAYS, data["social"]),
+            )
+            for k in range(per_client)
+        ]
+        for n, token in enumerate(data["tokens"])
+    ]
+
+
+OVER_ALLOCATION = [
+    (
+        "units lent twice at one instant",
+        """SELECT count(*) FROM listings_equipmentallocation a
+           JOIN listings_equipmentallocation b ON a.item_id = b.item_id
+            AND a.unit_number = b.unit_number AND a.id < b.id
+            AND a.start < b."end" AND b.start < a."end" """,
+    ),
+    (
+        "item-days beyond the quantity",
+        """SELECT count(*) FROM (
+             SELECT a.item_id, d.day FROM listings_equipmentallocation a
+             JOIN listings_equipment e ON e.listing_ptr_id = a.item_id
+             CROSS JOIN LATERAL generate_series(a.start, a."end" - 1, interval '1 day') AS d(day)
+             GROUP BY a.item_id, d.day, e.quantity HAVING count(*) > e.quantity) AS over""",
+    ),
+    (
+        "held bookings without their units",
+        """SELECT count(*) FROM bookings_booking b WHERE b.hold_id IS NOT NULL AND b.units <>
+             (SELECT count(*) FROM listings_equipmentallocation a WHERE a.hold_id = b.hold_id)""",
+    ),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=3000, help="per phase")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
+        "REDIS_URL"
+    ):
+        raise SystemExit("set DATABASE_URL=postgres://... and REDIS_URL=redis://.../<db>")
+
+    setup_django()
+    from django.db import connection
+
+    from marketplace.celery import app
+
+    name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"] = {**connection.settings_dict["TEST"], "NAME": f"{name}_bench"}
+    bench_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    server = None
+    per_client = max(args.requests // args.clients, 1)
+    try:
+        app.control.purge()
+        data = seed(args.clients)
+        connection.close()
+        env = {
+            **os.environ,
+            "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + bench_db,
+        }
+        port = free_port()
+        with tempfile.TemporaryDirectory() as directory:
+            server = start_gunicorn(port, args, env, directory)
+            # Warm-up: every worker opens its database connection and loads its code.
+            run_phase(port, plans_bare(data, 20))
+            run_phase(port, plans_distinct(data, 20, offset=200))
+
+            bare_s, bare_lat, bare_codes = run_phase(port, plans_bare(data, per_client))
+            dist_s, dist_lat, dist_codes = run_phase(port, plans_distinct(data, per_client, 0))
+            cont_s, cont_lat, cont_codes = run_phase(port, plans_contested(data, per_client))
+
+        from bookings.models import Booking
+
+        with connection.cursor() as cursor:
+            checks = []
+            for label, query in OVER_ALLOCATION:
+                cursor.execute(query)
+                checks.append((label, cursor.fetchone()[0]))
+        contested_bookings = Booking.objects.filter(listing_id=data["contested"]).count()
+        all_bookings = Booking.objects.count()
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        app.control.purge()
+        connection.close()
+        connection.creation.destroy_test_db(name, verbosity=0)
+
+    total = args.clients * per_client
+    bare_rate = total / bare_s
+    dist_rate = dist_codes[201] / dist_s
+    ratio = dist_rate / bare_rate
+    cont_rate = total / cont_s
+    server_errors = sum(
+        n
+        for codes in (bare_codes, dist_codes, cont_codes)
+        for code, n in codes.items()
+        if code >= 500
+    )
+    over = sum(count for _label, count in checks)
+    capacity = CONTESTED_UNITS * CONTESTED_DAYS
+    print(
+        f"setup:      gunicorn, {args.workers} {args.worker_class} workers x {args.threads} "
+        f"threads; {args.clients} keep-alive clients; {total} requests per phase; PostgreSQL"
+    )
+    print(
+        f"bare:       {bare_rate:8.1f} requests/s   p95 {p95(bare_lat):6.1f} ms   "
+        "(one locked transaction, three inserts)"
+    )
+    print(
+        f"distinct:   {dist_rate:8.1f} bookings/s   p95 {p95(dist_lat):6.1f} ms   "
+        f"statuses {dict(dist_codes)}"
+    )
+    print(f"ratio:      {ratio:8.2f}   (distinct bookings/s / bare requests/s)")
+    print(
+        f"contested:  {cont_rate:8.1f} requests/s   p95 {p95(cont_lat):6.1f} ms   "
+        f"statuses {dict(cont_codes)}; {contested_bookings} booked of {capacity} unit-days"
+    )
+    for label, count in checks:
+        print(f"check:      {label}: {count}")
+    ok_count = all_bookings == dist_codes[201] + cont_codes[201] + 20 * args.clients
+    print(f"check:      bookings in the database = 201 responses: {'yes' if ok_count else 'NO'}")
+    ok = (
+        dist_rate >= TARGET_RATE
+        and ratio >= TARGET_RATIO
+        and over == 0
+        and server_errors == 0
+        and contested_bookings == capacity
+        and ok_count
+    )
+    print(
+        f"targets:    >= {TARGET_RATE:.0f} bookings/s, >= {TARGET_RATIO:.2f} x bare, no "
+        "over-allocation, no 5xx: " + ("met" if ok else "NOT met")
+    )
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Bookings in the admin, for the coordinator: read only. Changes go through the services
+(the API and, later, the web pages), so capacity, events and e-mails stay consistent."""
+
+from django.contrib import admin
+
+from .models import Booking, BookingEvent, BookingMessage
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BookingEventInline(ReadOnlyInline):
+    model = BookingEvent
+    fields = ["at", "action", "from_state", "to_state", "by", "message"]
+    readonly_fields = fields
+
+
+class BookingMessageInline(ReadOnlyInline):
+    model = BookingMessage
+    fields = ["created_at", "organisation", "author", "body"]
+    readonly_fields = fields
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "state", "listing", "requester", "provider", "starts_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["listing__title", "requester__name", "provider__name"]
+    list_select_related = ["listing", "requester", "provider"]
+    date_hierarchy = "created_at"
+    inlines = [BookingEventInline, BookingMessageInline]
+    # The candidate's data is for the two organisations only (see the API), not the admin.
+    exclude = ["candidate_name", "candidate_contact", "candidate_note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
