@@ -10,6 +10,7 @@ thread closes its connection at the end.
 """
 
 import contextlib
+import json
 import threading
 import time
 from collections import Counter
@@ -92,24 +93,31 @@ def exclusion_constraint_dropped():
             )
 
 
-def race(requests: list[tuple[str, str, dict]]) -> Counter:
-    """POST each (token, url, body) from its own thread at once; the status codes counted."""
+def race(
+    requests: list[tuple[str, str, dict]], headers: dict | None = None, bodies=None
+) -> Counter:
+    """POST each (token, url, body) from its own thread at once; the status codes counted
+    (and the response bodies appended to `bodies` if given)."""
     barrier = threading.Barrier(len(requests))
     statuses: list[int] = []
     lock = threading.Lock()
 
     def run(token, url, body):
+        content = None
         try:
             client = APIClient()
             client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
             barrier.wait(timeout=30)
-            status = client.post(url, body, format="json").status_code
+            response = client.post(url, body, format="json", **(headers or {}))
+            status, content = response.status_code, response.content
         except Exception as error:  # a crash in the thread is a failure the test must show
             status = repr(error)
         finally:
             connection.close()
         with lock:
             statuses.append(status)
+            if bodies is not None:
+                bodies.append(content)
 
     threads = [threading.Thread(target=run, args=request) for request in requests]
     for thread in threads:
@@ -271,3 +279,31 @@ def test_the_last_position_goes_to_exactly_one_of_fifty_candidates():
     assert job.positions_filled == 3
     assert job.status == "closed"
     assert _sql(OVERFILLED_JOBS) == []
+
+
+def test_concurrent_requests_with_one_idempotency_key_create_one_booking():
+    world = make_world()
+    slot = slot_of(world, places=50)
+    token = Token.objects.get_or_create(user=world.social_member)[0].key
+    body = {
+        "kind": "volunteer",
+        "slot": slot.pk,
+        "volunteers": 1,
+        "task": "Helfen",
+        "place": "Hof",
+        "contact_name": "Frau Berg",
+    }
+    bodies: list[bytes] = []
+
+    counts = race(
+        [(token, "/api/v1/bookings/", body)] * 20,
+        headers={"HTTP_IDEMPOTENCY_KEY": "doppelklick-1"},
+        bodies=bodies,
+    )
+
+    assert counts == {201: 20}
+    # Every one got the first response (the same booking, field for field).
+    assert len({json.dumps(json.loads(content), sort_keys=True) for content in bodies}) == 1
+    assert Booking.objects.count() == 1
+    slot.refresh_from_db()
+    assert slot.volunteers_held == 1
