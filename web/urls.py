@@ -4,7 +4,16 @@
 from django.conf import settings
 from django.urls import path, re_path
 
-from .views import accounts, coordination, core, listings, media, organisations
+from .views import (
+    accounts,
+    bookings,
+    coordination,
+    core,
+    listings,
+    media,
+    notifications,
+    organisations,
+)
 
 app_name = "web"
 
@@ -87,6 +96,38 @@ urlpatterns = [
         "organisationen/<int:pk>/angebote/neu/<str:kind_slug>/",
         listings.offer_create,
         name="offer-create",
+    ),
+    # bookings (the e-mails link to /buchungen/<id>/)
+    path("angebote/<int:pk>/buchen/", bookings.offer_book, name="offer-book"),
+    path("buchungen/", bookings.my_bookings, name="my-bookings"),
+    path("buchungen/<int:pk>/", bookings.booking_detail, name="booking"),
+    path(
+        "buchungen/<int:pk>/aktion/<str:action>/",
+        bookings.booking_action,
+        name="booking-action",
+    ),
+    path("buchungen/<int:pk>/nachricht/", bookings.booking_message, name="booking-message"),
+    path(
+        "organisationen/<int:pk>/buchungen/",
+        bookings.organisation_bookings,
+        name="organisation-bookings",
+    ),
+    # notifications (the unsubscribe page is the notifications app's, under the same prefix)
+    path("benachrichtigungen/", notifications.notification_list, name="notifications"),
+    path(
+        "benachrichtigungen/<int:pk>/oeffnen/",
+        notifications.notification_open,
+        name="notification-open",
+    ),
+    path(
+        "benachrichtigungen/alle-gelesen/",
+        notifications.notification_read_all,
+        name="notifications-read-all",
+    ),
+    path(
+        "benachrichtigungen/einstellungen/",
+        notifications.notification_preferences,
+        name="notification-preferences",
     ),
     # coordination
     path("koordination/", coordination.overview, name="coordination"),

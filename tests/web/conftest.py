@@ -36,6 +36,15 @@ def signed_in():
 # --- browser ----------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def default_categories(transactional_db):
+    """The starting categories. A migration makes them, but transactional tests (the browser's)
+    empty every table afterwards, so later tests make them again."""
+    from listings.categories import ensure_default_categories
+
+    ensure_default_categories()
+
+
 @pytest.fixture(scope="session")
 def chromium():
     # Playwright's sync API runs an event loop in this thread; Django would then refuse the

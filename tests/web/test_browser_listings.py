@@ -18,7 +18,11 @@ from tests.listings.factories import EquipmentFactory, JobOfferFactory
 
 from .conftest import screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_categories"),
+]
 
 
 def at(days: int, hour: int) -> str:

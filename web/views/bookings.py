@@ -1,5 +1,391 @@
-"""Bookings pages (phase 3)."""
+"""Bookings: the request forms on an offer's page, a booking's page (/buchungen/<id>/, the link
+in every booking e-mail) with its actions, history and messages, and the lists of an
+organisation's incoming requests and own bookings.
+
+Who may do what is the bookings services' business (the state table in bookings/states.py);
+the pages only offer the actions that table allows the person's side.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from bookings import services
+from bookings.models import Booking, BookingKind
+from bookings.selectors import (
+    bookings_for_display,
+    bookings_visible_to,
+    messages_of,
+    requesting_organisation,
+)
+from bookings.states import Action, Side, allowed_actions
+from listings.models import ListingKind
+from marketplace.errors import DomainError
+
+from .. import access
+from ..booking_box import request_form
+from ..forms import add_domain_error
+from ..forms.bookings import (
+    REQUEST_FIELD_NAMES,
+    CompleteForm,
+    MessageForm,
+    NoteForm,
+    PostMessageForm,
+    ReasonForm,
+    ReturnForm,
+)
+from .listings import offer_page, specific_visible_or_404
+from .organisations import page_context
+
+PAGE_SIZE = 25
 
 
-def booking_form_context(request, offer) -> dict:
-    return {}
+# --- requesting -------------------------------------------------------------------------------
+
+
+def _request(request: HttpRequest, offer, form) -> Booking:
+    data = form.cleaned_data
+    organisation = requesting_organisation(request.user, data.get("organisation"))
+    common = {"by": request.user, "organisation": organisation}
+    if offer.kind == ListingKind.VOLUNTEER_ACTION:
+        return services.booking_request_volunteers(
+            **common,
+            slot_id=data["slot"],
+            volunteers=data["volunteers"],
+            task=data["task"],
+            place=data["place"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            contact_email=data["contact_email"],
+            message=data["message"],
+        )
+    if offer.kind == ListingKind.EQUIPMENT:
+        return services.booking_request_equipment(
+            **common,
+            item_id=offer.pk,
+            units=data["units"],
+            start=data["start"],
+            end=data["end"],
+            purpose=data["purpose"],
+            message=data["message"],
+        )
+    return services.booking_refer_candidate(
+        **common,
+        job_id=offer.pk,
+        candidate_name=data["candidate_name"],
+        candidate_contact=data["candidate_contact"],
+        note=data["note"],
+        consent=data["consent"],
+        consent_date=data["consent_date"],
+    )
+
+
+@login_required
+@require_POST
+def offer_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking form's POST: one service call; on refusal the offer's page again, with the
+    reasons next to the fields."""
+    offer = specific_visible_or_404(request, pk)
+    form = request_form(offer, request.user, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            booking = _request(request, offer, form)
+        except DomainError as error:
+            field = REQUEST_FIELD_NAMES.get(error.field, error.field)
+            form.add_error(field if field in form.fields else None, error.message)
+            status = error.status_code
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ihre Anfrage ist verschickt. Wir sagen Ihnen per E-Mail Bescheid, sobald "
+                    "%(name)s antwortet."
+                )
+                % {"name": offer.organisation.name}
+                if booking.kind != BookingKind.JOB
+                else _("Ihre Empfehlung ist verschickt."),
+            )
+            return redirect("web:booking", pk=booking.pk)
+    return offer_page(request, offer, booking_form=form, status=status)
+
+
+# --- a booking's page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    form_class: type
+    label: Promise
+    done: Promise
+    style: str
+    call: Any
+    # Each form's text field has its own label, so two "Nachricht" fields are told apart.
+    message_label: Promise | None = None
+
+
+def _message_call(service):
+    return lambda booking, by, data: service(booking=booking, by=by, message=data["message"])
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    Action.CONFIRM: ActionSpec(
+        MessageForm,
+        gettext_lazy("Bestätigen"),
+        gettext_lazy("Die Anfrage ist bestätigt."),
+        "",
+        _message_call(services.booking_confirm),
+        message_label=gettext_lazy("Nachricht zur Bestätigung"),
+    ),
+    Action.DECLINE: ActionSpec(
+        MessageForm,
+        gettext_lazy("Ablehnen"),
+        gettext_lazy("Die Anfrage ist abgelehnt."),
+        "danger",
+        _message_call(services.booking_decline),
+        message_label=gettext_lazy("Nachricht zur Ablehnung"),
+    ),
+    Action.CANCEL: ActionSpec(
+        ReasonForm,
+        gettext_lazy("Stornieren"),
+        gettext_lazy("Die Buchung ist storniert."),
+        "danger",
+        lambda booking, by, data: services.booking_cancel(
+            booking=booking, by=by, reason=data["reason"]
+        ),
+    ),
+    Action.HAND_OVER: ActionSpec(
+        NoteForm,
+        gettext_lazy("Übergeben"),
+        gettext_lazy("Die Übergabe ist vermerkt."),
+        "",
+        lambda booking, by, data: services.booking_hand_over(
+            booking=booking, by=by, note=data["note"]
+        ),
+    ),
+    Action.RETURN: ActionSpec(
+        ReturnForm,
+        gettext_lazy("Rückgabe erfassen"),
+        gettext_lazy("Die Rückgabe ist vermerkt."),
+        "",
+        lambda booking, by, data: services.booking_return(
+            booking=booking, by=by, note=data["note"], damaged=data["damaged"]
+        ),
+    ),
+    Action.COMPLETE: ActionSpec(
+        CompleteForm,
+        gettext_lazy("Einsatz abschließen"),
+        gettext_lazy("Der Einsatz ist abgeschlossen."),
+        "",
+        lambda booking, by, data: services.booking_complete(
+            booking=booking,
+            by=by,
+            volunteers_given=data["volunteers_given"],
+            hours_given=data["hours_given"],
+            message=data["message"],
+        ),
+    ),
+    Action.CONFIRM_HOURS: ActionSpec(
+        MessageForm,
+        gettext_lazy("Stunden bestätigen"),
+        gettext_lazy("Die Stunden sind bestätigt."),
+        "",
+        _message_call(services.booking_confirm_hours),
+        message_label=gettext_lazy("Nachricht zu den Stunden"),
+    ),
+    Action.INTERVIEW: ActionSpec(
+        MessageForm,
+        gettext_lazy("Zum Gespräch einladen"),
+        gettext_lazy("Die Person ist zum Gespräch eingeladen."),
+        "",
+        _message_call(services.referral_interview),
+        message_label=gettext_lazy("Nachricht zur Einladung"),
+    ),
+    Action.HIRE: ActionSpec(
+        MessageForm,
+        gettext_lazy("Einstellen"),
+        gettext_lazy("Die Person ist eingestellt."),
+        "",
+        _message_call(services.referral_hire),
+        message_label=gettext_lazy("Nachricht zur Einstellung"),
+    ),
+    Action.REJECT: ActionSpec(
+        MessageForm,
+        gettext_lazy("Absagen"),
+        gettext_lazy("Die Absage ist verschickt."),
+        "danger",
+        _message_call(services.referral_reject),
+        message_label=gettext_lazy("Nachricht zur Absage"),
+    ),
+    Action.WITHDRAW: ActionSpec(
+        MessageForm,
+        gettext_lazy("Empfehlung zurückziehen"),
+        gettext_lazy("Die Empfehlung ist zurückgezogen."),
+        "danger",
+        _message_call(services.referral_withdraw),
+        message_label=gettext_lazy("Nachricht zum Zurückziehen"),
+    ),
+}
+
+
+def _booking_or_404(request: HttpRequest, pk: int) -> Booking:
+    booking = bookings_for_display(request.user).filter(pk=pk).first()
+    if booking is None:
+        raise Http404(_("Buchung nicht gefunden."))
+    return booking
+
+
+def _sides(booking: Booking) -> set[Side]:
+    sides = set()
+    if booking.as_requester:
+        sides.add(Side.REQUESTER)
+    if booking.as_provider:
+        sides.add(Side.PROVIDER)
+    return sides
+
+
+def _action_form(action: str, data=None):
+    # The prefix keeps the forms' fields and ids apart (id_cancel-reason, id_confirm-message).
+    spec = ACTIONS[action]
+    form = spec.form_class(data, prefix=action)
+    if spec.message_label and "message" in form.fields:
+        form.fields["message"].label = spec.message_label
+    return form
+
+
+def _booking_page(request, booking, *, failed=None, message_form=None, status=200):
+    sides = _sides(booking)
+    actions = []
+    for action in allowed_actions(booking.kind, booking.state, sides):
+        if action not in ACTIONS:
+            continue
+        form = failed[1] if failed and failed[0] == action else _action_form(action)
+        spec = ACTIONS[action]
+        actions.append({"name": action, "label": spec.label, "style": spec.style, "form": form})
+    return render(
+        request,
+        "web/bookings/detail.html",
+        {
+            "booking": booking,
+            "sides": sides,
+            "is_requester": Side.REQUESTER in sides,
+            "is_provider": Side.PROVIDER in sides,
+            # The candidate's data is for the two organisations only, not the coordinator.
+            "shows_candidate": bool(sides),
+            "actions": actions,
+            "events": list(booking.events.all()),
+            "thread": messages_of(booking),
+            "message_form": message_form or (PostMessageForm() if sides else None),
+            "nav": "bookings",
+        },
+        status=status,
+    )
+
+
+@login_required
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _booking_page(request, _booking_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    booking = _booking_or_404(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form = _action_form(action, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            ACTIONS[action].call(booking, request.user, form.cleaned_data)
+        except DomainError as error:
+            if error.field and error.field in form.fields:
+                add_domain_error(form, error)
+            else:
+                messages.error(request, error.message)
+                return redirect("web:booking", pk=pk)
+            status = error.status_code
+        else:
+            messages.success(request, str(ACTIONS[action].done))
+            return redirect("web:booking", pk=pk)
+    return _booking_page(request, booking, failed=(action, form), status=status)
+
+
+@login_required
+@require_POST
+def booking_message(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking_or_404(request, pk)
+    form = PostMessageForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.booking_post_message(
+                booking=booking, by=request.user, body=form.cleaned_data["body"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error, fields={"body": "body"})
+            status = error.status_code
+        else:
+            messages.success(request, _("Ihre Nachricht ist verschickt."))
+            return redirect(f"{booking.path}#nachrichten")
+    return _booking_page(request, booking, message_form=form, status=status)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+FILTERS = {
+    "offen": Q(ended_at__isnull=True),
+    "abgeschlossen": Q(ended_at__isnull=False),
+    "alle": Q(),
+}
+
+
+def _booking_list(request, queryset):
+    shown = request.GET.get("zeigen", "offen")
+    if shown not in FILTERS:
+        shown = "offen"
+    queryset = (
+        queryset.filter(FILTERS[shown])
+        .select_related("listing", "requester", "provider", "slot")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("seite"))
+    return {"page": page, "shown": shown, "filters": list(FILTERS)}
+
+
+@login_required
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    """Every booking of every organisation the person belongs to (the coordinator: all)."""
+    queryset = bookings_visible_to(request.user)
+    role = request.GET.get("seite_von", "")
+    if role == "anfragend":
+        queryset = queryset.filter(as_requester=True)
+    elif role == "anbietend":
+        queryset = queryset.filter(as_provider=True)
+    context = _booking_list(request, queryset)
+    return render(request, "web/bookings/list.html", {**context, "nav": "bookings", "role": role})
+
+
+@login_required
+def organisation_bookings(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.inside_or_404(request.user, pk)
+    queryset = bookings_visible_to(request.user).filter(
+        Q(provider=organisation) | Q(requester=organisation)
+    )
+    context = _booking_list(request, queryset)
+    return render(
+        request,
+        "web/bookings/organisation_list.html",
+        page_context(request, organisation, "bookings", **context),
+    )

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bookings.models import Booking, BookingState
+from listings.models import Listing, ListingKind, ListingStatus
 from marketplace.errors import DomainError
 from marketplace.models import Organisation, OrganisationKind, OrganisationStatus
 from marketplace.services import organisations as services
@@ -76,10 +78,25 @@ def _overview(request: HttpRequest, *, failed: dict | None = None, status: int =
         }
         for kind in OrganisationKind
     ]
+    offers = dict(
+        Listing.objects.filter(status=ListingStatus.PUBLISHED)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    bookings = dict(
+        Booking.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
     return render(
         request,
         "web/coordination/overview.html",
         {
+            "offer_counts": [(kind.label, offers.get(kind.value, 0)) for kind in ListingKind],
+            "booking_counts": [
+                (state.label, bookings[state.value])
+                for state in BookingState
+                if bookings.get(state.value)
+            ],
             "pending": [_row(organisation, failed) for organisation in pending],
             "organisations": [_row(organisation, failed) for organisation in organisations],
             "summary": summary,

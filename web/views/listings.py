@@ -32,6 +32,7 @@ from marketplace.models import OrganisationKind
 from marketplace.selectors import is_member
 
 from .. import access, offers
+from ..booking_box import booking_form_context
 from ..forms import add_domain_error, add_validation_error
 from ..forms.listings import (
     OFFER_FORMS,
@@ -151,15 +152,16 @@ def _specific(request: HttpRequest, listing: Listing):
     return DISPLAY_SELECTORS[listing.kind](request.user).get(pk=listing.pk)
 
 
-@login_required
-def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = _visible_or_404(request, pk)
-    offer = _specific(request, listing)
+def specific_visible_or_404(request: HttpRequest, pk: int):
+    """The offer (its kind's own row) if the person may see it."""
+    return _specific(request, _visible_or_404(request, pk))
+
+
+def offer_page(request: HttpRequest, offer, *, booking_form=None, status: int = 200):
     context = {
         "offer": offer,
         "is_owner": is_member(request.user, offer.organisation),
         "nav": "offers",
-        "now": timezone.now(),
     }
     if offer.kind == ListingKind.VOLUNTEER_ACTION:
         context["slots"] = [slot for slot in offer.slots.all() if slot.end > timezone.now()]
@@ -167,15 +169,13 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["weeks"] = offers.availability_weeks(offer)
         context["weekday_names"] = [WEEKDAYS_ABBR[day] for day in range(7)]
         context["photos"] = list(offer.photos.all())
-    context.update(booking_context(request, offer))
-    return render(request, "web/listings/detail.html", context)
+    context.update(booking_form_context(request, offer, booking_form))
+    return render(request, "web/listings/detail.html", context, status=status)
 
 
-def booking_context(request: HttpRequest, offer) -> dict:
-    """What the offer's page needs for the booking form (filled in by the bookings pages)."""
-    from .bookings import booking_form_context
-
-    return booking_form_context(request, offer)
+@login_required
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return offer_page(request, specific_visible_or_404(request, pk))
 
 
 # --- our offers -------------------------------------------------------------------------------
