@@ -362,7 +362,12 @@ class ListingSearchView(APIView):
                 "available_until", OpenApiTypes.DATE, description="… bis zu diesem Rückgabetag"
             ),
             OpenApiParameter("quantity", int, description="so viele Stücke (Standard 1)"),
-            OpenApiParameter("ordering", str, enum=["newest", "soonest", "relevance"]),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=["newest", "soonest", "relevance"],
+                description="Standard: newest; relevance nur mit q",
+            ),
             *PAGE_PARAMETERS,
         ],
         responses=ListingPageSerializer,

@@ -8,6 +8,10 @@ stems are looked for as substrings of title, skills and description: simpler, bu
 same offers in the common cases. Relevance is PostgreSQL's ts_rank (on SQLite: how many words
 matched in the title or skills).
 
+The default order is newest first, also with a query: the database can then walk an index and
+stop after one page. Relevance is on request (ordering=relevance); it must rank every match
+before the first page, which costs time in proportion to how many offers match.
+
 Capacity filters count what is free on the offer's side (listings.capacity), so the search
 agrees with what a booking could take: volunteer slots with free places in a date range,
 equipment with enough units free over a whole loan period (buffer days and unavailable dates
@@ -277,7 +281,6 @@ def search(filters: SearchFilters) -> tuple[QuerySet, Ordering]:
             )
         queryset = _full_text(queryset, terms)
         fields.append("rank")
-        ordering_name = ordering_name or "relevance"
     elif ordering_name == "relevance":
         raise InvalidInput(
             _("Die Sortierung nach Relevanz braucht einen Suchbegriff (q)."), field="ordering"

@@ -87,7 +87,7 @@ def test_postgres_stems_german_words_in_descriptions_and_ranks_title_hits_first(
     in_title = VolunteerActionFactory(title="Haus streichen", description="Farbe bringen wir mit.")
     VolunteerActionFactory(title="Kochen", description="Eintopf für alle.")
 
-    results = reader.get(URL, {"q": "Haus streichen"}).json()["results"]
+    results = reader.get(URL, {"q": "Haus streichen", "ordering": "relevance"}).json()["results"]
 
     assert [row["id"] for row in results] == [in_title.pk, in_text.pk]
     # "Häusern" and "Häuser" share the stem "haus"; SQLite would not find the description.
@@ -301,10 +301,25 @@ def test_pages_in_relevance_order_are_stable_too(reader):
         EquipmentFactory(title=f"Tisch {n}", description="rund")
         EquipmentFactory(title=f"Stuhl {n}", description="ein Tisch passt dazu")
 
-    seen = walk(reader, {"q": "Tisch", "page_size": 4})
+    seen = walk(reader, {"q": "Tisch", "ordering": "relevance", "page_size": 4})
 
     assert len(seen) == len(set(seen)) == 10
-    assert seen == found(reader, q="Tisch", page_size=100)
+    assert seen == found(reader, q="Tisch", ordering="relevance", page_size=100)
+    # Titles with the word come before offers that only mention it.
+    titles = [
+        row["title"]
+        for row in reader.get(URL, {"q": "Tisch", "ordering": "relevance"}).json()["results"]
+    ]
+    assert all(title.startswith("Tisch") for title in titles[:5])
+    assert all(title.startswith("Stuhl") for title in titles[5:])
+
+
+def test_a_query_lists_newest_first_unless_relevance_is_asked_for(reader):
+    older = EquipmentFactory(title="Tisch", description="Tisch Tisch Tisch")
+    newer = EquipmentFactory(title="Stuhl", description="passt an jeden Tisch")
+
+    assert found(reader, q="Tisch") == [newer.pk, older.pk]
+    assert found(reader, q="Tisch", ordering="relevance") == [older.pk, newer.pk]
 
 
 def test_a_page_size_of_one_walks_every_offer(reader):
