@@ -7,12 +7,22 @@ published just before Redis died is gone), hence the periodic sweep.
 """
 
 from celery import shared_task
+from django.db import close_old_connections
 
 from .services import notification_send, notifications_sweep
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def send_notification(notification_id: int) -> str:
+def _fresh_database_connection(task) -> None:
+    # Workers keep their database connection between tasks (CELERY_DB_REUSE_MAX). Like Django
+    # at the start of a request, drop it if it broke or outlived CONN_MAX_AGE. Not when the
+    # task runs eagerly inside the caller, whose connection (and transaction) is in use.
+    if not task.request.is_eager:
+        close_old_connections()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_notification(self, notification_id: int) -> str:
+    _fresh_database_connection(self)
     outcome = notification_send(notification_id=notification_id)
     if outcome.retry_in is not None:
         # The row says when it is due; this message asks for the attempt then. Were it lost,
@@ -21,6 +31,7 @@ def send_notification(notification_id: int) -> str:
     return outcome.status
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def sweep_notifications() -> int:
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def sweep_notifications(self) -> int:
+    _fresh_database_connection(self)
     return notifications_sweep()

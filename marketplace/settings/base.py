@@ -123,6 +123,11 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks that are not acknowledged within this time are handed to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery closes the database connection around every task unless this is set, and a new
+# PostgreSQL connection costs more than a short task (~10 ms). With it a worker process keeps
+# its connection and replaces it every this many tasks; tasks drop a broken or expired one
+# themselves with django.db.close_old_connections() (see notifications/tasks.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_BEAT_SCHEDULE: dict = {
     # Re-queues notifications whose task was lost (Redis or a worker died) or whose retry is due.
     "notifications-sweep": {

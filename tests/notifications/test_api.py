@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from notifications.kinds import KINDS
 from notifications.models import Notification, NotificationOptOut
 from tests.factories import CompanyFactory, UserFactory
 
@@ -226,19 +227,23 @@ def test_read_all_marks_only_my_unread_in_app_notifications(test_kinds, client, 
 # --- preferences -------------------------------------------------------------------------------
 
 
+def _preference(response, kind="test_optional") -> dict:
+    [entry] = [item for item in response.json()["kinds"] if item["kind"] == kind]
+    return entry
+
+
 def test_preferences_list_every_optional_kind(test_kinds, client):
     response = client.get(PREFERENCES)
 
     assert response.status_code == 200
-    assert response.json() == {
-        "kinds": [
-            {
-                "kind": "test_optional",
-                "description": "Eine Antwort auf eine Anfrage",
-                "recipients": "die Mitglieder der anfragenden Organisation",
-                "enabled": True,
-            }
-        ]
+    assert [item["kind"] for item in response.json()["kinds"]] == [
+        kind.name for kind in KINDS.values() if kind.optional
+    ]
+    assert _preference(response) == {
+        "kind": "test_optional",
+        "description": "Eine Antwort auf eine Anfrage",
+        "recipients": "die Mitglieder der anfragenden Organisation",
+        "enabled": True,
     }
 
 
@@ -248,15 +253,17 @@ def test_switching_a_kind_off_and_on_again(test_kinds, client, person):
     )
 
     assert off.status_code == 200
-    assert off.json()["kinds"][0]["enabled"] is False
+    assert _preference(off)["enabled"] is False
     assert NotificationOptOut.objects.filter(user=person, kind="test_optional").exists()
-    assert client.get(PREFERENCES).json()["kinds"][0]["enabled"] is False
+    assert _preference(client.get(PREFERENCES))["enabled"] is False
+    # Kinds not named stay as they were.
+    assert all(item["enabled"] for item in off.json()["kinds"] if item["kind"] != "test_optional")
 
     on = client.put(
         PREFERENCES, {"kinds": [{"kind": "test_optional", "enabled": True}]}, format="json"
     )
 
-    assert on.json()["kinds"][0]["enabled"] is True
+    assert _preference(on)["enabled"] is True
     assert not NotificationOptOut.objects.filter(user=person).exists()
 
 
@@ -266,7 +273,7 @@ def test_an_empty_change_changes_nothing(test_kinds, client, person):
     response = client.put(PREFERENCES, {"kinds": []}, format="json")
 
     assert response.status_code == 200
-    assert response.json()["kinds"][0]["enabled"] is False
+    assert _preference(response)["enabled"] is False
 
 
 @pytest.mark.parametrize(
