@@ -133,10 +133,17 @@ def notify(
 
 
 def _enqueue(notification_ids: list[int]) -> None:
+    """Hand the rows to Celery. Runs after the commit, so it must not fail the caller: if the
+    broker cannot be reached the rows stay queued and the sweep hands them over later."""
     from .tasks import send_notification
 
-    for notification_id in notification_ids:
-        send_notification.delay(notification_id)
+    try:
+        for notification_id in notification_ids:
+            send_notification.delay(notification_id)
+    except Exception:  # whatever the broker raised; the rows are safe in the database
+        logger.exception(
+            "could not queue notifications %s; the sweep will queue them", notification_ids
+        )
 
 
 # --- sending ---------------------------------------------------------------------------------

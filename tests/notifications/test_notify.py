@@ -7,7 +7,7 @@ from django.db import transaction
 from marketplace.models import Role
 from notifications.models import Notification, NotificationStatus
 from notifications.selectors import recipients_for
-from notifications.services import Attachment, Recipient, notify
+from notifications.services import Attachment, Recipient, notifications_sweep, notify
 from tests.factories import CompanyFactory, SocialOrganisationFactory, UserFactory, member_of
 
 from .factories import OptOutFactory
@@ -151,3 +151,33 @@ def test_recipients_for_gives_admins_and_members_who_did_not_opt_out(test_kinds)
 def test_recipients_for_refuses_an_unknown_kind():
     with pytest.raises(ValueError):
         recipients_for(CompanyFactory(), "no_such_kind")
+
+
+def test_an_unreachable_broker_does_not_fail_the_change_and_the_sweep_sends_later(
+    test_kinds, django_capture_on_commit_callbacks, settings
+):
+    # Given Redis is down when the change commits
+    from tests.support.celery_worker import real_broker
+    from tests.support.redis_server import unused_tcp_port
+
+    person = UserFactory()
+    with (
+        real_broker(f"redis://127.0.0.1:{unused_tcp_port()}/0"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        [row] = notify(
+            kind="test_required", recipients=[person], context=_context(), event_key="e:1"
+        )
+
+    # Then the change went through and the notification waits in the database
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.QUEUED
+    assert mail.outbox == []
+
+    # When the sweep runs after the row has waited too long (Redis is back: tasks run here)
+    settings.NOTIFICATIONS_STUCK_AFTER_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_sweep() == 1
+
+    # Then it is sent
+    assert [m.to for m in mail.outbox] == [[person.email]]
