@@ -8,7 +8,7 @@ two requests for the last place are served one after the other. The database con
 
 Every writing function: the caller must be inside `transaction.atomic()`; it takes the row lock
 and keeps it until the caller's transaction ends. On PostgreSQL a lock that cannot be had within
-LOCK_TIMEOUT raises `Busy` (HTTP 409 with Retry-After); the caller's transaction is then
+LOCK_TIMEOUT_MS raises `Busy` (HTTP 409 with Retry-After); the caller's transaction is then
 unusable and must be left. On SQLite writing transactions are serialised by the settings
 (BEGIN IMMEDIATE), so the same code is correct there.
 
@@ -20,6 +20,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -38,7 +39,7 @@ from .models import (
     VolunteerSlot,
 )
 
-LOCK_TIMEOUT = "3s"
+LOCK_TIMEOUT_MS = 3000  # settings.LISTINGS_LOCK_TIMEOUT_MS overrides it
 LOCK_NOT_AVAILABLE = "55P03"
 
 
@@ -47,8 +48,9 @@ def _lock(queryset: QuerySet, *, not_found: str):
     if not connection.in_atomic_block:
         raise RuntimeError("Capacity changes must run inside transaction.atomic().")
     if connection.vendor == "postgresql":
+        timeout = int(getattr(settings, "LISTINGS_LOCK_TIMEOUT_MS", LOCK_TIMEOUT_MS))
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            cursor.execute(f"SET LOCAL lock_timeout = '{timeout}ms'")
     try:
         obj = queryset.first()
     except OperationalError as error:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from listings import capacity
 from listings.models import EquipmentAllocation, JobOffer, ListingStatus, VolunteerSlot
-from marketplace.errors import Conflict
+from marketplace.errors import Busy, Conflict
 from tests.listings.factories import (
     EquipmentAllocationFactory,
     EquipmentFactory,
@@ -133,3 +133,31 @@ def test_without_the_lock_the_database_still_refuses_a_double_loan():
 
     assert sorted(outcomes) == ["IntegrityError", "granted"]
     assert EquipmentAllocation.objects.filter(item=item).count() == 1
+
+
+def test_a_lock_held_too_long_is_a_busy_error_not_a_hang(settings):
+    settings.LISTINGS_LOCK_TIMEOUT_MS = 200
+    slot = VolunteerActionFactory().slots.get()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                VolunteerSlot.objects.select_for_update().get(pk=slot.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        with pytest.raises(Busy) as raised, transaction.atomic():
+            capacity.slot_hold(slot_id=slot.pk, volunteers=1)
+        assert raised.value.retry_after == 1
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    slot.refresh_from_db()
+    assert slot.volunteers_held == 0
