@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "marketplace.models.OrganisationKind",
         "OrganisationStatusEnum": "marketplace.models.OrganisationStatus",
         "InvitationStateEnum": "marketplace.models.InvitationState",
+        "BookingKindEnum": "bookings.models.BookingKind",
+        "BookingStateEnum": "bookings.models.BookingState",
     },
 }
 
