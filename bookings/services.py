@@ -41,6 +41,8 @@ from .states import (
 )
 
 TEXT_LIMIT = 2000
+# How far ahead a loan may begin (also keeps date arithmetic far from year 9999).
+MAX_AHEAD = dt.timedelta(days=730)
 MESSAGE_LIMIT = 5000
 
 
@@ -210,6 +212,10 @@ def booking_request_equipment(
         )
     if end <= start:
         raise InvalidInput(_("Das Ende muss nach dem Beginn liegen."), field="until")
+    if start > timezone.localdate() + MAX_AHEAD:
+        raise InvalidInput(
+            _("Ausleihen können höchstens zwei Jahre im Voraus angefragt werden."), field="from"
+        )
     fields = {
         "purpose": _text(purpose, field="purpose", required=True),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),

@@ -105,6 +105,9 @@ BAD_CREATE = [
     pytest.param({"kind": "equipment", "from": "morgen"}, "from", id="bad-date"),
     pytest.param({"kind": "equipment", "until": "2026-02-30"}, "until", id="impossible-date"),
     pytest.param({"kind": "equipment", "units": 1.5}, "units", id="fraction"),
+    pytest.param(
+        {"kind": "equipment", "from": "9999-12-30", "until": "9999-12-31"}, "from", id="year-9999"
+    ),
     pytest.param({"kind": "job", "consent": "vielleicht"}, "consent", id="bad-boolean"),
     pytest.param({"kind": "job", "candidate_name": "\x00"}, "candidate_name", id="job-nul"),
 ]
