@@ -214,3 +214,24 @@ def test_the_message_thread_between_the_two_organisations(
     empty = client_for(world.social_member).post(url, {"body": "   "}, format="json")
     assert empty.status_code == 400
     assert BookingMessage.objects.count() == 2
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_the_thread_takes_a_constant_number_of_queries(
+    world, client_for, django_assert_max_num_queries, page_size
+):
+    booking = request_equipment(world, item_of(world))
+    for n in range(5):
+        BookingMessage.objects.create(
+            booking=booking,
+            author=world.social_member if n % 2 else world.company_member,
+            organisation=world.social if n % 2 else world.company,
+            body=f"Nachricht {n}",
+        )
+    client = client_for(world.company_member)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/api/v1/bookings/{booking.pk}/messages/", {"page_size": page_size})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(page_size, 5)
