@@ -13,8 +13,9 @@ receipts to sign and for problems with the tax-exemption data.
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.db.models import Q
 
-from marketplace.models import Membership, Organisation
+from marketplace.models import Membership, Organisation, Role
 from marketplace.selectors import admins_of
 from notifications.selectors import recipients_for
 from notifications.services import Attachment, Recipient, notify
@@ -74,14 +75,13 @@ def _donor_side(donations: Sequence[Donation]) -> tuple[list, Organisation | Non
     latest = max(donations, key=lambda d: (d.donated_on, d.pk))
     organisation = latest.donor_organisation
     if organisation is not None:
-        people = list(admins_of(organisation))
         recorders = {d.recorded_by_id for d in donations if d.recorded_by_id is not None}
-        people += [
-            m.user
-            for m in Membership.objects.filter(
-                organisation=organisation, user_id__in=recorders, user__is_active=True
-            ).select_related("user")
-        ]
+        memberships = Membership.objects.filter(
+            Q(role=Role.ADMIN) | Q(user_id__in=recorders),
+            organisation=organisation,
+            user__is_active=True,
+        )
+        people = [m.user for m in memberships.select_related("user").order_by("id")]
         return people, organisation
     if latest.donor_email:
         return [Recipient(email=latest.donor_email)], None

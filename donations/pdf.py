@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -254,6 +255,27 @@ def hours_text(hours: Decimal) -> str:
     return text.replace(".", ",")
 
 
+# A line never breaks between "§" (or "Abs.", "Nr.") and its number.
+_GLUED = ("§§ ", "§ ", "Abs. ", "Nr. ")
+
+
+def _keep_together(text: str) -> str:
+    for glued in _GLUED:
+        text = text.replace(glued, glued[:-1] + "\xa0")
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """The text broken into lines that fit `width`. Cached: most of a receipt (the legal
+    notices, the issuer, the tax-exemption paragraph) is the same from one receipt to the
+    next, and measuring text is the slowest part of drawing it."""
+    lines: list[str] = []
+    for paragraph in _keep_together(text).split("\n"):
+        lines.extend(simpleSplit(paragraph, font, size, width) or [""])
+    return tuple(lines)
+
+
 def _lines(text: str) -> list[str]:
     return [line for line in (part.strip() for part in text.splitlines()) if line]
 
@@ -284,16 +306,15 @@ class _Page:
     ) -> None:
         font, size = (BOLD if bold else REGULAR), self.size * scale
         leading = size * 1.28
-        for paragraph in text.split("\n"):
-            for line in simpleSplit(paragraph, font, size, width) or [""]:
-                self.y -= leading
-                if self.canvas is not None:
-                    self.canvas.setFont(font, size)
-                    if grey:
-                        self.canvas.setFillColorRGB(*GREY)
-                    self.canvas.drawString(x, self.y + leading * 0.22, line)
-                    if grey:
-                        self.canvas.setFillColorRGB(0, 0, 0)
+        for line in _wrapped(text, font, size, width):
+            self.y -= leading
+            if self.canvas is not None:
+                self.canvas.setFont(font, size)
+                if grey:
+                    self.canvas.setFillColorRGB(*GREY)
+                self.canvas.drawString(x, self.y + leading * 0.22, line)
+                if grey:
+                    self.canvas.setFillColorRGB(0, 0, 0)
 
     def columns(self, cells: Sequence[tuple[str, str]], widths: Sequence[float]) -> None:
         """A row of labelled cells side by side (label small and grey, value below it)."""

@@ -24,6 +24,7 @@ Busy (409 with Retry-After). Notifications are written in the same transaction (
 them after commit).
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
@@ -59,7 +60,13 @@ from .models import (
     ReceiptKind,
 )
 from .pdf import render_receipt
-from .selectors import collectable_donations, donor_key_for, donors_due, receipt_problem
+from .selectors import (
+    collectable_donations,
+    donor_key_for,
+    donors_due,
+    problem_with,
+    receipt_problem,
+)
 
 LOCK_TIMEOUT = "3s"
 LOCK_NOT_AVAILABLE = "55P03"
@@ -164,20 +171,32 @@ def _check_issuer_admin(organisation: Organisation, by: User) -> None:
         raise NotAllowed(_("Das dürfen nur Administrator*innen der ausstellenden Organisation."))
 
 
+@contextlib.contextmanager
+def _locking_transaction():
+    """A transaction in which waiting for a row lock ends after LOCK_TIMEOUT (PostgreSQL; on
+    SQLite writing transactions queue for the database lock instead)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        yield
+
+
 def _locked(queryset: QuerySet, *, not_found: str):
-    """The rows of `queryset`, locked until the caller's transaction ends (in id order)."""
+    """The rows of `queryset`, locked until the caller's transaction ends (in id order).
+    Precondition: inside _locking_transaction(). Raises NotFound (no rows), Busy."""
     if not connection.in_atomic_block:
-        raise RuntimeError("Donation writes must run inside transaction.atomic().")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        raise RuntimeError("Donation writes must run inside a transaction.")
     try:
         # OF self: the related rows joined in for reading are not locked (and may be null).
         rows = list(queryset.select_for_update(of=("self",)).order_by("pk"))
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise Busy(
-                _("Gerade wird an dieser Spende gearbeitet. Bitte gleich noch einmal."),
+                _(
+                    "Gerade wird an dieser Spende oder Bestätigung gearbeitet. Bitte gleich "
+                    "noch einmal."
+                ),
                 retry_after=1,
             ) from error
         raise
@@ -424,7 +443,7 @@ def donation_confirm(
     """
     message = _text(message, field="message")
     issue_receipt = _flag(issue_receipt, field="issue_receipt")
-    with transaction.atomic():
+    with _locking_transaction():
         donation = _lock_donation(donation)
         _check_receiving_member(donation, by)
         _check_recorded(donation)
@@ -451,7 +470,7 @@ def donation_reject(*, donation: Donation, by: User, reason: str) -> Donation:
     declined); the donor side is told with the reason.
     Raises NotAllowed, Conflict (not in state recorded), InvalidInput (no reason), Busy."""
     reason = _text(reason, field="reason", required=True)
-    with transaction.atomic():
+    with _locking_transaction():
         donation = _lock_donation(donation)
         _check_receiving_member(donation, by)
         _check_recorded(donation)
@@ -471,23 +490,27 @@ def _next_number(organisation: Organisation, year: int) -> tuple[int, str]:
     """Take the next number of the organisation's year. The counter row stays locked until
     the caller's transaction ends, so concurrent issues queue here and a rolled-back issue
     gives its number back: no gaps, no duplicates."""
-    ReceiptCounter.objects.bulk_create(
-        [ReceiptCounter(organisation=organisation, year=year)], ignore_conflicts=True
-    )
-    [counter] = _locked(
-        ReceiptCounter.objects.filter(organisation=organisation, year=year),
-        not_found=_("Nummernkreis nicht gefunden."),
-    )
+    counters = ReceiptCounter.objects.filter(organisation=organisation, year=year)
+    try:
+        [counter] = _locked(counters, not_found="")
+    except NotFound:
+        # The year's first receipt: create the row (a concurrent first one may win the insert;
+        # then this waits for it and locks the same row).
+        ReceiptCounter.objects.bulk_create(
+            [ReceiptCounter(organisation=organisation, year=year)], ignore_conflicts=True
+        )
+        [counter] = _locked(counters, not_found=_("Nummernkreis nicht gefunden."))
     counter.last_sequence += 1
     counter.save(update_fields=["last_sequence"])
     return counter.last_sequence, f"{year}-{counter.last_sequence:04d}"
 
 
 def _exemption_or_conflict(organisation: Organisation, today: dt.date) -> TaxExemption:
-    problem = receipt_problem(organisation, today)
+    exemption = TaxExemption.objects.filter(organisation=organisation).first()
+    problem = problem_with(organisation, exemption, today)
     if problem:
         raise Conflict(problem, code="receipt_not_possible")
-    return TaxExemption.objects.get(organisation=organisation)
+    return exemption
 
 
 def _store(
@@ -573,7 +596,7 @@ def receipt_issue(*, donation: Donation, by: User) -> Receipt:
     a valid receipt exists; tax-exemption data or address missing or too old, with the German
     message saying what to fix), Busy.
     """
-    with transaction.atomic():
+    with _locking_transaction():
         donation = _lock_donation(donation)
         _check_receiving_member(donation, by)
         if donation.state != DonationState.CONFIRMED:
@@ -688,7 +711,7 @@ def collective_receipt_issue(
         raise InvalidInput(
             _("Bitte die spendende Person bzw. das Unternehmen angeben."), field="donor"
         )
-    with transaction.atomic():
+    with _locking_transaction():
         return _issue_collective(organisation, donor_key=donor_key, year=year, by=by)
 
 
@@ -789,7 +812,7 @@ def receipt_cancel(*, receipt: Receipt, by: User, reason: str) -> Receipt:
     (already cancelled), Busy."""
     reason = _text(reason, field="reason", required=True)
     _check_issuer_admin(receipt.organisation, by)
-    with transaction.atomic():
+    with _locking_transaction():
         receipt, donations = _lock_receipt_and_donations(receipt)
         _cancel(receipt, by=by, reason=reason)
         notices.receipt_cancelled(receipt, donations, replaced_by=None)
@@ -812,7 +835,7 @@ def receipt_cancel_and_reissue(
     if corrections is not None and not isinstance(corrections, dict):
         raise InvalidInput(_("Bitte die Korrekturen als Objekt angeben."), field="corrections")
     _check_issuer_admin(receipt.organisation, by)
-    with transaction.atomic():
+    with _locking_transaction():
         old, donations = _lock_receipt_and_donations(receipt)
         _exemption_or_conflict(old.organisation, timezone.localdate())
         _cancel(old, by=by, reason=reason)
