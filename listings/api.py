@@ -22,6 +22,7 @@ from marketplace.models import Membership, OrganisationKind
 from . import capacity, selectors, services
 from .models import Category, Equipment, EquipmentPhoto
 from .pagination import Key, Ordering, paginate
+from .params import parse_search_params
 from .search import SearchFilters, search
 from .serializers import (
     AvailabilityParamsSerializer,
@@ -32,7 +33,6 @@ from .serializers import (
     ListingPageSerializer,
     PhotoSerializer,
     PhotoUploadSerializer,
-    SearchParamsSerializer,
     StatusChangeSerializer,
     VolunteerActionSerializer,
     summary_of,
@@ -375,9 +375,7 @@ class ListingSearchView(APIView):
         responses=ListingPageSerializer,
     )
     def get(self, request):
-        params = SearchParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        options = params.validated_data
+        options = parse_search_params(request.query_params)
         filters = SearchFilters(
             q=options.get("q", "").strip(),
             kind=options.get("kind", ""),

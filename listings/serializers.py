@@ -23,7 +23,7 @@ from .models import (
     ListingStatus,
     VolunteerAction,
 )
-from .search import ORDERINGS
+from .params import ORDERINGS, combination_errors
 from .services import (
     EQUIPMENT_FIELDS,
     JOB_OFFER_FIELDS,
@@ -262,6 +262,9 @@ class KindListParamsSerializer(PageParamsSerializer):
 
 
 class SearchParamsSerializer(PageParamsSerializer):
+    """The search's parameters as a serializer, for callers other than the API view (the web
+    pages). The API view uses listings.params, which checks the same things faster."""
+
     q = serializers.CharField(max_length=200, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=ListingKind.choices, required=False)
     category = serializers.SlugField(max_length=60, required=False)
@@ -272,42 +275,10 @@ class SearchParamsSerializer(PageParamsSerializer):
     available_from = serializers.DateField(required=False)
     available_until = serializers.DateField(required=False)
     quantity = serializers.IntegerField(min_value=1, max_value=500, required=False)
-    ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False)
+    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False)
 
     def validate(self, attrs):
-        errors = {}
-        kind = attrs.get("kind")
-        dates = "date_from" in attrs or "date_to" in attrs
-        availability = {"available_from", "available_until", "quantity"} & set(attrs)
-
-        if (
-            attrs.get("date_from")
-            and attrs.get("date_to")
-            and attrs["date_to"] < attrs["date_from"]
-        ):
-            errors["date_to"] = _("Das Ende darf nicht vor dem Beginn liegen.")
-        if availability:
-            start, until = attrs.get("available_from"), attrs.get("available_until")
-            if start is None or until is None:
-                errors["available_from"] = _(
-                    "Bitte available_from und available_until zusammen angeben."
-                )
-            elif until <= start:
-                errors["available_until"] = _(
-                    "available_until muss nach available_from liegen (Rückgabetag)."
-                )
-            elif (until - start).days > MAX_SEARCH_DAYS:
-                errors["available_until"] = _("Der Zeitraum darf höchstens ein Jahr lang sein.")
-        wants = [
-            (ListingKind.JOB, "employment_type", "employment_type" in attrs),
-            (ListingKind.VOLUNTEER_ACTION, "date_from", dates),
-            (ListingKind.EQUIPMENT, "available_from", bool(availability)),
-        ]
-        implied = [(k, field) for k, field, used in wants if used]
-        if len(implied) > 1:
-            errors[implied[1][1]] = _("Diese Filter gehören zu verschiedenen Arten von Angeboten.")
-        elif implied and kind and kind != implied[0][0]:
-            errors[implied[0][1]] = _("Dieser Filter passt nicht zur gewählten Art (kind).")
+        errors = combination_errors(attrs)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
