@@ -136,6 +136,7 @@ def test_language_switch(browser_page, csp_violations):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Help from the neighbourhood, for the neighbourhood"
     )
+    screenshot(page, "home-english")
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Sign in"
     ).click()

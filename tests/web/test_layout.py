@@ -81,3 +81,25 @@ def test_unknown_page_is_a_friendly_404():
 
     assert response.status_code == 404
     assert "Diese Seite gibt es nicht" in response.content.decode()
+
+
+def test_the_admin_and_the_api_docs_get_a_policy_that_allows_their_inline_code():
+    admin = Client().get("/admin/login/")
+    docs = Client().get("/api/v1/docs/")
+
+    for response in (admin, docs):
+        assert "'unsafe-inline'" in response["Content-Security-Policy"]
+        assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_a_domain_error_a_page_does_not_handle_becomes_an_error_page(signed_in):
+    from tests.factories import SocialOrganisationFactory, member_of
+
+    social = SocialOrganisationFactory()
+    admin = member_of(social, "admin")
+
+    # Only companies post offers: the page says so with the service's 403.
+    response = signed_in(admin).get(f"/organisationen/{social.pk}/angebote/neu/ausleihe/")
+
+    assert response.status_code == 403
+    assert "Nur Unternehmen können Angebote einstellen." in response.content.decode()

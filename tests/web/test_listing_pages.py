@@ -111,6 +111,7 @@ def test_search_filters_like_the_api(signed_in, social_worker, company):
             "kind": "equipment",
             "available_from": start.isoformat(),
             "available_until": (start + dt.timedelta(days=1)).isoformat(),
+            "quantity": "1",
         },
     )
 

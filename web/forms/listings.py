@@ -251,12 +251,12 @@ class SearchForm(forms.Form):
         return cleaned
 
     def api_params(self) -> dict:
-        """The filled-in fields, as the API's search parameters."""
+        """The filled-in fields, as the API's search parameters (query strings)."""
         params = {}
         for name, value in self.cleaned_data.items():
             if value in (None, ""):
                 continue
-            params[name] = value.isoformat() if isinstance(value, dt.date) else value
+            params[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
         return params
 
     @property

@@ -8,13 +8,14 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from listings import selectors, services
 from listings.models import (
@@ -25,8 +26,8 @@ from listings.models import (
     ListingKind,
 )
 from listings.pagination import paginate
+from listings.params import parse_search_params
 from listings.search import SearchFilters, search
-from listings.serializers import SearchParamsSerializer
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.models import OrganisationKind
 from marketplace.selectors import is_member
@@ -95,17 +96,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _search(form: SearchForm, cursor: str | None):
-    """One page of results; the filters are checked by the API's own parameter serializer."""
-    params = form.api_params() if form.is_bound else {}
+    """One page of results; the filters are checked by the API's own parameter parser."""
+    params = QueryDict(mutable=True)
+    params.update(form.api_params() if form.is_bound else {})
     if cursor:
         params["cursor"] = cursor
-    serializer = SearchParamsSerializer(data={**params, "page_size": PAGE_SIZE})
-    if not serializer.is_valid():
-        for field, errors in serializer.errors.items():
-            for error in errors if isinstance(errors, list) else [errors]:
-                form.add_error(field if field in form.fields else None, str(error))
-        raise _FormHasErrors
-    options = serializer.validated_data
+    params["page_size"] = str(PAGE_SIZE)
+    try:
+        options = parse_search_params(params)
+    except ApiValidationError as error:
+        for field, errors in error.detail.items():
+            for message in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field if field in form.fields else None, str(message))
+        raise _FormHasErrors from None
     category_id = None
     if options.get("category"):
         category_id = (
