@@ -32,7 +32,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -61,7 +66,9 @@ from .serializers import (
     DonationSerializer,
     DueDonorSerializer,
     DueQuerySerializer,
+    GoodsRecordSerializer,
     KindSerializer,
+    MoneyRecordSerializer,
     ReasonInputSerializer,
     ReceiptSerializer,
     ReissueInputSerializer,
@@ -260,7 +267,14 @@ class DonationListView(generics.ListAPIView):
         parameters=[
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
         ],
-        request=serializers.DictField(),
+        request=PolymorphicProxySerializer(
+            component_name="DonationRecord",
+            serializers={
+                "money": MoneyRecordSerializer,
+                "goods": GoodsRecordSerializer,
+            },
+            resource_type_field_name="kind",
+        ),
         responses={201: DonationSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, *args, **kwargs):

@@ -200,7 +200,7 @@ class DueQuerySerializer(StrictSerializer):
 # --- output -----------------------------------------------------------------------------------
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class DonationPartySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -229,8 +229,8 @@ class DonationEventSerializer(serializers.ModelSerializer):
 
 
 class DonationSerializer(serializers.ModelSerializer):
-    recipient = OrganisationRefSerializer()
-    donor_organisation = OrganisationRefSerializer(allow_null=True)
+    recipient = DonationPartySerializer()
+    donor_organisation = DonationPartySerializer(allow_null=True)
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     purchase_price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     recorded_by = serializers.SerializerMethodField()
@@ -300,8 +300,8 @@ class DonationSerializer(serializers.ModelSerializer):
 
 
 class ReceiptSerializer(serializers.ModelSerializer):
-    organisation = OrganisationRefSerializer()
-    donor_organisation = OrganisationRefSerializer(allow_null=True)
+    organisation = DonationPartySerializer()
+    donor_organisation = DonationPartySerializer(allow_null=True)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     cancelled = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
