@@ -176,7 +176,7 @@ def start_gunicorn(port: int, args, env: dict, directory: str) -> subprocess.Pop
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/schema/?format=json")
+            conn.request("GET", "/api/v1/bookings/")  # 401 without a token: up
             conn.getresponse().read()
             return server
         except OSError:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +35,6 @@ from . import services
 from .idempotency import check_key, idempotent_create, request_hash
 from .models import Booking, BookingKind, BookingState
 from .selectors import (
-    EVENTS,
     bookings_for_display,
     bookings_visible_to,
     messages_of,
@@ -110,7 +108,8 @@ class BookingFilter(django_filters.FilterSet):
 
 
 def _create(request, organisation_id, kind, data: dict) -> Booking:
-    organisation = requesting_organisation(request.user, organisation_id)
+    # A named organisation is checked by the service (with the membership, in one query).
+    organisation = organisation_id or requesting_organisation(request.user, None)
     common = {"by": request.user, "organisation": organisation}
     if kind == BookingKind.VOLUNTEER:
         return services.booking_request_volunteers(
@@ -193,7 +192,6 @@ class BookingListView(generics.ListAPIView):
 
         def create() -> tuple[int, dict]:
             booking = _create(request, data.get("organisation"), kind, data)
-            prefetch_related_objects([booking], Prefetch("events", queryset=EVENTS))
             return status.HTTP_201_CREATED, BookingSerializer(booking).data
 
         key = request.headers.get("Idempotency-Key")

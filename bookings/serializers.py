@@ -4,6 +4,7 @@ decide. Output shows candidate data only to the two organisations (not the coord
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.api_base import StrictSerializer
@@ -183,7 +184,7 @@ class BookingSerializer(serializers.ModelSerializer):
     volunteer = serializers.SerializerMethodField()
     equipment = serializers.SerializerMethodField()
     job = serializers.SerializerMethodField()
-    events = BookingEventSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -226,6 +227,14 @@ class BookingSerializer(serializers.ModelSerializer):
     def get_allowed_actions(self, booking) -> list[str]:
         actions = allowed_actions(booking.kind, booking.state, sides(booking))
         return [action.replace("_", "-") for action in actions]
+
+    @extend_schema_field(BookingEventSerializer(many=True))
+    def get_events(self, booking) -> list:
+        # A booking just created carries its one event; others have them prefetched.
+        events = getattr(booking, "new_events", None)
+        if events is None:
+            events = booking.events.all()
+        return BookingEventSerializer(events, many=True).data
 
     def get_url(self, booking) -> str:
         return booking.path

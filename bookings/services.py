@@ -66,23 +66,28 @@ def _expiry_days() -> int:
     return getattr(settings, "BOOKINGS_REQUEST_EXPIRY_DAYS", 5)
 
 
-def _check_requester(by: User, organisation: Organisation, listing: Listing) -> bool:
-    """Whether `by` may book for `organisation`; returns whether `by` also belongs to the
-    offer's organisation (one query for both)."""
-    mine = set(
-        Membership.objects.filter(
-            user=by, organisation_id__in=[organisation.pk, listing.organisation_id]
-        ).values_list("organisation_id", flat=True)
-    )
-    if organisation.pk not in mine:
+def _check_requester(
+    by: User, organisation: Organisation | int, listing: Listing
+) -> tuple[Organisation, bool]:
+    """The organisation `by` books for (given as a row or its id) if `by` may book for it, and
+    whether `by` also belongs to the offer's organisation: one query for all of it."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    mine = {
+        membership.organisation_id: membership.organisation
+        for membership in Membership.objects.filter(
+            user=by, organisation_id__in=[org_id, listing.organisation_id]
+        ).select_related("organisation")
+    }
+    if org_id not in mine:
         raise NotAllowed(_("Sie können nur für eine Organisation buchen, der Sie angehören."))
+    organisation = mine[org_id]
     if organisation.kind != OrganisationKind.SOCIAL:
         raise Conflict(_("Nur soziale Organisationen können Angebote buchen."))
     if not organisation.is_approved:
         raise Conflict(
             _("Ihre Organisation ist noch nicht freigegeben und kann noch nicht buchen.")
         )
-    return listing.organisation_id in mine
+    return organisation, listing.organisation_id in mine
 
 
 def _check_offer(listing: Listing, organisation: Organisation) -> None:
@@ -104,8 +109,10 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _record(booking: Booking, *, action: str, from_state: str, by: User | None, message: str):
-    BookingEvent.objects.create(
+def _record(
+    booking: Booking, *, action: str, from_state: str, by: User | None, message: str
+) -> BookingEvent:
+    return BookingEvent.objects.create(
         booking=booking,
         action=action,
         from_state=from_state,
@@ -117,11 +124,12 @@ def _record(booking: Booking, *, action: str, from_state: str, by: User | None, 
 
 def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
     booking.save(force_insert=True)
-    _record(booking, action="request", from_state="", by=by, message=booking.message)
+    event = _record(booking, action="request", from_state="", by=by, message=booking.message)
     notices.requested(booking, by=by)
-    # The sides the requesting person belongs to, as selectors.bookings_visible_to() annotates
-    # them, so the new booking can be shown without reading it again.
+    # What selectors.bookings_for_display() adds (the sides the requesting person belongs to,
+    # the events), so the new booking can be shown without reading it again.
     booking.as_requester, booking.as_provider = True, also_provider
+    booking.new_events = [event]
     return booking
 
 
@@ -131,7 +139,7 @@ def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
 def booking_request_volunteers(
     *,
     by: User,
-    organisation: Organisation,
+    organisation: Organisation | int,
     slot_id: int,
     volunteers: int,
     task: str,
@@ -143,7 +151,8 @@ def booking_request_volunteers(
 ) -> Booking:
     """Ask a company for `volunteers` of its volunteers on one slot; the places are held at once.
 
-    Preconditions: `by` belongs to `organisation`; caller holds no lock.
+    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
+    no lock.
     Raises NotAllowed (not a member), InvalidInput (unknown slot, bad numbers or texts, fewer or
     more than the action allows per booking), Conflict (own offer, unpublished offer,
     unapproved or non-social organisation, slot over or full), Busy.
@@ -151,7 +160,7 @@ def booking_request_volunteers(
     slot = VolunteerSlot.objects.select_related("action__organisation").filter(pk=slot_id).first()
     if slot is None:
         raise InvalidInput(_("Diesen Termin gibt es nicht."), field="slot")
-    also_provider = _check_requester(by, organisation, slot.action)
+    organisation, also_provider = _check_requester(by, organisation, slot.action)
     _check_offer(slot.action, organisation)
     fields = {
         "task": _text(task, field="task", required=True),
@@ -184,7 +193,7 @@ def booking_request_volunteers(
 def booking_request_equipment(
     *,
     by: User,
-    organisation: Organisation,
+    organisation: Organisation | int,
     item_id: int,
     units: int,
     start: dt.date,
@@ -195,7 +204,8 @@ def booking_request_equipment(
     """Ask to borrow `units` units of an item for the days [start, end); the units are held at
     once (with the item's buffer days after `end`).
 
-    Preconditions: `by` belongs to `organisation`; caller holds no lock.
+    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
+    no lock.
     Raises NotAllowed, InvalidInput (unknown item, a start in the past, an end not after the
     start, longer than the item's longest loan), Conflict (own or unpublished offer, unapproved
     or non-social organisation, not enough units free over the period including buffer days
@@ -204,7 +214,7 @@ def booking_request_equipment(
     item = Equipment.objects.select_related("organisation").filter(pk=item_id).first()
     if item is None:
         raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item")
-    also_provider = _check_requester(by, organisation, item)
+    organisation, also_provider = _check_requester(by, organisation, item)
     _check_offer(item, organisation)
     if start < timezone.localdate():
         raise InvalidInput(
@@ -246,7 +256,7 @@ def booking_request_equipment(
 def booking_refer_candidate(
     *,
     by: User,
-    organisation: Organisation,
+    organisation: Organisation | int,
     job_id: int,
     candidate_name: str,
     candidate_contact: str,
@@ -257,7 +267,8 @@ def booking_refer_candidate(
     """Refer a candidate to a job offer, with the candidate's explicit consent.
 
     A referral takes no position: a position is filled only when the candidate is hired.
-    Preconditions: `by` belongs to `organisation`; caller holds no lock.
+    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
+    no lock.
     Raises NotAllowed, InvalidInput (unknown job, no consent, a consent date in the future,
     missing name or contact), Conflict (own or unpublished offer, deadline passed, unapproved
     or non-social organisation).
@@ -265,7 +276,7 @@ def booking_refer_candidate(
     job = JobOffer.objects.select_related("organisation").filter(pk=job_id).first()
     if job is None:
         raise InvalidInput(_("Dieses Stellenangebot gibt es nicht."), field="job")
-    also_provider = _check_requester(by, organisation, job)
+    organisation, also_provider = _check_requester(by, organisation, job)
     _check_offer(job, organisation)
     today = timezone.localdate()
     if job.application_deadline < today:
