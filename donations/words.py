@@ -2,6 +2,7 @@
 float, so 0.1 + 0.2 cents never creep in."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from num2words import num2words
 
@@ -22,7 +23,12 @@ def _number_word(value: int) -> str:
 
 def amount_in_words(amount: Decimal) -> str:
     """1322.50 → "eintausenddreihundertzweiundzwanzig Euro und fünfzig Cent"."""
-    amount = _cents(amount)
+    return _in_words(_cents(amount))
+
+
+@lru_cache(maxsize=4096)
+def _in_words(amount: Decimal) -> str:
+    # Cached: a receipt is laid out twice (measured, then drawn), and num2words is slow.
     if amount < 0:
         raise ValueError("amounts are not negative")
     euros, cents = divmod(int(amount * 100), 100)
