@@ -20,8 +20,8 @@ included).
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
-from functools import cache
 
 import snowballstemmer
 from django.db import connection
@@ -123,9 +123,15 @@ class SearchFilters:
     ordering: str = ""
 
 
-@cache
+_local = threading.local()
+
+
 def _stemmer():
-    return snowballstemmer.stemmer("german")
+    # A Snowball stemmer keeps the word it works on in itself: one per thread (gthread workers).
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("german")
+    return stemmer
 
 
 @dataclass(frozen=True)
