@@ -301,6 +301,11 @@ SPECTACULAR_SETTINGS = {
         "InvitationStateEnum": "marketplace.models.InvitationState",
         "BookingKindEnum": "bookings.models.BookingKind",
         "BookingStateEnum": "bookings.models.BookingState",
+        "DonationKindEnum": "donations.models.DonationKind",
+        "DonationStateEnum": "donations.models.DonationState",
+        "ReceiptKindEnum": "donations.models.ReceiptKind",
+        "MoneyKindEnum": "donations.models.MoneyKind",
+        "GoodsOriginEnum": "donations.models.GoodsOrigin",
     },
 }
 
