@@ -5,6 +5,8 @@ The test first shows that the race is real: with the counter row read without it
 moment's delay, as a busy server would have), concurrent issues take the same number and all
 but one of each clash fail. With the lock, every issue succeeds and the numbers run 0001..N.
 
+Lock contention beyond the lock timeout answers 409 with Retry-After, changing nothing.
+
 Threads with their own database connections against committed rows (transactional_db); each
 thread closes its connection at the end.
 """
@@ -13,12 +15,12 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from donations import services
-from donations.models import Receipt, ReceiptCounter
+from donations.models import Donation, Receipt, ReceiptCounter
 
 from .support import confirm, days_ago, make_world, record_money
 
@@ -134,3 +136,36 @@ def test_concurrent_confirmations_of_one_donation_issue_one_receipt():
     assert len(succeeded) == 1
     assert {getattr(r, "code", type(r).__name__) for r in refused} == {"not_recorded"}
     assert Receipt.objects.get().number == f"{YEAR}-0001"
+
+
+def test_a_donation_locked_too_long_answers_busy_with_retry_after(monkeypatch):
+    world = make_world()
+    donation = record_money(world)
+    token = Token.objects.create(user=world.social_member).key
+    monkeypatch.setattr(services, "LOCK_TIMEOUT", "200ms")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        try:
+            with transaction.atomic():
+                Donation.objects.select_for_update().get(pk=donation.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        response = client.post(f"/api/v1/donations/{donation.pk}/confirm/", format="json")
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "busy" and response["Retry-After"] == "1"
+    donation.refresh_from_db()
+    assert donation.state == "recorded" and Receipt.objects.count() == 0
