@@ -3,12 +3,19 @@ by Playwright against pytest-django's live_server (browser tests, marker `browse
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's screenshots are refreshed on request (KIEZMARKT_SCREENSHOTS=1), so that ordinary
+# test runs do not rewrite tracked files; otherwise they go to a temporary folder.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("KIEZMARKT_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "kiezmarkt-screenshots"
+)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -89,7 +96,7 @@ def new_page(chromium, live_server):
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:
-    """Save docs/screenshots/<name>.png (for the README)."""
+    """Save <name>.png: into docs/screenshots/ (the README's) with KIEZMARKT_SCREENSHOTS=1."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
