@@ -20,9 +20,14 @@ ANNEX_KIND_LABELS = {
 }
 
 
-def issuer_of(organisation: Organisation) -> pdf.Issuer:
+def postal_address(organisation: Organisation) -> str:
+    """Street, then postcode and city, one per line (lines the profile lacks are left out)."""
     place = " ".join(part for part in (organisation.postcode, organisation.city) if part)
-    lines = tuple(line for line in (organisation.street, place) if line.strip())
+    return "\n".join(line for line in (organisation.street, place) if line.strip())
+
+
+def issuer_of(organisation: Organisation) -> pdf.Issuer:
+    lines = tuple(postal_address(organisation).splitlines())
     return pdf.Issuer(name=organisation.name, address_lines=lines, city=organisation.city)
 
 

@@ -13,17 +13,13 @@ from bookings.models import Booking, BookingKind, BookingState
 from bookings.notices import when
 from bookings.selectors import bookings_visible_to
 from marketplace.errors import Conflict, NotFound
-from marketplace.models import Organisation, User
+from marketplace.models import User
 
+from .documents import postal_address
 from .pdf import ParticipationDocument, render_participation
 
 # A volunteer action is over and its hours are recorded in these states.
 COMPLETED = (BookingState.COMPLETED, BookingState.HOURS_CONFIRMED)
-
-
-def _address(organisation: Organisation) -> str:
-    place = " ".join(part for part in (organisation.postcode, organisation.city) if part)
-    return "\n".join(line for line in (organisation.street, place) if line.strip())
 
 
 def participation_booking(user: User, booking_id: int) -> Booking:
@@ -59,9 +55,9 @@ def participation_pdf(booking: Booking) -> bytes:
         ParticipationDocument(
             number=f"T-{booking.pk}",
             company_name=booking.provider.name,
-            company_address=_address(booking.provider),
+            company_address=postal_address(booking.provider),
             organisation_name=booking.requester.name,
-            organisation_address=_address(booking.requester),
+            organisation_address=postal_address(booking.requester),
             organisation_city=booking.requester.city,
             action_title=booking.listing.title,
             when=when(booking),

@@ -268,11 +268,6 @@ def _donor_company(donor_organisation_id: int, by: User) -> Organisation:
     return company
 
 
-def _company_address(company: Organisation) -> str:
-    place = " ".join(part for part in (company.postcode, company.city) if part)
-    return "\n".join(line for line in (company.street, place) if line.strip())
-
-
 def _kind_fields(kind: str, fields: dict) -> dict:
     """The kind's own fields, checked; the other kind's must be left at their defaults."""
     if kind == DonationKind.MONEY:
@@ -371,7 +366,7 @@ def donation_record(
                 field="donor_email",
             )
         donor_name = company.name
-        donor_address = donor_address or _company_address(company)
+        donor_address = donor_address or documents.postal_address(company)
         if not donor_address:
             raise InvalidInput(
                 _("Bitte die Anschrift des Unternehmens angeben (oder im Profil ergänzen)."),
