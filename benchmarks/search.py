@@ -676,8 +676,46 @@ def p95(latencies: list[float]) -> float:
     return ordered[int(0.95 * (len(ordered) - 1))] * 1000
 
 
-def throughput(port: int, token: str | None, base: str, clients: int, seconds: float) -> float:
-    """Requests per second of `clients` keep-alive clients cycling through the searches."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def server_pids(server: subprocess.Popen) -> list[int]:
+    """gunicorn's master and workers."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [server.pid, *map(int, children)]
+
+
+def backend_pids(database: str) -> list[int]:
+    """PostgreSQL backends serving the benchmark database (gunicorn's kept connections)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def throughput(
+    port: int, token: str | None, base: str, clients: int, seconds: float, server, database
+) -> tuple[float, list[float]]:
+    """Requests per second of `clients` keep-alive clients cycling through the searches, and the
+    CPU milliseconds one request costs in gunicorn, PostgreSQL and these clients: a figure that
+    depends far less than the rate on what else runs on the machine."""
     paths = [path_of(base, params) for _name, params in searches()]
     barrier = threading.Barrier(clients + 1)
     counts = [0] * clients
@@ -685,6 +723,8 @@ def throughput(port: int, token: str | None, base: str, clients: int, seconds: f
 
     def run(index: int):
         client = Client(port, token)
+        for path in paths:  # warm this connection and its worker
+            client.get(path)
         barrier.wait()
         n = index
         while not stop.is_set():
@@ -696,12 +736,18 @@ def throughput(port: int, token: str | None, base: str, clients: int, seconds: f
     for thread in threads:
         thread.start()
     barrier.wait()
+    web, db = server_pids(server), backend_pids(database)
+    before = (cpu_seconds(web), cpu_seconds(db), time.process_time())
     started = time.perf_counter()
     time.sleep(seconds)
     stop.set()
+    elapsed = time.perf_counter() - started
+    after = (cpu_seconds(web), cpu_seconds(db), time.process_time())
     for thread in threads:
         thread.join(timeout=30)
-    return sum(counts) / (time.perf_counter() - started)
+    requests = max(sum(counts), 1)
+    split = [(end - begin) * 1000 / requests for begin, end in zip(before, after, strict=True)]
+    return requests / elapsed, split
 
 
 def main() -> None:
@@ -755,8 +801,13 @@ def main() -> None:
         server = start_gunicorn(port, args, directory)
         try:
             rows = single_client(port, token, args.repeats)
-            api_rate = throughput(port, token, "/api/v1/listings/", args.clients, args.seconds)
-            bare_rate = throughput(port, None, "/bench/bare/", args.clients, args.seconds)
+            database = database_url.rsplit("/", 1)[1]
+            api_rate, api_cpu = throughput(
+                port, token, "/api/v1/listings/", args.clients, args.seconds, server, database
+            )
+            bare_rate, bare_cpu = throughput(
+                port, None, "/bench/bare/", args.clients, args.seconds, server, database
+            )
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -786,8 +837,17 @@ def main() -> None:
     ratio = max(r["api_median"] / r["bare_median"] for r in typical)
     print()
     print(f"{args.clients} clients, {args.seconds:.0f} s each:")
-    print(f"  API   {api_rate:8.1f} requests/s")
-    print(f"  bare  {bare_rate:8.1f} requests/s   (API / bare = {api_rate / bare_rate:.2f})")
+    cores = os.cpu_count() or 1
+    for name, rate, split in (("API ", api_rate, api_cpu), ("bare", bare_rate, bare_cpu)):
+        print(
+            f"  {name}  {rate:8.1f} requests/s   CPU ms per request: {sum(split):5.2f} "
+            f"(gunicorn {split[0]:.2f}, PostgreSQL {split[1]:.2f}, clients {split[2]:.2f})"
+            f" -> {cores * 1000 / sum(split):5.0f}/s with the {cores} cores to itself"
+        )
+    print(
+        f"  API / bare: {api_rate / bare_rate:.2f} measured, "
+        f"{sum(bare_cpu) / sum(api_cpu):.2f} by CPU cost"
+    )
     print()
     verdicts = [
         (
