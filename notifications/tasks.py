@@ -6,17 +6,33 @@ worker that dies mid-task leaves it to the broker to hand out again. That alone 
 published just before Redis died is gone), hence the periodic sweep.
 """
 
+import time
+
 from celery import shared_task
 from django.db import close_old_connections
 
 from .services import notification_send, notifications_sweep
 
+_CONNECTION_CHECK_INTERVAL = 1.0  # seconds
+_last_connection_check = 0.0
+
 
 def _fresh_database_connection(task) -> None:
-    # Workers keep their database connection between tasks (CELERY_DB_REUSE_MAX). Like Django
-    # at the start of a request, drop it if it broke or outlived CONN_MAX_AGE. Not when the
-    # task runs eagerly inside the caller, whose connection (and transaction) is in use.
-    if not task.request.is_eager:
+    """Like Django at the start of a request, drop the database connection if it broke or
+    outlived CONN_MAX_AGE (workers keep it between tasks, see CELERY_DB_REUSE_MAX).
+
+    At most once a second: each check costs a round trip to the database (CONN_HEALTH_CHECKS),
+    as much as one of the e-mail's own queries. A task that meets a connection broken since the
+    last check fails, its row waits for the sweep, and the next check replaces the
+    connection. Not when the task runs eagerly inside the caller, whose connection (and
+    transaction) is in use.
+    """
+    global _last_connection_check
+    if task.request.is_eager:
+        return
+    now = time.monotonic()
+    if now - _last_connection_check >= _CONNECTION_CHECK_INTERVAL:
+        _last_connection_check = now
         close_old_connections()
 
 
