@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "marketplace.models.OrganisationKind",
         "OrganisationStatusEnum": "marketplace.models.OrganisationStatus",
         "InvitationStateEnum": "marketplace.models.InvitationState",
+        "ListingKindEnum": "listings.models.ListingKind",
+        "ListingStatusEnum": "listings.models.ListingStatus",
         "BookingKindEnum": "bookings.models.BookingKind",
         "BookingStateEnum": "bookings.models.BookingState",
         "DonationKindEnum": "donations.models.DonationKind",
