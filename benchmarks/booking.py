@@ -387,6 +387,8 @@ def main() -> None:
         f"contested:  {cont_rate:8.1f} requests/s   p95 {p95(cont_lat):6.1f} ms   "
         f"statuses {dict(cont_codes)}; {contested_bookings} booked of {capacity} unit-days"
     )
+    # Other work on this 2-core machine takes CPU from both server and clients: say how much.
+    print(f"load:       {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min averages)")
     for label, count in checks:
         print(f"check:      {label}: {count}")
     ok_count = all_bookings == dist_codes[201] + cont_codes[201] + 20 * args.clients
