@@ -676,17 +676,23 @@ def p95(latencies: list[float]) -> float:
     return ordered[int(0.95 * (len(ordered) - 1))] * 1000
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time of these processes so far (Linux /proc)."""
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU seconds of each of these processes so far (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    times = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+            continue  # gone
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return times
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two snapshots; a process that ended in between is left out (its
+    last share is lost, a slight undercount), one that started counts from zero."""
+    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
 
 
 def server_pids(server: subprocess.Popen) -> list[int]:
@@ -736,18 +742,22 @@ def throughput(
     for thread in threads:
         thread.start()
     barrier.wait()
-    web, db = server_pids(server), backend_pids(database)
-    before = (cpu_seconds(web), cpu_seconds(db), time.process_time())
+    web_before = cpu_seconds(server_pids(server))
+    db_before = cpu_seconds(backend_pids(database))
+    own_before = time.process_time()
     started = time.perf_counter()
     time.sleep(seconds)
     stop.set()
     elapsed = time.perf_counter() - started
-    after = (cpu_seconds(web), cpu_seconds(db), time.process_time())
+    used = [
+        cpu_used(web_before, cpu_seconds(server_pids(server))),
+        cpu_used(db_before, cpu_seconds(backend_pids(database))),
+        time.process_time() - own_before,
+    ]
     for thread in threads:
         thread.join(timeout=30)
     requests = max(sum(counts), 1)
-    split = [(end - begin) * 1000 / requests for begin, end in zip(before, after, strict=True)]
-    return requests / elapsed, split
+    return requests / elapsed, [seconds_used * 1000 / requests for seconds_used in used]
 
 
 def main() -> None:
