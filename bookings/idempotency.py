@@ -1,4 +1,4 @@
-"""Idempotency-Key for creating bookings: a repeated key replays the first response.
+"""Idempotency-Key for creating bookings and donations: a repeated key replays the first response.
 
 The key row is inserted first, in the same transaction that creates the booking and stores the
 response. A concurrent request with the same key blocks on the unique (key, user) index until
@@ -58,7 +58,7 @@ def _replay(stored: IdempotencyKey, hashed: str) -> StoredResponse:
         raise Conflict(
             _(
                 "Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet. "
-                "Bitte für eine neue Buchung einen neuen Schlüssel senden."
+                "Bitte für eine neue Anfrage einen neuen Schlüssel senden."
             ),
             code="idempotency_key_reused",
         )
