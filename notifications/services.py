@@ -13,7 +13,7 @@ Life of a row: queued → sending → sent; a passing failure (4xx, refused conn
 
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 _EARLY = timedelta(seconds=1)
 # How many stuck rows one transaction of the sweep takes at most.
 SWEEP_BATCH = 1000
+# How many notifications one task sends: fewer tasks and database round trips per e-mail; a
+# worker that dies still leaves at most one e-mail accepted but unrecorded (see _claim()).
+SEND_BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -133,13 +136,14 @@ def notify(
 
 
 def _enqueue(notification_ids: list[int]) -> None:
-    """Hand the rows to Celery. Runs after the commit, so it must not fail the caller: if the
-    broker cannot be reached the rows stay queued and the sweep hands them over later."""
-    from .tasks import send_notification
+    """Hand the rows to Celery, up to SEND_BATCH per task. Runs after the commit, so it must
+    not fail the caller: if the broker cannot be reached the rows stay queued and the sweep
+    hands them over later."""
+    from .tasks import send_notifications
 
     try:
-        for notification_id in notification_ids:
-            send_notification.delay(notification_id)
+        for start in range(0, len(notification_ids), SEND_BATCH):
+            send_notifications.delay(notification_ids[start : start + SEND_BATCH])
     except Exception:  # whatever the broker raised; the rows are safe in the database
         logger.exception(
             "could not queue notifications %s; the sweep will queue them", notification_ids
@@ -175,10 +179,10 @@ _SYNCHRONOUS_COMMIT_OFF = Func(
 )
 
 
-def _status_change(notification_id: int) -> QuerySet[Notification]:
-    """The row, for an UPDATE of the sender's own status changes that does not wait for
-    PostgreSQL to flush its log to disk (synchronous_commit off for that one statement's
-    transaction, set inside the statement so it costs no extra round trip).
+def _status_change(notification_ids: Iterable[int]) -> QuerySet[Notification]:
+    """The rows, for an UPDATE of the sender's own status changes that does not wait for
+    PostgreSQL to flush its log to disk (synchronous_commit off for the transaction of that
+    statement, set inside the statement so it costs no extra round trip).
 
     Waiting would cost a disk flush per change, two per e-mail. Not waiting risks little: if
     PostgreSQL itself crashes, the last fraction of a second of these changes may be lost and
@@ -186,36 +190,63 @@ def _status_change(notification_id: int) -> QuerySet[Notification]:
     the e-mail again (same Message-ID), a lost "failed" makes it try again. Nothing is lost,
     and nothing else is committed this way.
     """
-    rows = Notification.objects.filter(pk=notification_id)
+    rows = Notification.objects.filter(pk__in=list(notification_ids))
     if connection.vendor == "postgresql":
         rows = rows.filter(Exact(_SYNCHRONOUS_COMMIT_OFF, Value("off")))
     return rows
 
 
-def notification_send(*, notification_id: int) -> SendOutcome:
-    """Send one notification if it is queued or its retry is due; skip it otherwise.
+def notifications_send(*, notification_ids: Sequence[int]) -> dict[int, SendOutcome]:
+    """Send those of the notifications that are queued or whose retry is due, one after the
+    other over this process's mail connection; skip the others. Returns each id's outcome.
 
-    Precondition: no open transaction (the Celery task calls it); the row is not locked while
-    the mail server talks. Raises nothing for mail errors: they become the row's status.
-    A database error propagates and leaves the row in "sending", which the sweep re-queues.
+    Precondition: no open transaction (the Celery task calls it); no row is locked while the
+    mail server talks. Raises nothing for mail errors: they become the rows' status. A
+    database error propagates; rows left in "sending" are queued again by the sweep.
+
+    Each row is marked sent right after the server accepted it, so a worker that dies leaves
+    at most the one e-mail it was sending accepted but unrecorded.
+    """
+    outcomes = dict.fromkeys(notification_ids, SendOutcome("skipped"))
+    for notification in _claim(notification_ids):
+        outcomes[notification.pk] = _deliver(notification)
+    return outcomes
+
+
+def notification_send(*, notification_id: int) -> SendOutcome:
+    """notifications_send() for one notification."""
+    return notifications_send(notification_ids=[notification_id])[notification_id]
+
+
+def _claim(notification_ids: Sequence[int]) -> list[Notification]:
+    """Lock the rows that are due, move them to "sending", commit, and return them.
+
+    The lock makes a second task for the same rows wait and then find them taken (PostgreSQL
+    re-checks the WHERE clause of a locked row once the lock is released); rows are locked in
+    id order, so two such tasks cannot deadlock. SQLite runs one writing transaction at a time.
     """
     now = timezone.now()
     due = Q(status=NotificationStatus.QUEUED) | (
         Q(status=NotificationStatus.RETRY)
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + _EARLY))
     )
-    # The conditional UPDATE locks the row and re-checks its status under the lock, so of two
-    # tasks for one row exactly one moves it to "sending"; the other finds it taken and stops.
-    claimed = (
-        _status_change(notification_id)
-        .filter(due)
-        .update(status=NotificationStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
-    )
-    if not claimed:
-        return SendOutcome("skipped")
-    notification = Notification.objects.select_related("recipient", "organisation").get(
-        pk=notification_id
-    )
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient", "organisation")
+            .filter(due, pk__in=list(notification_ids))
+            .order_by("pk")
+        )
+        if rows:
+            _status_change(row.pk for row in rows).update(
+                status=NotificationStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+            )
+    for row in rows:
+        row.status, row.attempts, row.updated_at = NotificationStatus.SENDING, row.attempts + 1, now
+    return rows
+
+
+def _deliver(notification: Notification) -> SendOutcome:
     max_attempts = settings.NOTIFICATIONS_MAX_ATTEMPTS
     if notification.attempts > max_attempts:
         # Only interrupted attempts (a worker dying mid-send, again and again) get here.
@@ -236,12 +267,12 @@ def notification_send(*, notification_id: int) -> SendOutcome:
         delay = retry_delay(notification.attempts)
         logger.info(
             "notification %s: attempt %s failed (%s)",
-            notification_id,
+            notification.pk,
             notification.attempts,
             reason,
         )
         now = timezone.now()
-        _status_change(notification_id).update(
+        _status_change([notification.pk]).update(
             status=NotificationStatus.RETRY,
             last_error=reason[:2000],
             next_attempt_at=now + timedelta(seconds=delay),
@@ -249,7 +280,7 @@ def notification_send(*, notification_id: int) -> SendOutcome:
         )
         return SendOutcome("retry", retry_in=delay)
     now = timezone.now()
-    _status_change(notification_id).update(
+    _status_change([notification.pk]).update(
         status=NotificationStatus.SENT, sent_at=now, next_attempt_at=None, updated_at=now
     )
     return SendOutcome("sent")
@@ -257,7 +288,7 @@ def notification_send(*, notification_id: int) -> SendOutcome:
 
 def _fail(notification: Notification, reason: str) -> SendOutcome:
     logger.warning("notification %s failed: %s", notification.pk, reason)
-    _status_change(notification.pk).update(
+    _status_change([notification.pk]).update(
         status=NotificationStatus.FAILED,
         last_error=reason[:2000],
         next_attempt_at=None,

@@ -11,7 +11,7 @@ import time
 from celery import shared_task
 from django.db import close_old_connections
 
-from .services import notification_send, notifications_sweep
+from .services import notifications_send, notifications_sweep
 
 _CONNECTION_CHECK_INTERVAL = 1.0  # seconds
 _last_connection_check = 0.0
@@ -37,14 +37,15 @@ def _fresh_database_connection(task) -> None:
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def send_notification(self, notification_id: int) -> str:
+def send_notifications(self, notification_ids: list[int]) -> dict[str, str]:
     _fresh_database_connection(self)
-    outcome = notification_send(notification_id=notification_id)
-    if outcome.retry_in is not None:
-        # The row says when it is due; this message asks for the attempt then. Were it lost,
-        # the sweep queues the row once it is due.
-        send_notification.apply_async((notification_id,), countdown=outcome.retry_in)
-    return outcome.status
+    outcomes = notifications_send(notification_ids=notification_ids)
+    for notification_id, outcome in outcomes.items():
+        if outcome.retry_in is not None:
+            # The row says when it is due; this message asks for the attempt then. Were it
+            # lost, the sweep queues the row once it is due.
+            send_notifications.apply_async(([notification_id],), countdown=outcome.retry_in)
+    return {str(notification_id): outcome.status for notification_id, outcome in outcomes.items()}
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)

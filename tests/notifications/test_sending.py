@@ -14,7 +14,13 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
-from notifications.services import Recipient, notification_send, notifications_sweep, notify
+from notifications.services import (
+    Recipient,
+    notification_send,
+    notifications_send,
+    notifications_sweep,
+    notify,
+)
 from tests.factories import UserFactory
 from tests.support.redis_server import unused_tcp_port
 
@@ -220,6 +226,32 @@ def test_a_second_task_for_a_sent_notification_sends_nothing(mail_to):
     assert _reload(row).attempts == 1
 
 
+def test_a_batch_sends_what_is_due_and_skips_the_rest(mail_to):
+    queued, sent, waiting, failed, due = _queued(*UserFactory.create_batch(5))
+    Notification.objects.filter(pk=sent.pk).update(status=NotificationStatus.SENT)
+    Notification.objects.filter(pk=failed.pk).update(status=NotificationStatus.FAILED)
+    Notification.objects.filter(pk=waiting.pk).update(
+        status=NotificationStatus.RETRY, next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
+    Notification.objects.filter(pk=due.pk).update(
+        status=NotificationStatus.RETRY, next_attempt_at=timezone.now()
+    )
+
+    outcomes = notifications_send(
+        notification_ids=[queued.pk, sent.pk, waiting.pk, failed.pk, due.pk]
+    )
+
+    assert {pk: outcome.status for pk, outcome in outcomes.items()} == {
+        queued.pk: "sent",
+        sent.pk: "skipped",
+        waiting.pk: "skipped",
+        failed.pk: "skipped",
+        due.pk: "sent",
+    }
+    received = mail_to.wait_for(2)
+    assert sorted(m.envelope_to[0] for m in received) == sorted([queued.email, due.email])
+
+
 def test_a_notification_being_sent_by_another_worker_is_skipped(mail_to):
     [row] = _queued(UserFactory())
     Notification.objects.filter(pk=row.pk).update(status=NotificationStatus.SENDING)
@@ -250,8 +282,16 @@ def test_a_resend_after_an_unrecorded_delivery_carries_the_same_message_id(
     assert _reload(row).status == NotificationStatus.SENT
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_tasks_for_one_row_send_it_once(mail_to):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs concurrent writers: run with DATABASE_URL=postgres://... (the in-memory "
+            "SQLite test database refuses a second writer at once instead of queueing it)"
+        )
     # Threads stand in for worker processes; each has its own database connection.
     row = NotificationFactory(kind="mail_test")
     outcomes, barrier = [], threading.Barrier(4)
