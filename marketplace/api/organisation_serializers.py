@@ -14,21 +14,9 @@ from marketplace.models import (
     Role,
     TaxExemption,
 )
-from marketplace.services.organisations import REASON_MAX_LENGTH
+from marketplace.services.organisations import PROFILE_FIELDS_IN_ORDER, REASON_MAX_LENGTH
 
-PROFILE_INPUT_FIELDS = [
-    "name",
-    "slug",
-    "description",
-    "street",
-    "postcode",
-    "city",
-    "district",
-    "website",
-    "contact_email",
-    "phone",
-    "logo",
-]
+PROFILE_INPUT_FIELDS = list(PROFILE_FIELDS_IN_ORDER)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

@@ -34,21 +34,20 @@ from marketplace.selectors import admins_of, coordinators
 from notifications.services import Recipient, notify
 
 # What an applicant or admin may set; kind is chosen once, status only by the coordinator.
-PROFILE_FIELDS = frozenset(
-    {
-        "name",
-        "slug",
-        "description",
-        "street",
-        "postcode",
-        "city",
-        "district",
-        "website",
-        "contact_email",
-        "phone",
-        "logo",
-    }
+PROFILE_FIELDS_IN_ORDER = (
+    "name",
+    "slug",
+    "description",
+    "street",
+    "postcode",
+    "city",
+    "district",
+    "website",
+    "contact_email",
+    "phone",
+    "logo",
 )
+PROFILE_FIELDS = frozenset(PROFILE_FIELDS_IN_ORDER)
 TAX_EXEMPTION_FIELDS = frozenset(
     {
         "tax_office",
