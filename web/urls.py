@@ -9,6 +9,7 @@ from .views import (
     bookings,
     coordination,
     core,
+    donations,
     listings,
     media,
     notifications,
@@ -111,6 +112,55 @@ urlpatterns = [
         "organisationen/<int:pk>/buchungen/",
         bookings.organisation_bookings,
         name="organisation-bookings",
+    ),
+    path(
+        "buchungen/<int:pk>/teilnahmebestaetigung.pdf",
+        donations.participation_pdf,
+        name="booking-participation",
+    ),
+    # donations and receipts
+    path(
+        "organisationen/<int:pk>/spenden/",
+        donations.organisation_donations,
+        name="organisation-donations",
+    ),
+    path(
+        "organisationen/<int:pk>/spenden/neu/<str:kind_slug>/",
+        donations.donation_record,
+        name="donation-record",
+    ),
+    path(
+        "organisationen/<int:pk>/zuwendungsbestaetigungen/",
+        donations.organisation_receipts,
+        name="organisation-receipts",
+    ),
+    path(
+        "organisationen/<int:pk>/sammelbestaetigungen/",
+        donations.collective_issue,
+        name="collective-issue",
+    ),
+    path("spenden/<int:pk>/", donations.donation_detail, name="donation"),
+    path(
+        "spenden/<int:pk>/aktion/<str:action>/",
+        donations.donation_action,
+        name="donation-action",
+    ),
+    path(
+        "spenden/<int:pk>/zuwendungsbestaetigung.pdf",
+        donations.donation_receipt_pdf,
+        name="donation-receipt-pdf",
+    ),
+    path("zuwendungsbestaetigungen/<int:pk>/", donations.receipt_detail, name="receipt"),
+    path("zuwendungsbestaetigungen/<int:pk>.pdf", donations.receipt_pdf, name="receipt-pdf"),
+    path(
+        "zuwendungsbestaetigungen/<int:pk>/neu-ausstellen/",
+        donations.receipt_reissue,
+        name="receipt-reissue",
+    ),
+    path(
+        "zuwendungsbestaetigungen/<int:pk>/stornieren/",
+        donations.receipt_cancel,
+        name="receipt-cancel",
     ),
     # notifications (the unsubscribe page is the notifications app's, under the same prefix)
     path("benachrichtigungen/", notifications.notification_list, name="notifications"),

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,7 @@ from bookings.selectors import (
     requesting_organisation,
 )
 from bookings.states import Action, Side, allowed_actions
+from donations.participation import participation_booking
 from listings.models import ListingKind
 from marketplace.errors import DomainError
 
@@ -286,10 +288,23 @@ def _booking_page(request, booking, *, failed=None, message_form=None, status=20
             "events": list(booking.events.all()),
             "thread": messages_of(booking),
             "message_form": message_form or (PostMessageForm() if sides else None),
+            "participation_url": _participation_url(request.user, booking),
             "nav": "bookings",
         },
         status=status,
     )
+
+
+def _participation_url(user, booking: Booking) -> str:
+    """The participation confirmation's link, when the donations app offers one for this
+    booking (a completed volunteer action: time given is not a donation, so no receipt)."""
+    if booking.kind != BookingKind.VOLUNTEER:
+        return ""
+    try:
+        participation_booking(user, booking.pk)
+    except DomainError:
+        return ""
+    return reverse("web:booking-participation", args=[booking.pk])
 
 
 @login_required
