@@ -593,3 +593,15 @@ def test_the_lists_take_a_bounded_number_of_queries(signed_in, world):
 
     assert with_many == with_one, (with_one, with_many)
     assert max(with_many) <= 10
+
+
+def test_the_pages_speak_english_on_request(signed_in, world):
+    donation = record_money(world)
+    client = signed_in(world.social_member)
+    client.cookies["django_language"] = "en"
+
+    listed = html_of(client.get(f"/organisationen/{world.social.pk}/spenden/"))
+    page = html_of(client.get(f"/spenden/{donation.pk}/"))
+
+    assert "Donations to us" in listed and "Confirm receipt …" in listed
+    assert "Issue the donation receipt now" in page and "Reject donation" in page

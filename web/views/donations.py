@@ -484,7 +484,11 @@ def _receipt_change(request: HttpRequest, pk: int, *, reissue: bool) -> HttpResp
     form = ReissueForm(request.POST, corrections=receipt.kind != ReceiptKind.COLLECTIVE)
     if form.is_valid() and not reissue and form.corrections():
         form.add_error(
-            None, _("Korrekturen gibt es nur mit einer neuen Bestätigung: „Neu ausstellen“ wählen.")
+            None,
+            _(
+                "Korrekturen gibt es nur mit einer neuen Bestätigung: „Stornieren und neu "
+                "ausstellen“ wählen."
+            ),
         )
     status = 400
     if form.is_valid():
