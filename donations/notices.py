@@ -27,11 +27,11 @@ DATE = "%d.%m.%Y"
 
 
 def donation_url(donation: Donation) -> str:
-    return f"{settings.SITE_URL}/api/v1/donations/{donation.pk}/"
+    return f"{settings.SITE_URL}/spenden/{donation.pk}/"
 
 
 def receipt_url(receipt: Receipt) -> str:
-    return f"{settings.SITE_URL}/api/v1/donations/receipts/{receipt.pk}.pdf"
+    return f"{settings.SITE_URL}/zuwendungsbestaetigungen/{receipt.pk}/"
 
 
 def _donation_context(donation: Donation, **extra) -> dict:
@@ -216,8 +216,8 @@ def collective_due(organisation: Organisation, *, year: int, donors: list[dict])
             ],
             "donor_count": len(donors),
             "due_url": (
-                f"{settings.SITE_URL}/api/v1/donations/collective-receipts/due/"
-                f"?organisation={organisation.pk}&year={year}"
+                f"{settings.SITE_URL}/organisationen/{organisation.pk}/zuwendungsbestaetigungen/"
+                f"?jahr={year}"
             ),
         },
         event_key=f"receipt_collective_due:{organisation.pk}:{year}",

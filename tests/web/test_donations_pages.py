@@ -145,6 +145,9 @@ def test_a_company_member_records_money_and_the_social_organisation_confirms_it(
     for message in mail.outbox:
         [(_name, content)] = pdf_attachments(message)
         assert content == bytes(receipt.pdf)
+        # ... and its link opens the receipt's page for the company
+        assert f"/zuwendungsbestaetigungen/{receipt.pk}/" in message.body
+    assert company.get(f"/zuwendungsbestaetigungen/{receipt.pk}/").status_code == 200
 
     # And the company downloads the PDF from its list: the amount is written out in words
     listed = html_of(company.get(f"/organisationen/{world.company.pk}/spenden/"))
