@@ -2,8 +2,8 @@
 
 notify() is the one way any part of Kiezmarkt tells people something. Callers pass a kind (a
 row of kinds.KINDS), the recipients, a JSON-serialisable context and an event key that names
-the event once. The rows are written in the caller's transaction; a Celery task sends each
-one after that transaction commits (notification_send), and a periodic sweep
+the event once. The rows are written in the caller's transaction; after it commits, Celery
+tasks send them, up to SEND_BATCH per task (notifications_send), and a periodic sweep
 (notifications_sweep) re-queues what a lost task or a dead worker left behind.
 
 Life of a row: queued → sending → sent; a passing failure (4xx, refused connection, timeout)
@@ -14,7 +14,7 @@ Life of a row: queued → sending → sent; a passing failure (4xx, refused conn
 import logging
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 
@@ -157,6 +157,9 @@ def _enqueue(notification_ids: list[int]) -> None:
 class SendOutcome:
     status: str  # "sent", "skipped" (not due or already taken), "retry" or "failed"
     retry_in: float | None = None
+    # The mail server itself failed (unreachable, timed out, ...), not just this e-mail.
+    server_failed: bool = False
+    error: str = ""
 
 
 def retry_delay(attempts: int) -> float:
@@ -208,8 +211,15 @@ def notifications_send(*, notification_ids: Sequence[int]) -> dict[int, SendOutc
     at most the one e-mail it was sending accepted but unrecorded.
     """
     outcomes = dict.fromkeys(notification_ids, SendOutcome("skipped"))
-    for notification in _claim(notification_ids):
-        outcomes[notification.pk] = _deliver(notification)
+    claimed = _claim(notification_ids)
+    for index, notification in enumerate(claimed):
+        outcome = outcomes[notification.pk] = _deliver(notification)
+        if outcome.server_failed:
+            # The others would fail the same way, each after its own timeout: they wait too.
+            reason = f"not attempted, the mail server failed just before: {outcome.error}"
+            for waiting in claimed[index + 1 :]:
+                outcomes[waiting.pk] = _passing_failure(waiting, reason)
+            break
     return outcomes
 
 
@@ -262,28 +272,32 @@ def _deliver(notification: Notification) -> SendOutcome:
         reason = transport.describe(error)
         if transport.is_permanent(error):
             return _fail(notification, reason)
-        if notification.attempts >= max_attempts:
-            return _fail(notification, f"gave up after {max_attempts} attempts: {reason}")
-        delay = retry_delay(notification.attempts)
-        logger.info(
-            "notification %s: attempt %s failed (%s)",
-            notification.pk,
-            notification.attempts,
-            reason,
-        )
-        now = timezone.now()
-        _status_change([notification.pk]).update(
-            status=NotificationStatus.RETRY,
-            last_error=reason[:2000],
-            next_attempt_at=now + timedelta(seconds=delay),
-            updated_at=now,
-        )
-        return SendOutcome("retry", retry_in=delay)
+        outcome = _passing_failure(notification, reason)
+        return replace(outcome, server_failed=transport.affects_every_message(error), error=reason)
     now = timezone.now()
     _status_change([notification.pk]).update(
         status=NotificationStatus.SENT, sent_at=now, next_attempt_at=None, updated_at=now
     )
     return SendOutcome("sent")
+
+
+def _passing_failure(notification: Notification, reason: str) -> SendOutcome:
+    """Try again later, after retry_delay(), unless this was the last attempt."""
+    max_attempts = settings.NOTIFICATIONS_MAX_ATTEMPTS
+    if notification.attempts >= max_attempts:
+        return _fail(notification, f"gave up after {max_attempts} attempts: {reason}")
+    delay = retry_delay(notification.attempts)
+    logger.info(
+        "notification %s: attempt %s failed (%s)", notification.pk, notification.attempts, reason
+    )
+    now = timezone.now()
+    _status_change([notification.pk]).update(
+        status=NotificationStatus.RETRY,
+        last_error=reason[:2000],
+        next_attempt_at=now + timedelta(seconds=delay),
+        updated_at=now,
+    )
+    return SendOutcome("retry", retry_in=delay)
 
 
 def _fail(notification: Notification, reason: str) -> SendOutcome:
@@ -303,7 +317,7 @@ def notifications_sweep() -> int:
     and its unacknowledged task returns only after the broker's visibility timeout) and rows
     whose retry is due. Returns how many it queued.
 
-    A row queued twice is sent once: notification_send() skips what is taken or final. A row
+    A row queued twice is sent once: notifications_send() skips what is taken or final. A row
     whose worker died after the mail server accepted it is sent again, with the same
     Message-ID. Precondition: none; runs in its own transactions (one per batch).
     """

@@ -100,6 +100,27 @@ def is_permanent(error: BaseException) -> bool:
     return isinstance(error, (ValueError, UnicodeError)) and not isinstance(error, OSError)
 
 
+def affects_every_message(error: BaseException) -> bool:
+    """True when the server, not one message, is the problem: it cannot be reached, times out,
+    drops the connection, refuses our greeting, login or sender, or closes the service (421).
+    The next e-mails would fail the same way, each after its own timeout."""
+    if isinstance(
+        error,
+        (
+            smtplib.SMTPServerDisconnected,
+            smtplib.SMTPConnectError,
+            smtplib.SMTPHeloError,
+            smtplib.SMTPAuthenticationError,
+            smtplib.SMTPSenderRefused,
+        ),
+    ):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    # smtplib's own errors are OSErrors too; the rest are the network's (refused, timeout).
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
 def describe(error: BaseException) -> str:
     """A line for last_error that says what the server answered."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):

@@ -7,10 +7,12 @@ Celery worker.
 
 import socket
 import threading
+import time
 from contextlib import closing
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
@@ -172,6 +174,65 @@ def test_a_server_that_never_answers_times_out_and_is_retried(smtp_settings, set
     row = _reload(row)
     assert row.status == NotificationStatus.RETRY
     assert "timed out" in row.last_error
+
+
+def test_when_the_server_times_out_the_rest_of_the_batch_waits_without_trying(
+    smtp_settings, settings
+):
+    settings.EMAIL_TIMEOUT = 0.5
+    rows = _queued(*UserFactory.create_batch(4))
+    with closing(socket.socket()) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        smtp_settings(*silent.getsockname())
+        started = time.monotonic()
+
+        outcomes = notifications_send(notification_ids=[row.pk for row in rows])
+
+        elapsed = time.monotonic() - started
+    assert [outcome.status for outcome in outcomes.values()] == ["retry"] * 4
+    assert elapsed < 1.5  # one timeout, not four
+    first, *rest = [_reload(row) for row in rows]
+    assert "timed out" in first.last_error
+    for row in rest:
+        assert row.status == NotificationStatus.RETRY
+        assert row.last_error.startswith("not attempted, the mail server failed just before")
+        assert row.next_attempt_at is not None
+
+
+def test_a_4xx_for_one_address_does_not_hold_up_the_others(smtp_settings):
+    class FullMailbox:
+        """Refuses voll@ at RCPT (452), accepts everyone else."""
+
+        def __init__(self):
+            self.accepted: list[str] = []
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.startswith("voll@"):
+                return "452 4.2.2 Mailbox full"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            self.accepted.extend(envelope.rcpt_tos)
+            return "250 OK"
+
+    handler = FullMailbox()
+    server = Controller(handler, hostname="127.0.0.1", port=unused_tcp_port())
+    server.start()
+    try:
+        smtp_settings(server.hostname, server.port)
+        full, fine = _queued(
+            Recipient(email="voll@example.org"), Recipient(email="gut@example.org")
+        )
+
+        outcomes = notifications_send(notification_ids=[full.pk, fine.pk])
+    finally:
+        server.stop()
+
+    assert (outcomes[full.pk].status, outcomes[fine.pk].status) == ("retry", "sent")
+    assert "452 4.2.2 Mailbox full" in _reload(full).last_error
+    assert handler.accepted == ["gut@example.org"]
 
 
 def test_a_5xx_answer_fails_the_notification_with_the_error(mail_to):
