@@ -6,8 +6,11 @@ notifications.selectors.recipients_for(): its admins always, its other members u
 switched the kind off. Event keys name the step once (f"booking:{id}:{state}"), so a repeated
 call does not send twice.
 
-`attachments_for()` is where a calendar invitation (.ics) for confirmed dates plugs in: every
-call passes what it returns to notify().
+`attachments_for()` adds the calendar invitation (.ics, bookings.calendar) to a confirmation
+and its cancellation to the cancellation of a confirmed booking.
+
+Reminders (`remind_*`, called by the beat sweeps in services) carry the day in their event key
+(f"booking:{id}:remind_start:{date}"), so a sweep that runs twice tells nobody twice.
 """
 
 import datetime as dt
@@ -19,7 +22,8 @@ from marketplace.models import Organisation, User
 from notifications.selectors import recipients_for
 from notifications.services import Attachment, notify
 
-from .models import Booking, BookingKind, BookingMessage
+from . import calendar
+from .models import Booking, BookingKind, BookingMessage, BookingState
 from .states import Action, Side
 
 DATE = "%d.%m.%Y"
@@ -65,8 +69,23 @@ def context(booking: Booking, **extra) -> dict:
 
 
 def attachments_for(booking: Booking, kind: str) -> list[Attachment]:
-    """Files to attach to this notification (none yet; calendar invitations go here)."""
-    return []
+    """The calendar invitation for a confirmation; its cancellation when a confirmed booking
+    is cancelled (a cancelled request was never in anyone's calendar)."""
+    if kind == "booking_confirmed":
+        method = calendar.REQUEST
+    elif kind == "booking_cancelled" and _was_confirmed(booking):
+        method = calendar.CANCEL
+    else:
+        return []
+    return [
+        Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
+        for file in calendar.invitations(booking, method=method)
+    ]
+
+
+def _was_confirmed(booking: Booking) -> bool:
+    last = booking.events.order_by("-at", "-id").first()
+    return last is not None and last.from_state == BookingState.CONFIRMED
 
 
 def _tell(kind: str, booking: Booking, organisation: Organisation, *, key: str, **extra) -> None:
@@ -147,3 +166,28 @@ def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> 
         author_organisation=message.organisation.name,
         message=message.body,
     )
+
+
+# --- reminders (beat sweeps in services) -------------------------------------------------------
+
+
+def _remind(kind: str, booking: Booking, sides: list[Organisation], *, day: dt.date) -> None:
+    key = f"booking:{booking.pk}:{kind}:{day.isoformat()}"
+    for organisation in sides:
+        notify(
+            kind=kind,
+            recipients=recipients_for(organisation, kind),
+            context=context(booking),
+            event_key=key,
+            organisation=organisation,
+        )
+
+
+def remind_tomorrow(booking: Booking, *, today: dt.date) -> None:
+    """The day before a volunteer action or a loan's pick-up: both sides."""
+    _remind("booking_reminder", booking, [booking.requester, booking.provider], day=today)
+
+
+def remind_due_back(booking: Booking, *, today: dt.date) -> None:
+    """A loan is due back tomorrow: the borrowing organisation."""
+    _remind("booking_due_back", booking, [booking.requester], day=today)

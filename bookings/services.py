@@ -722,3 +722,40 @@ def referral_anonymise_expired(*, now: dt.datetime | None = None) -> int:
             message=ANONYMISED
         )
     return len(ids)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def booking_remind_upcoming(*, today: dt.date | None = None) -> int:
+    """Remind both sides the day before (as of `today`, Berlin) a confirmed volunteer action or
+    a confirmed loan's pick-up, and the borrower the day before a handed-over loan is due
+    back. Returns how many bookings were reminded.
+
+    Idempotent: the event keys carry the day, so running twice on a day reminds nobody twice.
+    Precondition: no open transaction.
+    """
+    today = today or timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    begins_tomorrow = Booking.objects.filter(
+        kind__in=[BookingKind.VOLUNTEER, BookingKind.EQUIPMENT],
+        state=BookingState.CONFIRMED,
+        starts_at__gte=_start_of_day(tomorrow),
+        starts_at__lt=_start_of_day(tomorrow + dt.timedelta(days=1)),
+    )
+    # loan_until is exclusive: the last day of the loan is the day before it.
+    due_back_tomorrow = Booking.objects.filter(
+        kind=BookingKind.EQUIPMENT,
+        state=BookingState.HANDED_OVER,
+        loan_until=tomorrow + dt.timedelta(days=1),
+    )
+    reminded = 0
+    related = ("listing", "requester", "provider", "slot")
+    with transaction.atomic():
+        for booking in begins_tomorrow.select_related(*related).order_by("starts_at", "id"):
+            notices.remind_tomorrow(booking, today=today)
+            reminded += 1
+        for booking in due_back_tomorrow.select_related(*related).order_by("id"):
+            notices.remind_due_back(booking, today=today)
+            reminded += 1
+    return reminded

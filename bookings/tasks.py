@@ -4,7 +4,12 @@ re-check each booking under its lock and skip what changed meanwhile."""
 from celery import shared_task
 
 from .idempotency import idempotency_keys_purge
-from .services import booking_expire_unanswered, loan_mark_overdue, referral_anonymise_expired
+from .services import (
+    booking_expire_unanswered,
+    booking_remind_upcoming,
+    loan_mark_overdue,
+    referral_anonymise_expired,
+)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -21,3 +26,8 @@ def mark_overdue_loans() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def anonymise_referrals() -> int:
     return referral_anonymise_expired()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def remind_upcoming() -> int:
+    return booking_remind_upcoming()

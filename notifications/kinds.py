@@ -87,6 +87,7 @@ KINDS: dict[str, Kind] = _table(
         "booking_confirmed",
         _("Eine Buchung wurde bestätigt"),
         _("die anfragende Organisation, eine Kopie an die anbietende"),
+        attachments=("Kalendereinladung (.ics)",),
         optional=True,
     ),
     Kind(
@@ -99,6 +100,7 @@ KINDS: dict[str, Kind] = _table(
         "booking_cancelled",
         _("Eine Buchung wurde storniert"),
         _("die jeweils andere Organisation"),
+        attachments=("Absage des Kalendereintrags (.ics)",),
         optional=True,
     ),
     Kind(
@@ -123,6 +125,18 @@ KINDS: dict[str, Kind] = _table(
         "booking_overdue",
         _("Eine Ausleihe ist überfällig"),
         _("beide Organisationen"),
+        optional=True,
+    ),
+    Kind(
+        "booking_reminder",
+        _("Erinnerung am Vortag eines Freiwilligeneinsatzes oder einer Abholung"),
+        _("beide Organisationen"),
+        optional=True,
+    ),
+    Kind(
+        "booking_due_back",
+        _("Erinnerung: eine Ausleihe ist morgen zurückzugeben"),
+        _("die ausleihende Organisation"),
         optional=True,
     ),
     Kind(

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("KIEZMARKT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -153,6 +154,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "bookings-mark-overdue": {
         "task": "bookings.tasks.mark_overdue_loans",
         "schedule": env.float("BOOKINGS_OVERDUE_SECONDS", default=3600.0),
+    },
+    # Reminders the day before a volunteer action or a pick-up, and before a loan is due back.
+    # Hourly in the daytime (Berlin): a missed run is caught up, nobody is mailed at night, and
+    # the event keys send each reminder once.
+    "bookings-remind-upcoming": {
+        "task": "bookings.tasks.remind_upcoming",
+        "schedule": crontab(minute=5, hour="8-20"),
     },
     # Candidates' data leaves referrals BOOKINGS_REFERRAL_RETENTION_MONTHS after they ended.
     "bookings-anonymise-referrals": {

@@ -1,0 +1,208 @@
+"""Calendar entries (iCalendar, RFC 5545) for a booking's confirmed dates.
+
+- A volunteer slot is one timed event (Europe/Berlin) from the slot's start to its end.
+- An equipment loan is two all-day events: the pick-up on the first day and the return on the
+  last day. Each has a UID of its own, so a calendar shows both and an update or a
+  cancellation reaches each of them.
+
+Invitations by e-mail follow iTIP (RFC 5546): METHOD:REQUEST when a booking is confirmed,
+METHOD:CANCEL with the same UID and a higher SEQUENCE when it is cancelled. iTIP allows one
+UID per message, so a loan's invitation is two files (pick-up and return). The SEQUENCE is
+the number of steps the booking has taken (its BookingEvent rows): it only ever grows, and
+needs no column of its own.
+
+The private feed (feed()) lists the same events without METHOD, as a subscription.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+
+from .models import Booking, BookingKind
+
+BERLIN = "Europe/Berlin"
+PRODID = "-//Kiezmarkt//Buchungen//DE"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One .ics file: its name, its MIME type (with the iTIP method) and its bytes."""
+
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+def _domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "kiezmarkt.local"
+
+
+def uid(booking: Booking, part: str = "") -> str:
+    """Stable for the booking's life: the same on confirmation, update and cancellation."""
+    suffix = f"-{part}" if part else ""
+    return f"booking-{booking.pk}{suffix}@{_domain()}"
+
+
+def sequence(booking: Booking) -> int:
+    """Grows with every step of the booking; uses `event_count` if the caller annotated it."""
+    count = getattr(booking, "event_count", None)
+    if count is None:
+        count = booking.events.count()
+    return count
+
+
+def _calendar(method: str | None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    # Always present, also for all-day loan events: clients then show times in Berlin time.
+    calendar.add_component(Timezone.from_tzid(BERLIN))
+    return calendar
+
+
+def _organizer() -> vCalAddress:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = vText(name or settings.SITE_NAME)
+    return organizer
+
+
+def _url(booking: Booking) -> str:
+    return f"{settings.SITE_URL}{booking.path}"
+
+
+def _event(booking: Booking, *, part: str, summary: str, cancelled: bool) -> Event:
+    event = Event()
+    event.add("uid", uid(booking, part))
+    event.add("sequence", sequence(booking))
+    event.add("dtstamp", timezone.now())
+    event.add("summary", summary)
+    event.add("url", _url(booking))
+    event.add("organizer", _organizer())
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def _berlin(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(ZoneInfo(BERLIN))
+
+
+def _volunteer_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]]:
+    event = _event(
+        booking,
+        part="",
+        summary=_("Freiwilligeneinsatz: %(title)s") % {"title": booking.listing.title},
+        cancelled=cancelled,
+    )
+    event.add("dtstart", _berlin(booking.slot.start))
+    event.add("dtend", _berlin(booking.slot.end))
+    event.add("location", booking.place)
+    event.add(
+        "description",
+        "\n".join(
+            line
+            for line in (
+                _("%(company)s mit %(n)s Freiwilligen bei %(social)s")
+                % {
+                    "company": booking.provider.name,
+                    "n": booking.volunteers,
+                    "social": booking.requester.name,
+                },
+                booking.task,
+                _("Ansprechperson: %(name)s %(phone)s")
+                % {"name": booking.contact_name, "phone": booking.contact_phone},
+                _url(booking),
+            )
+            if line
+        ),
+    )
+    return [("einladung", event)]
+
+
+def _pickup_address(booking: Booking) -> str:
+    item = booking.listing.equipment
+    return f"{item.pickup_street}, {item.pickup_postcode} {item.pickup_city}"
+
+
+def _loan_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]]:
+    item = booking.listing.equipment
+    title = booking.listing.title
+    last_day = booking.loan_until - dt.timedelta(days=1)
+    details = "\n".join(
+        line
+        for line in (
+            _("%(units)s Stück von %(company)s für %(social)s")
+            % {
+                "units": booking.units,
+                "company": booking.provider.name,
+                "social": booking.requester.name,
+            },
+            _("Abholzeiten: %(hours)s") % {"hours": item.pickup_hours} if item.pickup_hours else "",
+            _url(booking),
+        )
+        if line
+    )
+    events = []
+    for part, day, summary in (
+        ("pickup", booking.loan_from, _("Abholung: %(title)s") % {"title": title}),
+        ("return", last_day, _("Rückgabe: %(title)s") % {"title": title}),
+    ):
+        event = _event(booking, part=part, summary=summary, cancelled=cancelled)
+        # All-day: DTEND is the (exclusive) next day.
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("location", _pickup_address(booking))
+        event.add("description", details)
+        event.add("transp", "TRANSPARENT")
+        events.append(("abholung" if part == "pickup" else "rueckgabe", event))
+    return events
+
+
+def events(booking: Booking, *, cancelled: bool = False) -> list[tuple[str, Event]]:
+    """(file stem, event) for each calendar entry of the booking; none for job referrals."""
+    if booking.kind == BookingKind.VOLUNTEER and booking.slot is not None:
+        return _volunteer_events(booking, cancelled=cancelled)
+    if booking.kind == BookingKind.EQUIPMENT:
+        return _loan_events(booking, cancelled=cancelled)
+    return []
+
+
+def invitations(booking: Booking, *, method: str = REQUEST) -> list[Invitation]:
+    """The .ics files to attach to a confirmation (REQUEST) or a cancellation (CANCEL)."""
+    files = []
+    for stem, event in events(booking, cancelled=method == CANCEL):
+        calendar = _calendar(method)
+        calendar.add_component(event)
+        files.append(
+            Invitation(
+                filename=f"{stem}.ics",
+                mimetype=f"text/calendar; method={method}; charset=utf-8",
+                content=calendar.to_ical(),
+            )
+        )
+    return files
+
+
+def feed(bookings: Iterable[Booking], *, name: str) -> bytes:
+    """A subscription calendar (METHOD:PUBLISH) of the bookings' confirmed dates."""
+    calendar = _calendar("PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", BERLIN)
+    for booking in bookings:
+        for _stem, event in events(booking):
+            event.pop("organizer")
+            calendar.add_component(event)
+    return calendar.to_ical()
