@@ -1,5 +1,16 @@
 """/api/v1/ routes of bookings (wired in marketplace/urls.py)."""
 
-from .api import urlpatterns
+from django.urls import path
 
-__all__ = ["urlpatterns"]
+from . import calendar_feed
+from .api import urlpatterns as booking_urlpatterns
+
+urlpatterns = [
+    *booking_urlpatterns,
+    path("calendar-feed/", calendar_feed.CalendarFeedView.as_view(), name="calendar-feed"),
+    path(
+        "calendar-feed/regenerate/",
+        calendar_feed.CalendarFeedRegenerateView.as_view(),
+        name="calendar-feed-regenerate",
+    ),
+]

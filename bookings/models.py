@@ -250,3 +250,28 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.key}"
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a person's private calendar feed URL (/kalender/<token>.ics).
+
+    Whoever has the URL reads the person's confirmed dates without logging in, so the token is
+    long and random, and regenerating it replaces it (the old URL answers 404 from then on).
+    Kept in clear text like an API token: the person must be able to see the URL again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Kalender-Abo")
+        verbose_name_plural = _("Kalender-Abos")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.token[:6]}…"
+
+    @property
+    def path(self) -> str:
+        return f"/kalender/{self.token}.ics"

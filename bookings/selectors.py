@@ -4,13 +4,23 @@ A booking is visible to the members of its two organisations and to the coordina
 else is told it does not exist (404).
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import InvalidInput, NotAllowed
 from marketplace.models import Membership, Organisation, OrganisationKind, User
 
-from .models import Booking, BookingEvent, BookingMessage
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingKind,
+    BookingMessage,
+    BookingState,
+    CalendarFeedToken,
+)
 
 
 def bookings_visible_to(user: User) -> QuerySet[Booking]:
@@ -67,3 +77,50 @@ def requesting_organisation(user: User, organisation_id: int | None) -> Organisa
             _("Bitte angeben, für welche Organisation Sie buchen."), field="organisation"
         )
     return social[0]
+
+
+# States in which a booking's dates stand (confirmed, under way or done), for the calendar feed.
+CALENDAR_STATES = [
+    BookingState.CONFIRMED,
+    BookingState.COMPLETED,
+    BookingState.HOURS_CONFIRMED,
+    BookingState.HANDED_OVER,
+    BookingState.OVERDUE,
+    BookingState.RETURNED,
+]
+# How far back the feed reaches: enough for "when was that?", small enough to stay fast.
+CALENDAR_PAST = dt.timedelta(days=366)
+
+
+def feed_token_of(user: User) -> CalendarFeedToken | None:
+    """The person's calendar feed token, if they made one."""
+    return CalendarFeedToken.objects.filter(user=user).first()
+
+
+def feed_owner(token: str) -> User | None:
+    """The active person whose calendar feed this token opens, or None (unknown, replaced)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    found = (
+        CalendarFeedToken.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    return found.user if found is not None else None
+
+
+def bookings_for_calendar(user: User) -> QuerySet[Booking]:
+    """The confirmed (or later) volunteer slots and loans of every organisation the person
+    belongs to, on either side, from a year ago on; one query with what the .ics needs."""
+    own = Membership.objects.filter(user=user).values("organisation_id")
+    return (
+        Booking.objects.filter(Q(requester_id__in=own) | Q(provider_id__in=own))
+        .filter(
+            kind__in=[BookingKind.VOLUNTEER, BookingKind.EQUIPMENT],
+            state__in=CALENDAR_STATES,
+            starts_at__gte=timezone.now() - CALENDAR_PAST,
+        )
+        .select_related("listing__equipment", "requester", "provider", "slot")
+        .annotate(event_count=Count("events"))
+        .order_by("starts_at", "id")
+    )

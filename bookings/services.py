@@ -15,6 +15,7 @@ and mark overdue.
 """
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from functools import partial
 
@@ -30,7 +31,14 @@ from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFoun
 from marketplace.models import Membership, Organisation, OrganisationKind, User
 
 from . import notices
-from .models import Booking, BookingEvent, BookingKind, BookingMessage, BookingState
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingKind,
+    BookingMessage,
+    BookingState,
+    CalendarFeedToken,
+)
 from .states import (
     INITIAL_STATE,
     RELEASES_CAPACITY,
@@ -759,3 +767,40 @@ def booking_remind_upcoming(*, today: dt.date | None = None) -> int:
             notices.remind_due_back(booking, today=today)
             reminded += 1
     return reminded
+
+
+# --- private calendar feed --------------------------------------------------------------------
+
+
+def _new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def calendar_feed_token_get(*, user: User) -> CalendarFeedToken:
+    """The person's calendar feed token, made on first use.
+
+    Precondition: an active person with an account. Raises nothing (two concurrent first
+    calls both end with the one row that won).
+    """
+    token = CalendarFeedToken.objects.filter(user=user).first()
+    if token is not None:
+        return token
+    with transaction.atomic():
+        token, _created = CalendarFeedToken.objects.get_or_create(
+            user=user, defaults={"token": _new_feed_token()}
+        )
+    return token
+
+
+def calendar_feed_token_regenerate(*, user: User) -> CalendarFeedToken:
+    """Replace the person's feed token (made if there was none); the old URL answers 404 from
+    now on. Raises nothing."""
+    with transaction.atomic():
+        token, created = CalendarFeedToken.objects.select_for_update().get_or_create(
+            user=user, defaults={"token": _new_feed_token()}
+        )
+        if not created:
+            token.token = _new_feed_token()
+            token.created_at = timezone.now()
+            token.save(update_fields=["token", "created_at"])
+    return token

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("benachrichtigungen/", include("notifications.urls")),
+    path("kalender/", include("bookings.feed_urls")),
     # The web pages, last: their paths are German words that no other prefix uses.
     path("", include("web.urls")),
 ]

@@ -179,6 +179,11 @@ urlpatterns = [
         notifications.notification_preferences,
         name="notification-preferences",
     ),
+    path(
+        "benachrichtigungen/kalender/",
+        notifications.calendar_feed_regenerate,
+        name="calendar-feed-regenerate",
+    ),
     # coordination
     path("koordination/", coordination.overview, name="coordination"),
     path(

@@ -13,6 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings import services as booking_services
+from bookings.calendar_feed import feed_url
+from bookings.selectors import feed_token_of
 from marketplace.errors import DomainError
 from notifications import selectors, services
 from notifications.rendering import in_app_title
@@ -99,8 +102,24 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Ihre Einstellungen sind gespeichert."))
             return redirect("web:notification-preferences")
+    feed = feed_token_of(request.user)
     return render(
         request,
         "web/notifications/preferences.html",
-        {"form": form, "nav": "notifications"},
+        {"form": form, "nav": "notifications", "feed_url": feed_url(feed) if feed else ""},
     )
+
+
+@login_required
+@require_POST
+def calendar_feed_regenerate(request: HttpRequest) -> HttpResponse:
+    """Make the private calendar address, or replace it (the old one stops working)."""
+    had_one = feed_token_of(request.user) is not None
+    booking_services.calendar_feed_token_regenerate(user=request.user)
+    if had_one:
+        messages.success(
+            request, _("Ihre Kalender-Adresse ist neu. Die alte Adresse funktioniert nicht mehr.")
+        )
+    else:
+        messages.success(request, _("Ihre Kalender-Adresse ist bereit."))
+    return redirect("web:notification-preferences")
