@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
@@ -181,9 +181,14 @@ def events(booking: Booking, *, cancelled: bool = False) -> list[tuple[str, Even
 
 
 def invitations(booking: Booking, *, method: str = REQUEST) -> list[Invitation]:
-    """The .ics files to attach to a confirmation (REQUEST) or a cancellation (CANCEL)."""
+    """The .ics files to attach to a confirmation (REQUEST) or a cancellation (CANCEL).
+
+    One file for every recipient, whatever their language, so its texts are in the site's
+    language (German), not in that of whoever's request caused it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        pairs = events(booking, cancelled=method == CANCEL)
     files = []
-    for stem, event in events(booking, cancelled=method == CANCEL):
+    for stem, event in pairs:
         calendar = _calendar(method)
         calendar.add_component(event)
         files.append(

@@ -9,6 +9,7 @@
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
@@ -33,11 +34,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = feed_owner(token)
     if owner is None:
         raise Http404(_("Diesen Kalender gibt es nicht (mehr)."))
-    name = _("%(site)s – Termine von %(person)s") % {
-        "site": settings.SITE_NAME,
-        "person": owner.full_name or owner.email,
-    }
-    body = calendar.feed(bookings_for_calendar(owner), name=name)
+    # Calendar programs fetch without cookies or Accept-Language: the owner's language.
+    with translation.override(owner.language):
+        name = _("%(site)s – Termine von %(person)s") % {
+            "site": settings.SITE_NAME,
+            "person": owner.full_name or owner.email,
+        }
+        body = calendar.feed(bookings_for_calendar(owner), name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kiezmarkt.ics"'
     # The URL is the secret: no shared caches, no search engines.

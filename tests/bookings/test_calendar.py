@@ -46,6 +46,7 @@ def test_a_confirmed_volunteer_slot_comes_with_an_invitation_in_berlin_time(
         for email in mail.outbox:
             [(filename, (part, calendar))] = invitations(email).items()
             assert filename == "einladung.ics"
+            assert "Kalendereinladung (.ics) im Anhang" in email.body
             assert part.get_param("method") == "REQUEST"
             assert calendar["METHOD"] == "REQUEST"
             [timezone] = calendar.walk("VTIMEZONE")
@@ -71,6 +72,9 @@ def test_the_raw_invitation_names_the_berlin_timezone_on_its_start(
 
     [(part, _calendar)] = invitations(mail.outbox[0]).values()
     raw = part.get_payload(decode=True).decode()
+    assert part.get_content_type() == "text/calendar"
+    assert (part.get_param("method"), part.get_param("charset")) == ("REQUEST", "utf-8")
+    assert part["Content-Type"].count("charset") == 1
     local = slot.start.astimezone(BERLIN)
     assert f"DTSTART;TZID=Europe/Berlin:{local:%Y%m%dT%H%M%S}" in raw
     assert "BEGIN:VTIMEZONE" in raw
