@@ -7,8 +7,14 @@ notify() refuses a kind that is not in this table, so a typo fails in the first 
 - optional: a person may switch this kind off (preferences API, one-click unsubscribe link).
   Admins of the notification's organisation receive it anyway; see selectors.recipients_for().
 - in_app: listed in the person's in-app notifications (account e-mails are not).
-- attachments: what the caller attaches (documentation; the sender skips the attachment query
-  for kinds without any).
+- attachments: what the caller attaches; notify() refuses attachments for a kind without any
+  (and the sender skips the attachment query for those kinds).
+
+Templates see the caller's context plus site_url, site_name, recipient_name,
+organisation_name (of the organisation passed to notify()), kind_description and
+unsubscribe_url (empty where the person cannot switch the kind off). By convention the context
+carries `url`, the page of the web app the notification is about (the in-app list links to
+it), and the other side's organisation name as a string.
 """
 
 from dataclasses import dataclass
