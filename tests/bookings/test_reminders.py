@@ -136,3 +136,23 @@ def test_the_beat_task_is_scheduled_in_the_daytime_and_runs(
         tasks.remind_upcoming.delay()
 
     assert len(mail.outbox) == 4
+
+
+def test_each_person_is_reminded_in_their_language(world, django_capture_on_commit_callbacks):
+    world.social_member.language = "en"
+    world.social_member.save(update_fields=["language"])
+    _confirmed(world, request_volunteers(world, slot_at(world, days=1, hour=9)))
+    mail.outbox.clear()
+
+    _sweep(django_capture_on_commit_callbacks)
+
+    subjects = {email.to[0]: email.subject for email in mail.outbox}
+    assert subjects[world.social_member.email] == (
+        "Tomorrow: volunteer action “Hochbeete bauen im Hof”"
+    )
+    assert subjects[world.social_admin.email] == (
+        "Morgen: Freiwilligeneinsatz „Hochbeete bauen im Hof“"
+    )
+    english = next(e for e in mail.outbox if e.to[0] == world.social_member.email)
+    assert english.body.startswith("Hello ")
+    assert "A reminder: tomorrow is the volunteer action" in english.body
