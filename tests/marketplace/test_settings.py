@@ -52,7 +52,12 @@ print(json.dumps({
 
 
 def _run(args, tmp_path, **variables) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in CONFIG_VARIABLES and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env["KIEZMARKT_VAR_DIR"] = str(tmp_path / "var")  # keep the runs out of the real var/
     env.update(variables)
     return subprocess.run(
