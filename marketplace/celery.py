@@ -22,6 +22,6 @@ def _drop_unusable_database_connection(sender=None, **kwargs):
     """A worker keeps its database connection across tasks (CELERY_DB_REUSE_MAX); after a
     database restart the first task would otherwise fail on the dead one. The notification
     tasks do this check themselves, at most once a second, to stay fast."""
-    if sender is not None and sender.name.startswith("notifications."):
-        return
+    if sender is None or sender.request.is_eager or sender.name.startswith("notifications."):
+        return  # in-process tasks share the caller's connection (and its transaction)
     close_old_connections()
