@@ -107,40 +107,25 @@ class BookingFilter(django_filters.FilterSet):
         return queryset
 
 
+# The API names the loan's dates from/until and the offer by its kind; the service takes
+# start/end and one offer id.
+OFFER_ID_FIELD = {
+    BookingKind.VOLUNTEER: "slot",
+    BookingKind.EQUIPMENT: "item",
+    BookingKind.JOB: "job",
+}
+
+
 def _create(request, organisation_id, kind, data: dict) -> Booking:
     # A named organisation is checked by the service (with the membership, in one query).
     organisation = organisation_id or requesting_organisation(request.user, None)
-    common = {"by": request.user, "organisation": organisation}
-    if kind == BookingKind.VOLUNTEER:
-        return services.booking_request_volunteers(
-            **common,
-            slot_id=data["slot"],
-            volunteers=data["volunteers"],
-            task=data["task"],
-            place=data["place"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            contact_email=data["contact_email"],
-            message=data["message"],
-        )
-    if kind == BookingKind.EQUIPMENT:
-        return services.booking_request_equipment(
-            **common,
-            item_id=data["item"],
-            units=data["units"],
-            start=data["from"],
-            end=data["until"],
-            purpose=data["purpose"],
-            message=data["message"],
-        )
-    return services.booking_refer_candidate(
-        **common,
-        job_id=data["job"],
-        candidate_name=data["candidate_name"],
-        candidate_contact=data["candidate_contact"],
-        note=data["note"],
-        consent=data["consent"],
-        consent_date=data["consent_date"],
+    details = {**data, "start": data.get("from"), "end": data.get("until")}
+    return services.booking_request(
+        kind=kind,
+        by=request.user,
+        organisation=organisation,
+        offer_id=data[OFFER_ID_FIELD[kind]],
+        details=details,
     )
 
 

@@ -144,6 +144,44 @@ def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
 # --- requests ---------------------------------------------------------------------------------
 
 
+# What each kind's request takes besides who asks and which offer (the keyword arguments of
+# its service below); the API and the web form both call booking_request() with them.
+REQUEST_DETAILS = {
+    BookingKind.VOLUNTEER: (
+        "volunteers",
+        "task",
+        "place",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "message",
+    ),
+    BookingKind.EQUIPMENT: ("units", "start", "end", "purpose", "message"),
+    BookingKind.JOB: (
+        "candidate_name",
+        "candidate_contact",
+        "note",
+        "consent",
+        "consent_date",
+    ),
+}
+
+
+def booking_request(
+    *, kind: str, by: User, organisation: Organisation | int, offer_id: int, details: dict
+) -> Booking:
+    """Request an offer of any kind: `offer_id` is the slot, the item or the job, `details`
+    holds at least REQUEST_DETAILS[kind] (further keys are ignored). Preconditions and errors
+    are those of the kind's service below."""
+    picked = {name: details[name] for name in REQUEST_DETAILS[kind] if name in details}
+    common = {"by": by, "organisation": organisation}
+    if kind == BookingKind.VOLUNTEER:
+        return booking_request_volunteers(**common, slot_id=offer_id, **picked)
+    if kind == BookingKind.EQUIPMENT:
+        return booking_request_equipment(**common, item_id=offer_id, **picked)
+    return booking_refer_candidate(**common, job_id=offer_id, **picked)
+
+
 def booking_request_volunteers(
     *,
     by: User,

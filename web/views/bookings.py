@@ -55,40 +55,22 @@ PAGE_SIZE = 25
 # --- requesting -------------------------------------------------------------------------------
 
 
+BOOKING_KIND_OF_OFFER = {
+    ListingKind.VOLUNTEER_ACTION: BookingKind.VOLUNTEER,
+    ListingKind.EQUIPMENT: BookingKind.EQUIPMENT,
+    ListingKind.JOB: BookingKind.JOB,
+}
+
+
 def _request(request: HttpRequest, offer, form) -> Booking:
     data = form.cleaned_data
-    organisation = requesting_organisation(request.user, data.get("organisation"))
-    common = {"by": request.user, "organisation": organisation}
-    if offer.kind == ListingKind.VOLUNTEER_ACTION:
-        return services.booking_request_volunteers(
-            **common,
-            slot_id=data["slot"],
-            volunteers=data["volunteers"],
-            task=data["task"],
-            place=data["place"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            contact_email=data["contact_email"],
-            message=data["message"],
-        )
-    if offer.kind == ListingKind.EQUIPMENT:
-        return services.booking_request_equipment(
-            **common,
-            item_id=offer.pk,
-            units=data["units"],
-            start=data["start"],
-            end=data["end"],
-            purpose=data["purpose"],
-            message=data["message"],
-        )
-    return services.booking_refer_candidate(
-        **common,
-        job_id=offer.pk,
-        candidate_name=data["candidate_name"],
-        candidate_contact=data["candidate_contact"],
-        note=data["note"],
-        consent=data["consent"],
-        consent_date=data["consent_date"],
+    kind = BOOKING_KIND_OF_OFFER[offer.kind]
+    return services.booking_request(
+        kind=kind,
+        by=request.user,
+        organisation=requesting_organisation(request.user, data.get("organisation")),
+        offer_id=data["slot"] if kind == BookingKind.VOLUNTEER else offer.pk,
+        details=data,
     )
 
 
