@@ -32,7 +32,7 @@ from marketplace.api_base import ErrorSerializer
 from marketplace.errors import NotFound
 
 from . import services
-from .idempotency import check_key, idempotent_create, request_hash
+from .idempotency import idempotent_api_response
 from .models import Booking, BookingKind, BookingState
 from .selectors import (
     bookings_for_display,
@@ -179,18 +179,7 @@ class BookingListView(generics.ListAPIView):
             booking = _create(request, data.get("organisation"), kind, data)
             return status.HTTP_201_CREATED, BookingSerializer(booking).data
 
-        key = request.headers.get("Idempotency-Key")
-        if key is None:
-            code, body = create()
-            return Response(body, status=code)
-        stored = idempotent_create(
-            user=request.user,
-            key=check_key(key),
-            hashed=request_hash(request.method, request.path, request.data),
-            create=create,
-        )
-        headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
-        return Response(stored.body, status=stored.status, headers=headers)
+        return idempotent_api_response(request, create)
 
 
 class BookingDetailView(generics.GenericAPIView):

@@ -101,3 +101,23 @@ def idempotency_keys_purge(*, now=None) -> int:
     cutoff = (now or timezone.now()) - KEEP_FOR
     deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def idempotent_api_response(request, create: Callable[[], tuple[int, dict]]):
+    """The API's answer to an unsafe POST: `create()` once, or, with an `Idempotency-Key`
+    header, the stored first answer for that key (marked `Idempotent-Replayed: true`).
+    Precondition and errors as idempotent_create()."""
+    from rest_framework.response import Response  # the one DRF piece; keeps imports light
+
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        code, body = create()
+        return Response(body, status=code)
+    stored = idempotent_create(
+        user=request.user,
+        key=check_key(key),
+        hashed=request_hash(request.method, request.path, request.data),
+        create=create,
+    )
+    headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
+    return Response(stored.body, status=stored.status, headers=headers)

@@ -43,7 +43,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings.idempotency import check_key, idempotent_create, request_hash
+from bookings.idempotency import idempotent_api_response
 from marketplace.api_base import ErrorSerializer
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind
@@ -291,18 +291,7 @@ class DonationListView(generics.ListAPIView):
             donation = _record(request, kind, data)
             return status.HTTP_201_CREATED, _show(request, donation.pk)
 
-        key = request.headers.get("Idempotency-Key")
-        if key is None:
-            code, body = create()
-            return Response(body, status=code)
-        stored = idempotent_create(
-            user=request.user,
-            key=check_key(key),
-            hashed=request_hash(request.method, request.path, request.data),
-            create=create,
-        )
-        headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
-        return Response(stored.body, status=stored.status, headers=headers)
+        return idempotent_api_response(request, create)
 
 
 class DonationDetailView(APIView):
