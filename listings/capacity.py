@@ -225,6 +225,101 @@ def equipment_release(*, hold_id: uuid.UUID) -> int:
     return deleted
 
 
+@dataclass(frozen=True)
+class UnitWanted:
+    """A unit a hold could not keep as long as asked: from `since` another allocation (a later
+    loan's hold or a blocked period, `kind`) has it."""
+
+    unit_number: int
+    since: dt.date
+    hold_id: uuid.UUID
+    kind: str
+
+
+@dataclass(frozen=True)
+class HoldExtension:
+    extended: int  # units whose allocation now ends later
+    wanted: list[UnitWanted]  # units kept only up to another allocation's start
+
+
+def _item_of_hold(hold_id: uuid.UUID) -> int | None:
+    return (
+        EquipmentAllocation.objects.filter(hold_id=hold_id, kind=AllocationKind.LOAN)
+        .values_list("item_id", flat=True)
+        .first()
+    )
+
+
+def equipment_hold_extend(*, hold_id: uuid.UUID, end: dt.date) -> HoldExtension:
+    """Keep the units of a loan taken until `end` (exclusive, as in `equipment_hold`) and the
+    item's buffer days after it: a loan that is not back in time. Never shortens a hold.
+
+    A unit that another allocation (a later loan, a blocked period) takes before that is kept
+    only up to the other's start; the other is left as it is, so no unit is ever taken twice.
+    Those units come back in `wanted`, so the caller can tell whoever must sort it out.
+    An unknown or released hold extends nothing.
+    Caller must be inside transaction.atomic(); takes the row lock of the item.
+    Raises Busy.
+    """
+    item_id = _item_of_hold(hold_id)
+    if item_id is None:
+        return HoldExtension(extended=0, wanted=[])
+    item = lock_equipment(item_id)
+    until = end + dt.timedelta(days=item.buffer_days)
+    rows = list(
+        EquipmentAllocation.objects.filter(
+            hold_id=hold_id, kind=AllocationKind.LOAN, end__lt=until
+        ).order_by("unit_number")
+    )
+    if not rows:
+        return HoldExtension(extended=0, wanted=[])
+    # Whatever else has these units between the hold's current end and `until`.
+    others: dict[int, list[EquipmentAllocation]] = {}
+    for other in (
+        EquipmentAllocation.objects.filter(
+            item=item,
+            unit_number__in=[row.unit_number for row in rows],
+            start__lt=until,
+            end__gt=min(row.end for row in rows),
+        )
+        .exclude(hold_id=hold_id)
+        .order_by("start")
+    ):
+        others.setdefault(other.unit_number, []).append(other)
+    extended, wanted = 0, []
+    for row in rows:
+        first = next((o for o in others.get(row.unit_number, []) if o.end > row.end), None)
+        new_end = until
+        if first is not None:
+            new_end = max(row.end, first.start)
+            wanted.append(UnitWanted(row.unit_number, new_end, first.hold_id, first.kind))
+        if new_end > row.end:
+            row.end = new_end
+            row.save(update_fields=["end"])
+            extended += 1
+    return HoldExtension(extended=extended, wanted=wanted)
+
+
+def equipment_hold_shorten(*, hold_id: uuid.UUID, end: dt.date) -> int:
+    """A loan came back: its units stay taken only until `end` (the return day) and the
+    item's buffer days after it (cleaning and checks), and are free after that. Never
+    lengthens a hold. Units whose loan would only begin after that are given back entirely.
+
+    Returns how many units the hold still has; 0 means it is gone and its id can be forgotten.
+    Caller must be inside transaction.atomic(); takes the row lock of the item.
+    Raises Busy.
+    """
+    item_id = _item_of_hold(hold_id)
+    if item_id is None:
+        return 0
+    item = lock_equipment(item_id)
+    until = end + dt.timedelta(days=item.buffer_days)
+    rows = EquipmentAllocation.objects.filter(hold_id=hold_id, kind=AllocationKind.LOAN)
+    rows.filter(start__gte=until).delete()
+    rows.filter(end__gt=until).update(end=until)
+    return rows.count()
+
+
 def block_period_locked(item: Equipment, *, start: dt.date, end: dt.date) -> uuid.UUID:
     """Mark every unit unavailable for [start, end). Caller holds the item's lock.
 
