@@ -191,3 +191,18 @@ def remind_tomorrow(booking: Booking, *, today: dt.date) -> None:
 def remind_due_back(booking: Booking, *, today: dt.date) -> None:
     """A loan is due back tomorrow: the borrowing organisation."""
     _remind("booking_due_back", booking, [booking.requester], day=today)
+
+
+def loan_at_risk(booking: Booking, *, later: Booking, message: str) -> None:
+    """An overdue loan still has units that a later loan of the item was promised: the company,
+    which has to sort it out, hears of it (an overdue e-mail, `message` says what is at risk)
+    once per later loan."""
+    _tell(
+        "booking_overdue",
+        booking,
+        booking.provider,
+        key=f"booking:{booking.pk}:at_risk:{later.pk}",
+        message=message,
+        at_risk_booking_id=later.pk,
+        at_risk_booking_url=booking_url(later),
+    )

@@ -556,9 +556,10 @@ def booking_return(*, booking: Booking, by: User, note: str = "", damaged: bool 
 
 
 def loan_mark_overdue_one(*, booking: Booking, today: dt.date | None = None) -> Booking:
-    """A handed-over loan not back by its end date (as of `today`) becomes overdue (beat task).
+    """A handed-over loan not back by its end date (as of `today`) becomes overdue (beat task);
+    its units stay taken as in loan_keep_units_one.
 
-    Raises Conflict (returned meanwhile or not yet due), NotFound.
+    Raises Conflict (returned meanwhile or not yet due), NotFound, Busy.
     """
     today = today or timezone.localdate()
 
@@ -566,7 +567,12 @@ def loan_mark_overdue_one(*, booking: Booking, today: dt.date | None = None) -> 
         if current.loan_until > today:
             raise Conflict(_("Diese Ausleihe ist noch nicht fällig."))
 
-    return _transition(booking=booking, by=None, action=Action.MARK_OVERDUE, check=due)
+    due(booking)  # fail fast, before the item's lock
+    with transaction.atomic():
+        extension = _keep_units(booking, today)
+        locked = _transition(booking=booking, by=None, action=Action.MARK_OVERDUE, check=due)
+        _tell_units_wanted(locked, extension)
+    return locked
 
 
 MAX_HOURS = Decimal("99999")
@@ -713,7 +719,9 @@ def booking_expire_unanswered(*, now: dt.datetime | None = None) -> int:
 
 
 def loan_mark_overdue(*, today: dt.date | None = None) -> int:
-    """Mark every handed-over loan whose end date has come overdue; returns how many.
+    """Mark every handed-over loan whose end date has come overdue, then keep the units of every
+    loan past its end taken (loan_keep_units_one); returns how many became overdue. Running it
+    again the same day changes nothing.
 
     Precondition: no open transaction.
     """
@@ -721,7 +729,75 @@ def loan_mark_overdue(*, today: dt.date | None = None) -> int:
     due = Booking.objects.filter(
         kind=BookingKind.EQUIPMENT, state=BookingState.HANDED_OVER, loan_until__lte=today
     ).order_by("loan_until", "id")
-    return _each(due, partial(loan_mark_overdue_one, today=today))
+    marked = _each(due, partial(loan_mark_overdue_one, today=today))
+    out = Booking.objects.filter(
+        kind=BookingKind.EQUIPMENT,
+        state__in=[BookingState.HANDED_OVER, BookingState.OVERDUE],
+        loan_until__lte=today,
+        hold_id__isnull=False,
+    ).order_by("loan_until", "id")
+    _each(out, partial(loan_keep_units_one, today=today))
+    return marked
+
+
+def loan_keep_units_one(*, booking: Booking, today: dt.date | None = None) -> None:
+    """A loan handed over and not back by its end date (as of `today`) keeps its units taken
+    until tomorrow and the item's buffer days after it (beat task, again each day), so the
+    search and new requests do not count them free while the borrower still has them.
+
+    A unit that a later loan was promised from an earlier day is kept only up to that day (the
+    later loan keeps it); the company hears of each such later loan once.
+    Raises Conflict (returned meanwhile or not yet due), NotFound, Busy.
+    """
+    today = today or timezone.localdate()
+
+    def out(current: Booking) -> None:
+        if (
+            current.state not in {BookingState.HANDED_OVER, BookingState.OVERDUE}
+            or current.loan_until > today
+            or current.hold_id is None
+            or current.hold_id != booking.hold_id
+        ):
+            raise Conflict(_("Diese Ausleihe ist nicht überfällig."))
+
+    out(booking)  # fail fast, before the item's lock
+    with transaction.atomic():
+        extension = _keep_units(booking, today)
+        locked = _lock_booking(booking.pk)
+        out(locked)
+        _tell_units_wanted(locked, extension)
+
+
+def _keep_units(booking: Booking, today: dt.date) -> capacity.HoldExtension:
+    # The units are out today at least: the loan's end moves to tomorrow (buffer days follow).
+    if booking.hold_id is None:
+        return capacity.HoldExtension(extended=0, wanted=[])
+    return capacity.equipment_hold_extend(hold_id=booking.hold_id, end=today + dt.timedelta(days=1))
+
+
+def _tell_units_wanted(booking: Booking, extension: capacity.HoldExtension) -> None:
+    """Tell the company of each later loan that was promised units `booking` still has."""
+    holds = {unit.hold_id for unit in extension.wanted}
+    if not holds:
+        return
+    # Blocked periods have no booking: the company set them itself.
+    later_loans = Booking.objects.filter(
+        kind=BookingKind.EQUIPMENT, hold_id__in=holds
+    ).select_related("listing", "requester", "provider")
+    for later in later_loans.order_by("loan_from", "id"):
+        units = [unit for unit in extension.wanted if unit.hold_id == later.hold_id]
+        message = _(
+            "Achtung: %(count)d Stück davon (Nr. %(numbers)s) sind ab dem %(day)s für die "
+            "Ausleihe von %(requester)s zugesagt: %(url)s. Solange sie nicht zurück sind, kann "
+            "diese Ausleihe nicht wie vereinbart stattfinden."
+        ) % {
+            "count": len(units),
+            "numbers": ", ".join(str(unit.unit_number) for unit in units),
+            "day": min(unit.since for unit in units).strftime(notices.DATE),
+            "requester": later.requester.name,
+            "url": notices.booking_url(later),
+        }
+        notices.loan_at_risk(booking, later=later, message=message)
 
 
 def _months_before(moment: dt.datetime, months: int) -> dt.datetime:

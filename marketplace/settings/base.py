@@ -150,7 +150,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.expire_unanswered",
         "schedule": env.float("BOOKINGS_EXPIRE_SECONDS", default=900.0),
     },
-    # Loans handed over and not back by their end date become overdue.
+    # Loans handed over and not back by their end date become overdue and keep their units taken.
     "bookings-mark-overdue": {
         "task": "bookings.tasks.mark_overdue_loans",
         "schedule": env.float("BOOKINGS_OVERDUE_SECONDS", default=3600.0),

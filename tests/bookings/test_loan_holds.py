@@ -1,0 +1,200 @@
+"""How long a loan keeps its units: past its end while the borrower still has them (overdue),
+and only for the item's buffer days after an early or on-time return.
+
+Given a loan handed over, when it is late or comes back, then the free units per day (the
+availability endpoint) and the search's free-unit filter (/api/v1/listings/) agree with what
+the company has on its shelf, new requests are granted or refused accordingly, and the company
+hears when a later loan is promised units that are still out.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from bookings import services, tasks
+from bookings.models import Booking
+from listings.models import EquipmentAllocation
+from marketplace.errors import Conflict
+from marketplace.models import Role
+from tests.factories import SocialOrganisationFactory, member_of
+
+from .support import in_days, item_of, request_equipment
+
+pytestmark = pytest.mark.django_db
+
+AHEAD = 60  # loans "lent in the past" are requested this far ahead, then moved back
+
+
+# --- given ------------------------------------------------------------------------------------
+
+
+def lent_out(world, item, *, units: int = 1, since: int, until: int) -> Booking:
+    """A loan of `units` for the days [since, until) counted from today, confirmed and handed
+    over. Requests cannot begin in the past, so a loan that began before today is requested
+    ahead and then moved back with its allocation (as if requested back then)."""
+    booking = request_equipment(world, item, units=units, start=AHEAD, days=until - since)
+    booking = services.booking_confirm(booking=booking, by=world.company_member)
+    booking = services.booking_hand_over(booking=booking, by=world.company_member)
+    Booking.objects.filter(pk=booking.pk).update(
+        loan_from=in_days(since), loan_until=in_days(until)
+    )
+    EquipmentAllocation.objects.filter(hold_id=booking.hold_id).update(
+        start=in_days(since), end=in_days(until + item.buffer_days)
+    )
+    booking.refresh_from_db()
+    return booking
+
+
+# --- what people see --------------------------------------------------------------------------
+
+
+def free_per_day(client, item, start: int, until: int) -> list[int]:
+    """Free units on each day of [start, until) from today, as the availability endpoint says."""
+    response = client.get(
+        f"/api/v1/equipment/{item.pk}/availability/",
+        {"from": str(in_days(start)), "until": str(in_days(until))},
+    )
+    assert response.status_code == 200, response.json()
+    return [day["free_units"] for day in response.json()["days"]]
+
+
+def free_in_search(client, item, start: int, until: int) -> int:
+    """The most units the search finds the item with for a loan of [start, until)."""
+    most = 0
+    for quantity in range(1, item.quantity + 1):
+        response = client.get(
+            "/api/v1/listings/",
+            {
+                "kind": "equipment",
+                "available_from": str(in_days(start)),
+                "available_until": str(in_days(until)),
+                "quantity": quantity,
+            },
+        )
+        assert response.status_code == 200, response.json()
+        if item.pk in [row["id"] for row in response.json()["results"]]:
+            most = quantity
+    return most
+
+
+def assert_search_agrees(client, item, days: range) -> None:
+    """A one-day loan on each day: the search counts what the days of it and of its buffer
+    days have free at the least."""
+    for day in days:
+        lowest = min(free_per_day(client, item, day, day + 1 + item.buffer_days))
+        assert free_in_search(client, item, day, day + 1) == lowest, day
+
+
+def hold_rows(booking: Booking) -> list[tuple[int, dt.date, dt.date]]:
+    booking.refresh_from_db()
+    rows = EquipmentAllocation.objects.filter(hold_id=booking.hold_id) if booking.hold_id else []
+    return sorted((row.unit_number, row.start, row.end) for row in rows)
+
+
+def emails_to(*people) -> set[str]:
+    return {person.email for person in people}
+
+
+def recipients() -> set[str]:
+    return {message.to[0] for message in mail.outbox}
+
+
+@pytest.fixture
+def viewer(world, client_for):
+    return client_for(world.outsider)
+
+
+# --- overdue: the units stay taken ------------------------------------------------------------
+
+
+def test_an_overdue_loan_keeps_its_units_taken_day_by_day(
+    world, viewer, django_capture_on_commit_callbacks
+):
+    item = item_of(world, quantity=3, buffer_days=1)
+    loan = lent_out(world, item, units=2, since=-3, until=0)  # due back today
+    # Before the sweep the units would count free from tomorrow (today is the buffer day).
+    assert free_per_day(viewer, item, 0, 4) == [1, 3, 3, 3]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.mark_overdue_loans.delay().get() == 1
+
+    loan.refresh_from_db()
+    assert loan.state == "overdue"
+    # Out today, perhaps back tomorrow, then a buffer day: free from the day after tomorrow.
+    assert free_per_day(viewer, item, 0, 4) == [1, 1, 3, 3]
+    assert_search_agrees(viewer, item, range(0, 4))
+    with pytest.raises(Conflict):
+        request_equipment(world, item, units=2, start=1, days=1)
+
+    services.loan_mark_overdue(today=in_days(1))  # a day later, still not back
+
+    assert free_per_day(viewer, item, 0, 5) == [1, 1, 1, 3, 3]
+    assert_search_agrees(viewer, item, range(0, 5))
+    loan.refresh_from_db()
+    assert loan.state == "overdue" and len(hold_rows(loan)) == loan.units == 2
+
+
+def test_a_later_loan_promised_the_units_stays_as_it_is_and_the_company_is_told_once(
+    world, viewer, django_capture_on_commit_callbacks
+):
+    item = item_of(world, quantity=2, buffer_days=1)
+    loan = lent_out(world, item, units=2, since=-3, until=0)
+    other = SocialOrganisationFactory(name="Kinderladen Regenbogen e.V.")
+    other_admin = member_of(other, Role.ADMIN)
+    later = request_equipment(
+        world, item, units=1, start=2, days=2, by=other_admin, organisation=other
+    )
+    later = services.booking_confirm(booking=later, by=world.company_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loan_mark_overdue()  # reaches up to the later loan, not into it
+    assert free_per_day(viewer, item, 0, 6) == [0, 0, 1, 1, 1, 2]
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loan_mark_overdue(today=in_days(1))
+
+    # Unit 1 is the later loan's from day 2 and stays so; unit 2 stays with the late borrower.
+    assert hold_rows(later) == [(1, in_days(2), in_days(5))]
+    assert hold_rows(loan) == [(1, in_days(-3), in_days(2)), (2, in_days(-3), in_days(3))]
+    assert free_per_day(viewer, item, 0, 6) == [0, 0, 0, 1, 1, 2]
+    assert_search_agrees(viewer, item, range(0, 6))
+    # Only the company hears that the later loan is at risk, and what exactly.
+    assert recipients() == emails_to(world.company_admin, world.company_member)
+    body = mail.outbox[0].body
+    assert "Nr. 1" in body and in_days(2).strftime("%d.%m.%Y") in body
+    assert "Kinderladen Regenbogen e.V." in body and f"/{later.pk}" in body
+    later.refresh_from_db()
+    assert later.state == "confirmed"
+
+    # The same run again, and the next day's: nothing moves, nobody is told twice.
+    before = free_per_day(viewer, item, 0, 6), hold_rows(loan), hold_rows(later)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loan_mark_overdue(today=in_days(1))
+        services.loan_mark_overdue(today=in_days(1))
+        services.loan_mark_overdue(today=in_days(2))
+    assert hold_rows(later) == before[2]
+    assert hold_rows(loan) == [(1, in_days(-3), in_days(2)), (2, in_days(-3), in_days(4))]
+    assert mail.outbox == []
+
+    # The later loan is cancelled: the next run keeps unit 1 with the late borrower as well.
+    services.booking_cancel(booking=later, by=world.company_member, reason="Noch nicht zurück")
+    services.loan_mark_overdue(today=in_days(2))
+    assert hold_rows(loan) == [(1, in_days(-3), in_days(4)), (2, in_days(-3), in_days(4))]
+
+
+def test_the_sweep_run_twice_changes_nothing_the_second_time(
+    world, viewer, django_capture_on_commit_callbacks
+):
+    item = item_of(world, quantity=2, buffer_days=2)
+    loan = lent_out(world, item, units=1, since=-2, until=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loan_mark_overdue()
+    seen = free_per_day(viewer, item, -1, 5), hold_rows(loan), len(mail.outbox)
+    assert seen[0] == [1, 1, 1, 1, 2, 2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.loan_mark_overdue() == 0
+
+    assert (free_per_day(viewer, item, -1, 5), hold_rows(loan), len(mail.outbox)) == seen
