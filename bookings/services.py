@@ -539,20 +539,30 @@ def booking_hand_over(*, booking: Booking, by: User, note: str = "") -> Booking:
 
 def booking_return(*, booking: Booking, by: User, note: str = "", damaged: bool = False) -> Booking:
     """The company takes the units back (also when overdue), noting their condition and any
-    damage; the units are free again.
+    damage. The units stay taken for the item's buffer days from the return day (cleaning and
+    checks), never longer than the loan had them; with no buffer days they are free from the
+    return day on. The booking keeps its hold while any day of it is left, else forgets it.
 
     Raises InvalidInput, Conflict, NotAllowed, NotFound, Busy.
     """
     note = _text(note, field="note")
     if not isinstance(damaged, bool):
         raise InvalidInput(_("Bitte ja oder nein angeben."), field="damaged")
-    return _transition(
-        booking=booking,
-        by=by,
-        action=Action.RETURN,
-        message=note,
-        changes={"returned_at": timezone.now(), "return_note": note, "damaged": damaged},
-    )
+    _side_for(booking, by, Action.RETURN)  # fail fast, before the item's lock
+    returned_at = timezone.now()
+    changes = {"returned_at": returned_at, "return_note": note, "damaged": damaged}
+    with transaction.atomic():
+        # The item's lock first, then the booking's (in _transition); a return refused there
+        # (returned meanwhile) rolls the shortened hold back with it.
+        if booking.hold_id is not None:
+            kept = capacity.equipment_hold_shorten(
+                hold_id=booking.hold_id, end=timezone.localdate(returned_at)
+            )
+            if not kept:
+                changes["hold_id"] = None
+        return _transition(
+            booking=booking, by=by, action=Action.RETURN, message=note, changes=changes
+        )
 
 
 def loan_mark_overdue_one(*, booking: Booking, today: dt.date | None = None) -> Booking:

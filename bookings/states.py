@@ -122,16 +122,17 @@ TRANSITIONS: dict[str, dict[BookingState, dict[Action, Move]]] = {
 }
 
 # States in which the booking holds capacity of the offer (places, units): from the request
-# until it is declined, expires, is cancelled or the units come back. A job position is held
-# only by a hire.
+# until it is declined, expires, is cancelled or the units come back (a returned loan keeps
+# only the item's buffer days after the return day). A job position is held only by a hire.
 HOLDS_CAPACITY: dict[str, frozenset[BookingState]] = {
     BookingKind.VOLUNTEER: frozenset({S.REQUESTED, S.CONFIRMED, S.COMPLETED, S.HOURS_CONFIRMED}),
     BookingKind.EQUIPMENT: frozenset({S.REQUESTED, S.CONFIRMED, S.HANDED_OVER, S.OVERDUE}),
     BookingKind.JOB: frozenset({S.HIRED}),
 }
 
-# Which actions give the capacity back (per kind) and which take it (a hire).
-RELEASES_CAPACITY = frozenset({Action.DECLINE, Action.CANCEL, Action.EXPIRE, Action.RETURN})
+# Which actions give the capacity back (per kind) and which take it (a hire). A return is not
+# among them: the units stay taken for the item's buffer days after it (booking_return).
+RELEASES_CAPACITY = frozenset({Action.DECLINE, Action.CANCEL, Action.EXPIRE})
 TAKES_CAPACITY = frozenset({Action.HIRE})
 
 

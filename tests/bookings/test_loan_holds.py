@@ -135,6 +135,23 @@ def test_an_overdue_loan_keeps_its_units_taken_day_by_day(
     assert loan.state == "overdue" and len(hold_rows(loan)) == loan.units == 2
 
 
+def test_an_overdue_loan_comes_back_and_keeps_only_its_buffer_days(world, viewer):
+    item = item_of(world, quantity=2, buffer_days=1)
+    loan = lent_out(world, item, units=2, since=-4, until=-1)
+    # Due back yesterday, and yesterday's run was missed: the units would count free today.
+    assert free_per_day(viewer, item, 0, 3) == [2, 2, 2]
+    services.loan_mark_overdue()
+    assert free_per_day(viewer, item, 0, 3) == [0, 0, 2]
+
+    services.booking_return(booking=loan, by=world.company_member, note="spät, aber heil")
+
+    # Back today: today is the buffer day, tomorrow both units are free again.
+    assert free_per_day(viewer, item, 0, 3) == [0, 2, 2]
+    assert_search_agrees(viewer, item, range(0, 3))
+    assert hold_rows(loan) == [(1, in_days(-4), in_days(1)), (2, in_days(-4), in_days(1))]
+    assert request_equipment(world, item, units=2, start=1, days=1).state == "requested"
+
+
 def test_a_later_loan_promised_the_units_stays_as_it_is_and_the_company_is_told_once(
     world, viewer, django_capture_on_commit_callbacks
 ):
@@ -198,3 +215,68 @@ def test_the_sweep_run_twice_changes_nothing_the_second_time(
         assert services.loan_mark_overdue() == 0
 
     assert (free_per_day(viewer, item, -1, 5), hold_rows(loan), len(mail.outbox)) == seen
+
+
+# --- return: the buffer days stay -------------------------------------------------------------
+
+
+def test_an_early_return_keeps_the_units_for_the_buffer_days_only(world, viewer):
+    item = item_of(world, quantity=1, buffer_days=2)
+    loan = request_equipment(world, item, units=1, start=0, days=5)
+    loan = services.booking_confirm(booking=loan, by=world.company_member)
+    loan = services.booking_hand_over(booking=loan, by=world.company_member)
+    assert free_per_day(viewer, item, 0, 8) == [0, 0, 0, 0, 0, 0, 0, 1]
+
+    services.booking_return(booking=loan, by=world.company_member, note="alles sauber")
+
+    # Back today, three days early: cleaned and checked today and tomorrow, free after that.
+    assert free_per_day(viewer, item, 0, 8) == [0, 0, 1, 1, 1, 1, 1, 1]
+    assert_search_agrees(viewer, item, range(0, 6))
+    assert hold_rows(loan) == [(1, in_days(0), in_days(2))]  # the booking still names its hold
+    with pytest.raises(Conflict):
+        request_equipment(world, item, units=1, start=1, days=1)
+    assert request_equipment(world, item, units=1, start=2, days=2).state == "requested"
+
+
+def test_a_return_on_time_keeps_the_hold_as_it_was(world, viewer):
+    item = item_of(world, quantity=2, buffer_days=1)
+    loan = lent_out(world, item, units=2, since=-3, until=0)  # today is the day to bring it back
+    before = hold_rows(loan)
+
+    services.booking_return(booking=loan, by=world.company_member)
+
+    assert hold_rows(loan) == before == [(1, in_days(-3), in_days(1)), (2, in_days(-3), in_days(1))]
+    assert free_per_day(viewer, item, 0, 2) == [0, 2]
+
+
+def test_without_buffer_days_a_return_frees_the_units_from_the_return_day(world, viewer):
+    item = item_of(world, quantity=2, buffer_days=0)
+    running = lent_out(world, item, units=1, since=-2, until=3)
+    starting = request_equipment(world, item, units=1, start=0, days=3)
+    starting = services.booking_confirm(booking=starting, by=world.company_member)
+    starting = services.booking_hand_over(booking=starting, by=world.company_member)
+    assert free_per_day(viewer, item, 0, 4) == [0, 0, 0, 2]
+
+    services.booking_return(booking=running, by=world.company_member)
+    services.booking_return(booking=starting, by=world.company_member)
+
+    assert free_per_day(viewer, item, 0, 4) == [2, 2, 2, 2]
+    assert_search_agrees(viewer, item, range(0, 4))
+    # The loan that began before today keeps its past days under its hold; the one that began
+    # today has nothing left and forgets its hold.
+    assert hold_rows(running) == [(1, in_days(-2), in_days(0))]
+    starting.refresh_from_db()
+    assert starting.hold_id is None
+    assert EquipmentAllocation.objects.filter(item=item).count() == 1
+
+
+def test_cancelling_a_confirmed_loan_still_frees_the_whole_hold(world, viewer):
+    item = item_of(world, quantity=1, buffer_days=2)
+    loan = request_equipment(world, item, units=1, start=1, days=2)
+    services.booking_confirm(booking=loan, by=world.company_member)
+
+    services.booking_cancel(booking=loan, by=world.social_member, reason="Fest fällt aus")
+
+    assert free_per_day(viewer, item, 0, 6) == [1, 1, 1, 1, 1, 1]
+    loan.refresh_from_db()
+    assert loan.hold_id is None
