@@ -2,7 +2,7 @@
 
 Called by bookings.services inside the transaction of the change; notify() writes the outbox
 rows there and sends after commit. Each organisation is told through
-notifications.selectors.recipients_for(): its admins always, its other members unless they
+notifications.services.notify_organisation(): its admins always, its other members unless they
 switched the kind off. Event keys name the step once (f"booking:{id}:{state}"), so a repeated
 call does not send twice.
 
@@ -19,8 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from marketplace.models import Organisation, User
-from notifications.selectors import recipients_for
-from notifications.services import Attachment, notify
+from notifications.services import Attachment, notify_organisation
 
 from . import calendar
 from .models import Booking, BookingKind, BookingMessage, BookingState
@@ -89,12 +88,11 @@ def _was_confirmed(booking: Booking) -> bool:
 
 
 def _tell(kind: str, booking: Booking, organisation: Organisation, *, key: str, **extra) -> None:
-    notify(
+    notify_organisation(
         kind=kind,
-        recipients=recipients_for(organisation, kind),
+        organisation=organisation,
         context=context(booking, **extra),
         event_key=key,
-        organisation=organisation,
         attachments=attachments_for(booking, kind),
     )
 
@@ -174,12 +172,8 @@ def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> 
 def _remind(kind: str, booking: Booking, sides: list[Organisation], *, day: dt.date) -> None:
     key = f"booking:{booking.pk}:{kind}:{day.isoformat()}"
     for organisation in sides:
-        notify(
-            kind=kind,
-            recipients=recipients_for(organisation, kind),
-            context=context(booking),
-            event_key=key,
-            organisation=organisation,
+        notify_organisation(
+            kind=kind, organisation=organisation, context=context(booking), event_key=key
         )
 
 

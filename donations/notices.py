@@ -6,7 +6,7 @@ send twice.
 
 The donor side: a company's admins and the person who recorded the donation; a private donor at
 the e-mail address the coordinator recorded, or else the coordinator who recorded it (to pass
-it on by post). The receiving side: its members (recipients_for) for news, its admins for
+it on by post). The receiving side: its members (notify_organisation) for news, its admins for
 receipts to sign and for problems with the tax-exemption data.
 """
 
@@ -17,8 +17,7 @@ from django.db.models import Q
 
 from marketplace.models import Membership, Organisation, Role
 from marketplace.selectors import admins_of
-from notifications.selectors import recipients_for
-from notifications.services import Attachment, Recipient, notify
+from notifications.services import Attachment, Recipient, notify, notify_organisation
 
 from .models import Donation, Receipt, ReceiptKind
 from .words import euro
@@ -98,12 +97,11 @@ def _pdf(receipt: Receipt) -> list[Attachment]:
 
 def recorded(donation: Donation) -> None:
     """A company (or the coordinator) recorded a donation: the receiving side confirms it."""
-    notify(
+    notify_organisation(
         kind="donation_recorded",
-        recipients=recipients_for(donation.recipient, "donation_recorded"),
+        organisation=donation.recipient,
         context=_donation_context(donation, on_behalf=donation.donor_organisation_id is None),
         event_key=f"donation:{donation.pk}:recorded",
-        organisation=donation.recipient,
     )
 
 

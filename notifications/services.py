@@ -38,7 +38,7 @@ from .models import (
     NotificationStatus,
 )
 from .rendering import render_email
-from .selectors import opted_out_user_ids
+from .selectors import opted_out_user_ids, recipient_addresses_for
 
 logger = logging.getLogger(__name__)
 
@@ -60,15 +60,15 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Recipient:
-    """An address to notify; `user` is None for someone without an account (an invitee)."""
+    """An address to notify; `user_id` is None for someone without an account (an invitee)."""
 
     email: str
     language: str = "de"
-    user: User | None = None
+    user_id: int | None = None
 
     @classmethod
     def of(cls, user: User) -> "Recipient":
-        return cls(email=user.email, language=user.language, user=user)
+        return cls(email=user.email, language=user.language, user_id=user.pk)
 
 
 def notify(
@@ -88,51 +88,101 @@ def notify(
     Raises ValueError for a kind missing from kinds.KINDS, or attachments for a kind that
     declares none (programming errors, meant to fail in the first test).
     """
+    wanted = _distinct(recipients)
+    switched_off = opted_out_user_ids(
+        kind,
+        [r.user_id for r in wanted if r.user_id is not None],
+        organisation=organisation,
+    )
+    wanted = [r for r in wanted if r.user_id is None or r.user_id not in switched_off]
+    return _write(kind, wanted, context, event_key, organisation, attachments)
+
+
+def notify_organisation(
+    *,
+    kind: str,
+    organisation,
+    context: dict,
+    event_key: str,
+    attachments: Iterable[Attachment] = (),
+) -> list[Notification]:
+    """notify() the people of `organisation` who should hear about `kind`: its admins always,
+    its other members unless they switched the kind off (selectors.recipients_for(), which
+    already leaves those out, so no second look at the preferences). Errors as notify()."""
+    recipients = [
+        Recipient(email=email, language=language, user_id=user_id)
+        for user_id, email, language in recipient_addresses_for(organisation, kind)
+    ]
+    return _write(kind, _distinct(recipients), context, event_key, organisation, attachments)
+
+
+def _distinct(recipients: Iterable[User | Recipient]) -> list[Recipient]:
+    """One Recipient per address (addresses compare case-insensitively), first one kept."""
+    wanted: dict[str, Recipient] = {}
+    for item in recipients:
+        recipient = item if isinstance(item, Recipient) else Recipient.of(item)
+        address = recipient.email.lower()
+        if address not in wanted:
+            wanted[address] = replace(recipient, email=address)
+    return list(wanted.values())
+
+
+def _write(
+    kind: str,
+    recipients: list[Recipient],
+    context: dict,
+    event_key: str,
+    organisation,
+    attachments: Iterable[Attachment],
+) -> list[Notification]:
     kind_row = get_kind(kind)
     attachments = list(attachments)
     if attachments and not kind_row.attachments:
         raise ValueError(f"Kind {kind!r} declares no attachments in notifications/kinds.py")
-    wanted: dict[str, Recipient] = {}
-    for item in recipients:
-        recipient = item if isinstance(item, Recipient) else Recipient.of(item)
-        wanted.setdefault(recipient.email.lower(), recipient)
-    switched_off = opted_out_user_ids(
-        kind,
-        [r.user.pk for r in wanted.values() if r.user is not None],
-        organisation=organisation,
-    )
-
-    created: list[Notification] = []
-    for address, recipient in wanted.items():
-        if recipient.user is not None and recipient.user.pk in switched_off:
-            continue
-        try:
-            # A savepoint, so a duplicate does not break the caller's transaction.
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    recipient=recipient.user,
-                    email=address,
-                    organisation=organisation,
-                    kind=kind,
-                    context=context,
-                    language=recipient.language,
-                    event_key=event_key,
-                )
-        except IntegrityError:
-            continue
-        NotificationAttachment.objects.bulk_create(
-            NotificationAttachment(
-                notification=notification,
-                filename=attachment.filename,
-                mimetype=attachment.mimetype,
-                content=attachment.content,
-            )
-            for attachment in attachments
+    rows = [
+        Notification(
+            recipient_id=recipient.user_id,
+            email=recipient.email,
+            organisation=organisation,
+            kind=kind,
+            context=context,
+            language=recipient.language,
+            event_key=event_key,
         )
-        created.append(notification)
+        for recipient in recipients
+    ]
+    if not rows:
+        return []
+    try:
+        # All rows in one insert; a savepoint, so that a duplicate (someone was already told of
+        # this event) does not break the caller's transaction.
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        created = [row for row in rows if _insert_unless_notified(row)]
+    NotificationAttachment.objects.bulk_create(
+        NotificationAttachment(
+            notification=notification,
+            filename=attachment.filename,
+            mimetype=attachment.mimetype,
+            content=attachment.content,
+        )
+        for notification in created
+        for attachment in attachments
+    )
     if created:
         transaction.on_commit(partial(_enqueue, [n.pk for n in created]))
     return created
+
+
+def _insert_unless_notified(row: Notification) -> bool:
+    """Insert one row in its own savepoint; False if its recipient was told of the event."""
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _enqueue(notification_ids: list[int]) -> None:

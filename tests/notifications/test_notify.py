@@ -7,7 +7,13 @@ from django.db import transaction
 from marketplace.models import Role
 from notifications.models import Notification, NotificationStatus
 from notifications.selectors import recipients_for
-from notifications.services import Attachment, Recipient, notifications_sweep, notify
+from notifications.services import (
+    Attachment,
+    Recipient,
+    notifications_sweep,
+    notify,
+    notify_organisation,
+)
 from tests.factories import CompanyFactory, SocialOrganisationFactory, UserFactory, member_of
 
 from .factories import OptOutFactory
@@ -74,6 +80,50 @@ def test_one_event_notifies_each_address_once(test_kinds, django_capture_on_comm
     assert again == []
     assert Notification.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_event_told_to_some_already_reaches_only_the_others(
+    test_kinds, django_capture_on_commit_callbacks
+):
+    # Given Ada was told of the event before (the bulk insert meets her row)
+    ada, ben = UserFactory(email="ada@example.org"), UserFactory(email="ben@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(kind="test_required", recipients=[ada], context=_context(), event_key="e:9")
+        # When the same event names Ada and Ben, in one transaction with other work
+        with transaction.atomic():
+            later = notify(
+                kind="test_required", recipients=[ada, ben], context=_context(), event_key="e:9"
+            )
+            SocialOrganisationFactory(name="Danach noch geschrieben")
+
+    # Then only Ben gets a new e-mail, and the caller's transaction went on
+    assert [row.email for row in later] == ["ben@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "ben@example.org"]
+    assert Notification.objects.filter(event_key="e:9").count() == 2
+
+
+def test_notify_organisation_tells_admins_and_members_who_did_not_switch_off(
+    test_kinds, django_capture_on_commit_callbacks
+):
+    organisation = SocialOrganisationFactory(name="Kiezladen e.V.")
+    admin = member_of(organisation, Role.ADMIN)
+    listening = member_of(organisation)
+    silent = member_of(organisation)
+    member_of(organisation, is_active=False)
+    OptOutFactory(user=admin, kind="test_optional")
+    OptOutFactory(user=silent, kind="test_optional")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = notify_organisation(
+            kind="test_optional",
+            organisation=organisation,
+            context=_context(),
+            event_key="e:org",
+        )
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([admin.email, listening.email])
+    assert {row.recipient_id for row in rows} == {admin.pk, listening.pk}
+    assert {row.organisation_id for row in rows} == {organisation.pk}
 
 
 def test_an_unknown_kind_is_refused_before_anything_is_written():
