@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from listings import capacity
-from listings.models import Equipment, JobOffer, Listing, ListingStatus, VolunteerSlot
+from listings.models import JobOffer, Listing, ListingStatus
 from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind, User
 
@@ -106,6 +106,24 @@ def _check_offer(listing: Listing, organisation: Organisation) -> None:
             _("Dieses Angebot ist nicht veröffentlicht und kann nicht gebucht werden."),
             code="not_published",
         )
+
+
+class _MayBook:
+    """The checks of a request, run under the offer's lock (capacity's `check`), so the offer
+    is read once: may `by` book it for `organisation`, and is it open? Keeps what it found."""
+
+    def __init__(self, by: User, organisation: Organisation | int):
+        self.by = by
+        self.organisation = organisation
+        self.also_provider = False
+        self.listing: Listing | None = None
+
+    def __call__(self, listing: Listing) -> None:
+        self.listing = listing
+        self.organisation, self.also_provider = _check_requester(
+            self.by, self.organisation, listing
+        )
+        _check_offer(listing, self.organisation)
 
 
 def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -203,11 +221,6 @@ def booking_request_volunteers(
     more than the action allows per booking), Conflict (own offer, unpublished offer,
     unapproved or non-social organisation, slot over or full), Busy.
     """
-    slot = VolunteerSlot.objects.select_related("action__organisation").filter(pk=slot_id).first()
-    if slot is None:
-        raise InvalidInput(_("Diesen Termin gibt es nicht."), field="slot")
-    organisation, also_provider = _check_requester(by, organisation, slot.action)
-    _check_offer(slot.action, organisation)
     fields = {
         "task": _text(task, field="task", required=True),
         "place": _text(place, field="place", limit=300, required=True),
@@ -216,14 +229,20 @@ def booking_request_volunteers(
         "contact_email": _text(contact_email, field="contact_email", limit=254),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
+    may_book = _MayBook(by, organisation)
     now = timezone.now()
     with transaction.atomic():
-        capacity.slot_hold(slot_id=slot.pk, volunteers=volunteers)
+        try:
+            slot = capacity.slot_hold(
+                slot_id=slot_id, volunteers=volunteers, check=lambda slot: may_book(slot.action)
+            )
+        except NotFound:
+            raise InvalidInput(_("Diesen Termin gibt es nicht."), field="slot") from None
         booking = Booking(
             kind=BookingKind.VOLUNTEER,
             state=INITIAL_STATE[BookingKind.VOLUNTEER],
             listing=slot.action,
-            requester=organisation,
+            requester=may_book.organisation,
             provider=slot.action.organisation,
             created_by=by,
             created_at=now,
@@ -233,7 +252,7 @@ def booking_request_volunteers(
             volunteers=volunteers,
             **fields,
         )
-        return _created(booking, by=by, also_provider=also_provider)
+        return _created(booking, by=by, also_provider=may_book.also_provider)
 
 
 def booking_request_equipment(
@@ -257,11 +276,6 @@ def booking_request_equipment(
     or non-social organisation, not enough units free over the period including buffer days
     and unavailable dates), Busy.
     """
-    item = Equipment.objects.select_related("organisation").filter(pk=item_id).first()
-    if item is None:
-        raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item")
-    organisation, also_provider = _check_requester(by, organisation, item)
-    _check_offer(item, organisation)
     if start < timezone.localdate():
         raise InvalidInput(
             _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="from"
@@ -276,15 +290,22 @@ def booking_request_equipment(
         "purpose": _text(purpose, field="purpose", required=True),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
+    may_book = _MayBook(by, organisation)
     now = timezone.now()
     with transaction.atomic():
-        hold_id = capacity.equipment_hold(item_id=item.pk, units=units, start=start, end=end)
+        try:
+            hold_id = capacity.equipment_hold(
+                item_id=item_id, units=units, start=start, end=end, check=may_book
+            )
+        except NotFound:
+            raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item") from None
+        item = may_book.listing
         starts_at = _start_of_day(start)
         booking = Booking(
             kind=BookingKind.EQUIPMENT,
             state=INITIAL_STATE[BookingKind.EQUIPMENT],
             listing=item,
-            requester=organisation,
+            requester=may_book.organisation,
             provider=item.organisation,
             created_by=by,
             created_at=now,
@@ -296,7 +317,7 @@ def booking_request_equipment(
             hold_id=hold_id,
             **fields,
         )
-        return _created(booking, by=by, also_provider=also_provider)
+        return _created(booking, by=by, also_provider=may_book.also_provider)
 
 
 def booking_refer_candidate(

@@ -18,6 +18,7 @@ functions only count.
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -76,21 +77,29 @@ def _positive(value: int, field: str) -> None:
 def _lock_slot(slot_id: int) -> VolunteerSlot:
     return _lock(
         VolunteerSlot.objects.filter(pk=slot_id)
-        .select_related("action")
+        .select_related("action__organisation")
         .select_for_update(of=("self",)),
         not_found=_("Diesen Termin gibt es nicht."),
     )
 
 
-def slot_hold(*, slot_id: int, volunteers: int) -> VolunteerSlot:
+def slot_hold(
+    *, slot_id: int, volunteers: int, check: Callable[[VolunteerSlot], None] | None = None
+) -> VolunteerSlot:
     """Promise `volunteers` places of a slot.
 
+    `check(slot)` (the slot with its action and the action's organisation) runs right after
+    the lock, before anything is counted: the caller's own checks (who may book, is the offer
+    published) see the state that the hold is made on, without reading the offer twice.
     Caller must be inside transaction.atomic(); takes the row lock of the slot.
     Raises InvalidInput (fewer than the action's minimum or more than its maximum per booking),
-    Conflict (the slot is over or has fewer free places), NotFound, Busy.
+    Conflict (the slot is over or has fewer free places), NotFound, Busy, and what `check`
+    raises.
     """
     _positive(volunteers, "volunteers")
     slot = _lock_slot(slot_id)
+    if check is not None:
+        check(slot)
     action = slot.action
     if action.min_volunteers_per_booking and volunteers < action.min_volunteers_per_booking:
         raise InvalidInput(
@@ -137,12 +146,15 @@ def slot_release(*, slot_id: int, volunteers: int) -> VolunteerSlot:
 
 
 def lock_equipment(item_id: int) -> Equipment:
-    """The item, locked (its own row only). Every change of its allocations starts here.
+    """The item with its organisation, locked (the item's own row only). Every change of its
+    allocations starts here.
 
     Caller must be inside transaction.atomic(). Raises NotFound, Busy.
     """
     return _lock(
-        Equipment.objects.filter(pk=item_id).select_for_update(of=("self",)),
+        Equipment.objects.filter(pk=item_id)
+        .select_related("organisation")
+        .select_for_update(of=("self",)),
         not_found=_("Diesen Gegenstand gibt es nicht."),
     )
 
@@ -163,19 +175,29 @@ def _check_period(start: dt.date, end: dt.date) -> None:
         raise InvalidInput(_("Das Ende muss nach dem Beginn liegen."), field="until")
 
 
-def equipment_hold(*, item_id: int, units: int, start: dt.date, end: dt.date) -> uuid.UUID:
+def equipment_hold(
+    *,
+    item_id: int,
+    units: int,
+    start: dt.date,
+    end: dt.date,
+    check: Callable[[Equipment], None] | None = None,
+) -> uuid.UUID:
     """Lend `units` units of an item for the days [start, end) and return the hold's id.
 
     The units stay taken for the item's buffer days after `end`. Free unit numbers are picked
-    lowest first. The caller keeps the returned id to give the units back.
+    lowest first. The caller keeps the returned id to give the units back. `check(item)` (the
+    item with its organisation) runs right after the lock, as in slot_hold().
     Caller must be inside transaction.atomic(); takes the row lock of the item.
     Raises InvalidInput (bad period, longer than the item's longest loan), Conflict (not enough
     units free over the whole period, buffer days and unavailable dates included), NotFound,
-    Busy.
+    Busy, and what `check` raises.
     """
     _positive(units, "units")
     _check_period(start, end)
     item = lock_equipment(item_id)
+    if check is not None:
+        check(item)
     if (end - start).days > item.max_loan_days:
         raise InvalidInput(
             _("Dieser Gegenstand wird höchstens %(days)d Tage verliehen.")
