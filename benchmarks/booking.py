@@ -11,6 +11,9 @@ What it does:
    /bench/bare/: a bare Django view that takes one row lock and makes three inserts in one
    transaction, the floor any booking request stands on;
 2. bare:      CLIENTS keep-alive HTTP clients call /bench/bare/, each locking its own row;
+   api read:  the same clients GET /api/v1/auth/me/ with their tokens: what the API's framework
+              (DRF, token look-up, a serializer) costs before a booking does anything; a second
+              baseline, printed for orientation (the targets compare with the bare endpoint);
 3. distinct:  CLIENTS clients POST /api/v1/bookings/ (equipment loans), each for its own item;
 4. contested: CLIENTS clients POST loans of one item (few units, a few days) at once: most are
    refused with 409 once it is full;
@@ -250,6 +253,10 @@ def plans_bare(data: dict, per_client: int) -> list:
     ]
 
 
+def plans_api_read(data: dict, per_client: int) -> list:
+    return [[("/api/v1/auth/me/", token, None)] * per_client for token in data["tokens"]]
+
+
 def plans_distinct(data: dict, per_client: int, offset: int) -> list:
     return [
         [
@@ -337,6 +344,7 @@ def main() -> None:
             run_phase(port, plans_distinct(data, 20, offset=200))
 
             bare_s, bare_lat, bare_codes = run_phase(port, plans_bare(data, per_client))
+            read_s, read_lat, read_codes = run_phase(port, plans_api_read(data, per_client))
             dist_s, dist_lat, dist_codes = run_phase(port, plans_distinct(data, per_client, 0))
             cont_s, cont_lat, cont_codes = run_phase(port, plans_contested(data, per_client))
 
@@ -361,10 +369,11 @@ def main() -> None:
     bare_rate = bare_codes[201] / bare_s
     dist_rate = dist_codes[201] / dist_s
     ratio = dist_rate / bare_rate
+    read_rate = read_codes[200] / read_s
     cont_rate = total / cont_s
     server_errors = sum(
         n
-        for codes in (bare_codes, dist_codes, cont_codes)
+        for codes in (bare_codes, read_codes, dist_codes, cont_codes)
         for code, n in codes.items()
         if code >= 500
     )
@@ -377,6 +386,10 @@ def main() -> None:
     print(
         f"bare:       {bare_rate:8.1f} requests/s   p95 {p95(bare_lat):6.1f} ms   "
         f"statuses {dict(bare_codes)} (one locked transaction, three inserts)"
+    )
+    print(
+        f"api read:   {read_rate:8.1f} requests/s   p95 {p95(read_lat):6.1f} ms   "
+        f"statuses {dict(read_codes)} (GET /api/v1/auth/me/ with a token: no booking work)"
     )
     print(
         f"distinct:   {dist_rate:8.1f} bookings/s   p95 {p95(dist_lat):6.1f} ms   "
