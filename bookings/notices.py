@@ -187,16 +187,22 @@ def remind_due_back(booking: Booking, *, today: dt.date) -> None:
     _remind("booking_due_back", booking, [booking.requester], day=today)
 
 
-def loan_at_risk(booking: Booking, *, later: Booking, message: str) -> None:
-    """An overdue loan still has units that a later loan of the item was promised: the company,
-    which has to sort it out, hears of it (an overdue e-mail, `message` says what is at risk)
-    once per later loan."""
+def loan_at_risk(
+    booking: Booking, *, later: Booking, unit_numbers: list[int], since: dt.date
+) -> None:
+    """An overdue loan still has units (`unit_numbers`) that a later loan of the item was
+    promised from `since`: the company, which has to sort it out, hears of it (an overdue
+    e-mail whose at_risk_* context says what is at risk) once per later loan. The context
+    holds data only; the templates word it in each recipient's language."""
     _tell(
         "booking_overdue",
         booking,
         booking.provider,
         key=f"booking:{booking.pk}:at_risk:{later.pk}",
-        message=message,
+        at_risk_count=len(unit_numbers),
+        at_risk_units=", ".join(str(number) for number in unit_numbers),
+        at_risk_from=since.strftime(DATE),
+        at_risk_requester=later.requester.name,
         at_risk_booking_id=later.pk,
         at_risk_booking_url=booking_url(later),
     )

@@ -817,18 +817,12 @@ def _tell_units_wanted(booking: Booking, extension: capacity.HoldExtension) -> N
     ).select_related("listing", "requester", "provider")
     for later in later_loans.order_by("loan_from", "id"):
         units = [unit for unit in extension.wanted if unit.hold_id == later.hold_id]
-        message = _(
-            "Achtung: %(count)d Stück davon (Nr. %(numbers)s) sind ab dem %(day)s für die "
-            "Ausleihe von %(requester)s zugesagt: %(url)s. Solange sie nicht zurück sind, kann "
-            "diese Ausleihe nicht wie vereinbart stattfinden."
-        ) % {
-            "count": len(units),
-            "numbers": ", ".join(str(unit.unit_number) for unit in units),
-            "day": min(unit.since for unit in units).strftime(notices.DATE),
-            "requester": later.requester.name,
-            "url": notices.booking_url(later),
-        }
-        notices.loan_at_risk(booking, later=later, message=message)
+        notices.loan_at_risk(
+            booking,
+            later=later,
+            unit_numbers=[unit.unit_number for unit in units],
+            since=min(unit.since for unit in units),
+        )
 
 
 def _months_before(moment: dt.datetime, months: int) -> dt.datetime:

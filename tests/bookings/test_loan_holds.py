@@ -10,6 +10,7 @@ hears when a later loan is promised units that are still out.
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from bookings import services, tasks
@@ -100,6 +101,27 @@ def recipients() -> set[str]:
     return {message.to[0] for message in mail.outbox}
 
 
+def delivered_to(person, *, about: Booking) -> tuple[str, str]:
+    """The plain-text and the HTML part of the one e-mail `person` received that links to
+    the booking `about`."""
+    [message] = [
+        message
+        for message in mail.outbox
+        if message.to == [person.email] and about.path in message.body
+    ]
+    [(html, _mimetype)] = message.alternatives
+    return message.body, html
+
+
+def speaks_english(person) -> None:
+    person.language = "en"
+    person.save(update_fields=["language"])
+
+
+# What the German warning about units promised to a later loan says (en: none of it).
+GERMAN_WARNING = ("Achtung", "Stück davon", "zugesagt", "Solange", "Zur späteren Ausleihe")
+
+
 @pytest.fixture
 def viewer(world, client_for):
     return client_for(world.outsider)
@@ -121,6 +143,8 @@ def test_an_overdue_loan_keeps_its_units_taken_day_by_day(
 
     loan.refresh_from_db()
     assert loan.state == "overdue"
+    # Both sides hear that it is overdue; no later loan is at risk, so no warning.
+    assert mail.outbox and not any("Achtung" in message.body for message in mail.outbox)
     # Out today, perhaps back tomorrow, then a buffer day: free from the day after tomorrow.
     assert free_per_day(viewer, item, 0, 4) == [1, 1, 3, 3]
     assert_search_agrees(viewer, item, range(0, 4))
@@ -167,6 +191,7 @@ def test_a_later_loan_promised_the_units_stays_as_it_is_and_the_company_is_told_
         services.loan_mark_overdue()  # reaches up to the later loan, not into it
     assert free_per_day(viewer, item, 0, 6) == [0, 0, 1, 1, 1, 2]
     mail.outbox.clear()
+    speaks_english(world.company_member)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.loan_mark_overdue(today=in_days(1))
@@ -176,11 +201,24 @@ def test_a_later_loan_promised_the_units_stays_as_it_is_and_the_company_is_told_
     assert hold_rows(loan) == [(1, in_days(-3), in_days(2)), (2, in_days(-3), in_days(3))]
     assert free_per_day(viewer, item, 0, 6) == [0, 0, 0, 1, 1, 2]
     assert_search_agrees(viewer, item, range(0, 6))
-    # Only the company hears that the later loan is at risk, and what exactly.
+    # Only the company hears that the later loan is at risk, and what exactly, each person in
+    # their language.
     assert recipients() == emails_to(world.company_admin, world.company_member)
-    body = mail.outbox[0].body
-    assert "Nr. 1" in body and in_days(2).strftime("%d.%m.%Y") in body
-    assert "Kinderladen Regenbogen e.V." in body and f"/{later.pk}" in body
+    day = in_days(2).strftime("%d.%m.%Y")
+    for part in delivered_to(world.company_admin, about=later):
+        assert (
+            f"Achtung: 1 Stück davon (Nr. 1) ist ab dem {day} für die Ausleihe von "
+            "Kinderladen Regenbogen e.V. zugesagt. Solange es nicht zurück ist, kann diese "
+            "Ausleihe nicht wie vereinbart stattfinden."
+        ) in part
+        assert f"/{later.pk}" in part
+    for part in delivered_to(world.company_member, about=later):
+        assert (
+            "Attention: 1 of these units (no. 1) is promised to the loan of Kinderladen "
+            f"Regenbogen e.V. from {day}. Until it is back, that loan cannot take place as agreed."
+        ) in part
+        assert f"/{later.pk}" in part
+        assert not [word for word in GERMAN_WARNING if word in part]
     later.refresh_from_db()
     assert later.state == "confirmed"
 
@@ -199,6 +237,44 @@ def test_a_later_loan_promised_the_units_stays_as_it_is_and_the_company_is_told_
     services.booking_cancel(booking=later, by=world.company_member, reason="Noch nicht zurück")
     services.loan_mark_overdue(today=in_days(2))
     assert hold_rows(loan) == [(1, in_days(-3), in_days(4)), (2, in_days(-3), in_days(4))]
+
+
+def test_the_company_hears_of_all_units_a_later_loan_was_promised_in_each_persons_language(
+    world, django_capture_on_commit_callbacks
+):
+    item = item_of(world, quantity=2, buffer_days=0)
+    lent_out(world, item, units=2, since=-3, until=0)
+    other = SocialOrganisationFactory(name="Stadtteilmütter Kreuzberg e.V.")
+    later = request_equipment(
+        world, item, units=2, start=1, days=2, by=member_of(other, Role.ADMIN), organisation=other
+    )
+    later = services.booking_confirm(booking=later, by=world.company_member)
+    speaks_english(world.company_member)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loan_mark_overdue(today=in_days(1))  # still out when the later loan begins
+
+    day = in_days(1).strftime("%d.%m.%Y")
+    german_text, german_html = delivered_to(world.company_admin, about=later)
+    english_text, english_html = delivered_to(world.company_member, about=later)
+    assert (
+        f"Achtung: 2 Stück davon (Nr. 1, 2) sind ab dem {day} für die Ausleihe von "
+        "Stadtteilmütter Kreuzberg e.V. zugesagt. Solange sie nicht zurück sind"
+    ) in german_text
+    assert f"Zur späteren Ausleihe: {settings.SITE_URL}{later.path}" in german_text
+    assert "Achtung: 2 Stück davon (Nr. 1, 2)" in german_html
+    assert f'href="{settings.SITE_URL}{later.path}"' in german_html
+    assert "Spätere Ausleihe ansehen" in german_html
+    assert (
+        "Attention: 2 of these units (nos. 1, 2) are promised to the loan of "
+        f"Stadtteilmütter Kreuzberg e.V. from {day}. Until they are back"
+    ) in english_text
+    assert f"The later loan: {settings.SITE_URL}{later.path}" in english_text
+    assert "Attention: 2 of these units (nos. 1, 2)" in english_html
+    assert "View the later loan" in english_html
+    for part in (english_text, english_html):
+        assert not [word for word in GERMAN_WARNING if word in part]
 
 
 def test_the_sweep_run_twice_changes_nothing_the_second_time(
