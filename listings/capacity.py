@@ -53,7 +53,8 @@ def _lock(queryset: QuerySet, *, not_found: str):
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{timeout}ms'")
     try:
-        obj = queryset.first()
+        # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
+        obj = next(iter(queryset[:1]), None)
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise Busy(
