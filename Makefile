@@ -36,7 +36,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
-# .mo files are built, not committed; without gettext's msgfmt the German source text shows.
+# The .mo files are committed too, so a machine without gettext's msgfmt still speaks English;
+# where msgfmt is installed they are rebuilt from the .po files.
 compile-messages: setup
 	@if [ -z "$$(find . -path ./$(VENV) -prune -o -name '*.po' -print -quit)" ]; then \
 		true; \
