@@ -7,7 +7,8 @@ Needs PostgreSQL and Redis (it makes and drops its own database, <name>_bench, a
 Redis database it is given: the booking e-mails are queued there, no worker sends them).
 What it does:
 
-1. serves Kiezmarkt with gunicorn (production settings, sync workers) plus one extra URL,
+1. serves Kiezmarkt with gunicorn (production settings and gunicorn.conf.py, the production
+   web process's workers and threads) plus one extra URL,
    /bench/bare/: a bare Django view that takes one row lock and makes three inserts in one
    transaction, the floor any booking request stands on;
 2. bare:      CLIENTS keep-alive HTTP clients call /bench/bare/, each locking its own row;
@@ -27,6 +28,7 @@ import argparse
 import http.client
 import json
 import os
+import runpy
 import signal
 import socket
 import subprocess
@@ -163,11 +165,11 @@ def start_gunicorn(port: int, args, env: dict, directory: str) -> subprocess.Pop
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "marketplace.wsgi:application",
+            f"--config={ROOT / 'gunicorn.conf.py'}",
             f"--bind=127.0.0.1:{port}",
             f"--workers={args.workers}",
             f"--worker-class={args.worker_class}",
             f"--threads={args.threads}",
-            "--keep-alive=30",
             "--backlog=256",
             "--log-level=warning",
         ],
@@ -309,9 +311,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=3000, help="per phase")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    # Defaults: what the production web process runs with (gunicorn.conf.py).
+    web = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    parser.add_argument("--workers", type=int, default=web["workers"], help="worker processes")
+    parser.add_argument("--worker-class", default=web["worker_class"], choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=web["threads"], help="threads per worker")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
         "REDIS_URL"

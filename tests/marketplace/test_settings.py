@@ -160,3 +160,27 @@ def test_services_come_from_the_environment(tmp_path):
     assert values["SITE_URL"] == "https://kiezmarkt.example"
     assert values["DEFAULT_FROM_EMAIL"] == "Kiezmarkt <kiez@kiezmarkt.example>"
     assert values["ALLOWED_HOSTS"] == ["kiezmarkt.example", "www.kiezmarkt.example"]
+
+
+def test_production_web_process_serves_requests_side_by_side(tmp_path):
+    # docker-compose's web runs `gunicorn marketplace.wsgi` in the project folder, so gunicorn
+    # reads gunicorn.conf.py there; without it gunicorn would serve one request at a time.
+    result = _run(
+        [
+            "-c",
+            "import sys; from gunicorn.app.wsgiapp import run; sys.exit(run())",
+            "--check-config",
+            "--print-config",
+            "marketplace.wsgi",
+        ],
+        tmp_path,
+        **_production_env(),
+    )
+
+    assert result.returncode == 0, result.stderr
+    config = dict(
+        (name.strip(), value.strip())
+        for name, _sep, value in (line.partition("=") for line in result.stdout.splitlines())
+    )
+    assert config["worker_class"] == "gthread"
+    assert int(config["workers"]) * int(config["threads"]) >= 8
