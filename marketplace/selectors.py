@@ -1,6 +1,6 @@
 """Reads about people and organisations that every app shares (permissions, recipients)."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from .models import Membership, Organisation, OrganisationStatus, Role, User
 
@@ -47,3 +47,22 @@ def coordinators() -> QuerySet[User]:
     from .models import COORDINATORS_GROUP
 
     return User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP)
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    """Organisations the person may see, each with `my_role` (None when not a member); the API
+    and the web pages both start here, so they give the same answers."""
+    role = Membership.objects.filter(organisation=OuterRef("pk"), user=user).values("role")
+    return Organisation.objects.visible_to(user).annotate(my_role=Subquery(role[:1]))
+
+
+def belongs(user: User, organisation: Organisation) -> bool:
+    """Members and the coordinator see the organisation's inside (members, offers, bookings).
+    `organisation` comes from organisations_for() (it carries `my_role`)."""
+    return organisation.my_role is not None or user.is_coordinator
+
+
+def manages(user: User, organisation: Organisation) -> bool:
+    """Admins and the coordinator edit the profile, tax data, members and invitations.
+    `organisation` comes from organisations_for()."""
+    return organisation.my_role == Role.ADMIN or user.is_coordinator

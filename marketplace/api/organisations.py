@@ -8,7 +8,7 @@ but not do answers 403.
 """
 
 import django_filters
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,9 +25,9 @@ from marketplace.models import (
     Organisation,
     OrganisationKind,
     OrganisationStatus,
-    Role,
     TaxExemption,
 )
+from marketplace.selectors import belongs, manages, organisations_for
 from marketplace.services import organisations as services
 
 from .organisation_serializers import (
@@ -70,25 +70,19 @@ class EmptySerializer(StrictSerializer):
 # --- reads ------------------------------------------------------------------------------------
 
 
-def _organisations_for(request: Request):
-    """Organisations the person may see, each with `my_role` (None when not a member)."""
-    role = Membership.objects.filter(organisation=OuterRef("pk"), user=request.user).values("role")
-    return Organisation.objects.visible_to(request.user).annotate(my_role=Subquery(role[:1]))
-
-
 def _organisation_or_404(request: Request, pk: int) -> Organisation:
-    organisation = _organisations_for(request).filter(pk=pk).first()
+    organisation = organisations_for(request.user).filter(pk=pk).first()
     if organisation is None:
         raise NotFound(_("Organisation nicht gefunden."))
     return organisation
 
 
 def _manages(request: Request, organisation: Organisation) -> bool:
-    return organisation.my_role == Role.ADMIN or request.user.is_coordinator
+    return manages(request.user, organisation)
 
 
 def _belongs(request: Request, organisation: Organisation) -> bool:
-    return organisation.my_role is not None or request.user.is_coordinator
+    return belongs(request.user, organisation)
 
 
 def _require_manager(request: Request, organisation: Organisation) -> None:
@@ -136,7 +130,7 @@ class OrganisationListView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Organisation.objects.none()
-        return _organisations_for(self.request).order_by("name", "id")
+        return organisations_for(self.request.user).order_by("name", "id")
 
     @extend_schema(
         tags=TAG,
