@@ -18,7 +18,7 @@ functions only count.
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -445,19 +445,46 @@ def equipment_daily_availability(
     item: Equipment, start: dt.date, end: dt.date
 ) -> list[tuple[dt.date, int]]:
     """For each day of [start, end): units neither lent, in their buffer days, nor blocked."""
+    return equipment_daily_availability_of([item], start, end)[item.pk]
+
+
+def equipment_daily_availability_of(
+    items: Iterable[Equipment], start: dt.date, end: dt.date
+) -> dict[int, list[tuple[dt.date, int]]]:
+    """`equipment_daily_availability` of several items (by item id), in one query: a list
+    page counts all its items together. Only `pk` and `quantity` of the items are read."""
     _check_period(start, end)
-    rows = EquipmentAllocation.objects.filter(item=item, start__lt=end, end__gt=start).values_list(
-        "unit_number", "start", "end"
-    )
+    items = list(items)
+    if not items:
+        return {}
     days = (end - start).days
-    busy: list[set[int]] = [set() for _day in range(days)]
-    for unit, first, stop in rows:
+    busy: dict[int, list[set[int]]] = {item.pk: [set() for _day in range(days)] for item in items}
+    rows = EquipmentAllocation.objects.filter(
+        item_id__in=list(busy), start__lt=end, end__gt=start
+    ).values_list("item_id", "unit_number", "start", "end")
+    for item_id, unit, first, stop in rows:
         for offset in range(max((first - start).days, 0), min((stop - start).days, days)):
-            busy[offset].add(unit)
-    return [
-        (start + dt.timedelta(days=offset), max(item.quantity - len(busy[offset]), 0))
-        for offset in range(days)
-    ]
+            busy[item_id][offset].add(unit)
+    return {
+        item.pk: [
+            (start + dt.timedelta(days=offset), max(item.quantity - len(taken), 0))
+            for offset, taken in enumerate(busy[item.pk])
+        ]
+        for item in items
+    }
+
+
+def equipment_first_free_days(
+    items: Iterable[Equipment], start: dt.date, end: dt.date
+) -> dict[int, dt.date]:
+    """Each item's first day of [start, end) with at least one unit free (by item id), in one
+    query. Items with no free day in the period are left out."""
+    found = {}
+    for item_id, days in equipment_daily_availability_of(items, start, end).items():
+        first = next((day for day, free in days if free > 0), None)
+        if first is not None:
+            found[item_id] = first
+    return found
 
 
 # --- Job positions ----------------------------------------------------------------------------

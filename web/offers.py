@@ -62,15 +62,13 @@ def _next_free_slot_days(action_ids: list[int]) -> dict[int, dt.date]:
 
 def _next_free_equipment_days(item_ids: list[int]) -> dict[int, dt.date]:
     """Each item's first day within EQUIPMENT_LOOKAHEAD_DAYS with a unit free."""
+    if not item_ids:
+        return {}
     today = timezone.localdate()
     until = today + dt.timedelta(days=EQUIPMENT_LOOKAHEAD_DAYS)
-    found = {}
-    for item in Equipment.objects.filter(pk__in=item_ids).only("id", "quantity"):
-        for day, free in capacity.equipment_daily_availability(item, today, until):
-            if free > 0:
-                found[item.pk] = day
-                break
-    return found
+    # Two queries for the whole page (the items' quantities, their allocations), not per card.
+    items = Equipment.objects.filter(pk__in=item_ids).only("id", "quantity")
+    return capacity.equipment_first_free_days(items, today, until)
 
 
 def cards_for(rows: list[dict]) -> list[OfferCard]:

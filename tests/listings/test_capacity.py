@@ -193,6 +193,57 @@ def test_daily_availability_shows_lent_buffer_and_blocked_days():
     ]
 
 
+def test_first_free_days_of_several_items_in_one_query(django_assert_num_queries):
+    horizon = 30
+    # Given items in every state a search card can show
+    free_today = EquipmentFactory(quantity=1)
+    lent = EquipmentFactory(quantity=1, buffer_days=2)
+    blocked = EquipmentFactory(quantity=2)
+    partly_lent = EquipmentFactory(quantity=2)
+    staggered = EquipmentFactory(quantity=3, max_loan_days=14)
+    never_free = EquipmentFactory(quantity=2)
+    with transaction.atomic():
+        # lent for days 0 to 3, then its two buffer days (stored in the allocation)
+        capacity.equipment_hold(item_id=lent.pk, units=1, start=day(0), end=day(4))
+        # unavailable days 0 to 4, then lent on days 5 and 6
+        capacity.block_period_locked(capacity.lock_equipment(blocked.pk), start=day(0), end=day(5))
+        capacity.equipment_hold(item_id=blocked.pk, units=2, start=day(5), end=day(7))
+        # one of two units lent: the other is free today
+        capacity.equipment_hold(item_id=partly_lent.pk, units=1, start=day(0), end=day(6))
+        # three units back on different days: free from the first return
+        for back in (9, 4, 7):
+            capacity.equipment_hold(item_id=staggered.pk, units=1, start=day(0), end=day(back))
+        # unavailable beyond the period looked at
+        capacity.block_period_locked(
+            capacity.lock_equipment(never_free.pk), start=day(-3), end=day(horizon + 5)
+        )
+    items = [free_today, lent, blocked, partly_lent, staggered, never_free]
+
+    # When their first free days are worked out together
+    with django_assert_num_queries(1):
+        first_free = capacity.equipment_first_free_days(items, day(0), day(horizon))
+
+    # Then each is the first day with a unit free, and an item never free is left out
+    assert first_free == {
+        free_today.pk: day(0),
+        lent.pk: day(6),
+        blocked.pk: day(7),
+        partly_lent.pk: day(0),
+        staggered.pk: day(4),
+    }
+    # and each item's days are the same as counted alone
+    together = capacity.equipment_daily_availability_of(items, day(0), day(horizon))
+    for item in items:
+        assert together[item.pk] == capacity.equipment_daily_availability(
+            item, day(0), day(horizon)
+        )
+
+
+def test_first_free_days_of_no_items_need_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert capacity.equipment_first_free_days([], day(0), day(30)) == {}
+
+
 def test_the_free_count_agrees_with_what_a_hold_can_take():
     item = EquipmentFactory(quantity=4, buffer_days=1)
     EquipmentAllocationFactory(item=item, unit_number=1, start=day(2), end=day(5))

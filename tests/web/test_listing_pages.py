@@ -4,10 +4,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from listings.models import (
+    AllocationKind,
     Category,
     Equipment,
     JobOffer,
@@ -169,6 +172,48 @@ def test_search_takes_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(12):
         client.get("/")
+
+
+def test_search_takes_as_many_queries_for_twelve_equipment_cards_as_for_one(
+    signed_in, social_worker, company, django_assert_max_num_queries
+):
+    def booked_item(n: int) -> Equipment:
+        # Every item has loans and a blocked period, so its free date has to be worked out.
+        item = EquipmentFactory(organisation=company, title=f"Beamer {n}", quantity=2)
+        today = timezone.localdate()
+        for unit in (1, 2):
+            EquipmentAllocationFactory(
+                item=item, unit_number=unit, start=today, end=today + dt.timedelta(days=n + 1)
+            )
+        EquipmentAllocationFactory(
+            item=item,
+            unit_number=1,
+            start=today + dt.timedelta(days=20),
+            end=today + dt.timedelta(days=22),
+            kind=AllocationKind.BLOCKED,
+        )
+        return item
+
+    def page_queries(client) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/", {"kind": "equipment"})
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    client = signed_in(social_worker)
+    booked_item(0)
+    with django_assert_max_num_queries(12):
+        one, html = page_queries(client)
+    assert len(re.findall(r'class="card offer-card', html)) == 1
+
+    for n in range(1, 14):
+        booked_item(n)
+    with django_assert_max_num_queries(12):
+        twelve, html = page_queries(client)
+    assert len(re.findall(r'class="card offer-card', html)) == 12
+    assert html.count("Frei ab:") == 12
+
+    assert twelve == one
 
 
 # --- an offer's page ------------------------------------------------------------------------
