@@ -37,9 +37,14 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the project and benchmarks.* importable
+from benchmarks.measure import backend_pids, cpu_seconds, cpu_used, p95, server_pids  # noqa: E402
+
 TARGET_RATE = 400.0
 TARGET_RATIO = 0.85
 CONTESTED_UNITS = 20
@@ -190,9 +195,28 @@ def start_gunicorn(port: int, args, env: dict, directory: str) -> subprocess.Pop
     raise SystemExit("gunicorn did not start")
 
 
-def run_phase(port: int, plans: list[list[tuple[str, str, dict]]]) -> tuple[float, list, Counter]:
+@dataclass
+class Phase:
+    seconds: float
+    latencies: list[float]
+    statuses: Counter
+    # CPU milliseconds per request in gunicorn, PostgreSQL and the benchmark's clients.
+    cpu_ms: tuple[float, float, float]
+
+    def rate(self, status: int) -> float:
+        return self.statuses[status] / self.seconds
+
+    def cpu(self) -> str:
+        web, db, clients = self.cpu_ms
+        return (
+            f"CPU ms/request {web + db + clients:5.2f} "
+            f"(web {web:.2f}, db {db:.2f}, clients {clients:.2f})"
+        )
+
+
+def run_phase(port: int, plans: list[list[tuple[str, str, dict]]], server, database: str) -> Phase:
     """Each plan is one client's (path, token, body) requests, sent in order over one keep-alive
-    connection; all clients start together. Returns seconds, latencies and status counts."""
+    connection; all clients start together."""
     barrier = threading.Barrier(len(plans) + 1)
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -221,16 +245,21 @@ def run_phase(port: int, plans: list[list[tuple[str, str, dict]]]) -> tuple[floa
     threads = [threading.Thread(target=client, args=(plan,)) for plan in plans]
     for thread in threads:
         thread.start()
+    web_before = cpu_seconds(server_pids(server))
+    db_before = cpu_seconds(backend_pids(database))
+    own_before = time.process_time()
     barrier.wait()
     started = time.perf_counter()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - started, latencies, statuses
-
-
-def p95(latencies: list[float]) -> float:
-    ordered = sorted(latencies)
-    return ordered[int(0.95 * (len(ordered) - 1))] * 1000
+    seconds = time.perf_counter() - started
+    used = (
+        cpu_used(web_before, cpu_seconds(server_pids(server))),
+        cpu_used(db_before, cpu_seconds(backend_pids(database))),
+        time.process_time() - own_before,
+    )
+    requests = max(len(latencies), 1)
+    return Phase(seconds, latencies, statuses, tuple(x * 1000 / requests for x in used))
 
 
 def loan(item: int, day: int, organisation: int) -> dict:
@@ -344,13 +373,14 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as directory:
             server = start_gunicorn(port, args, env, directory)
             # Warm-up: every worker opens its database connection and loads its code.
-            run_phase(port, plans_bare(data, 20))
-            run_phase(port, plans_distinct(data, 20, offset=200))
+            run = partial(run_phase, port, server=server, database=bench_db)
+            run(plans_bare(data, 20))
+            run(plans_distinct(data, 20, offset=200))
 
-            bare_s, bare_lat, bare_codes = run_phase(port, plans_bare(data, per_client))
-            read_s, read_lat, read_codes = run_phase(port, plans_api_read(data, per_client))
-            dist_s, dist_lat, dist_codes = run_phase(port, plans_distinct(data, per_client, 0))
-            cont_s, cont_lat, cont_codes = run_phase(port, plans_contested(data, per_client))
+            bare = run(plans_bare(data, per_client))
+            read = run(plans_api_read(data, per_client))
+            dist = run(plans_distinct(data, per_client, 0))
+            cont = run(plans_contested(data, per_client))
 
         from bookings.models import Booking
 
@@ -370,16 +400,13 @@ def main() -> None:
         connection.creation.destroy_test_db(name, verbosity=0)
 
     total = args.clients * per_client
-    bare_rate = bare_codes[201] / bare_s
-    dist_rate = dist_codes[201] / dist_s
+    bare_rate = bare.rate(201)
+    dist_rate = dist.rate(201)
     ratio = dist_rate / bare_rate
-    read_rate = read_codes[200] / read_s
-    cont_rate = total / cont_s
+    read_rate = read.rate(200)
+    cont_rate = total / cont.seconds
     server_errors = sum(
-        n
-        for codes in (bare_codes, read_codes, dist_codes, cont_codes)
-        for code, n in codes.items()
-        if code >= 500
+        n for phase in (bare, read, dist, cont) for code, n in phase.statuses.items() if code >= 500
     )
     over = sum(count for _label, count in checks)
     capacity = CONTESTED_UNITS * CONTESTED_DAYS
@@ -388,27 +415,34 @@ def main() -> None:
         f"threads; {args.clients} keep-alive clients; {total} requests per phase; PostgreSQL"
     )
     print(
-        f"bare:       {bare_rate:8.1f} requests/s   p95 {p95(bare_lat):6.1f} ms   "
-        f"statuses {dict(bare_codes)} (one locked transaction, three inserts)"
+        f"bare:       {bare_rate:8.1f} requests/s   p95 {p95(bare.latencies):6.1f} ms   "
+        f"statuses {dict(bare.statuses)} (one locked transaction, three inserts)"
+    )
+    print(f"            {bare.cpu()}")
+    print(
+        f"api read:   {read_rate:8.1f} requests/s   p95 {p95(read.latencies):6.1f} ms   "
+        f"statuses {dict(read.statuses)} (GET /api/v1/auth/me/ with a token: no booking work)"
+    )
+    print(f"            {read.cpu()}")
+    print(
+        f"distinct:   {dist_rate:8.1f} bookings/s   p95 {p95(dist.latencies):6.1f} ms   "
+        f"statuses {dict(dist.statuses)}"
+    )
+    print(f"            {dist.cpu()}")
+    print(
+        f"ratio:      {ratio:8.2f}   (distinct bookings/s / bare requests/s); by CPU cost "
+        f"{sum(bare.cpu_ms) / sum(dist.cpu_ms):.2f}, API read / bare by CPU cost "
+        f"{sum(bare.cpu_ms) / sum(read.cpu_ms):.2f}"
     )
     print(
-        f"api read:   {read_rate:8.1f} requests/s   p95 {p95(read_lat):6.1f} ms   "
-        f"statuses {dict(read_codes)} (GET /api/v1/auth/me/ with a token: no booking work)"
-    )
-    print(
-        f"distinct:   {dist_rate:8.1f} bookings/s   p95 {p95(dist_lat):6.1f} ms   "
-        f"statuses {dict(dist_codes)}"
-    )
-    print(f"ratio:      {ratio:8.2f}   (distinct bookings/s / bare requests/s)")
-    print(
-        f"contested:  {cont_rate:8.1f} requests/s   p95 {p95(cont_lat):6.1f} ms   "
-        f"statuses {dict(cont_codes)}; {contested_bookings} booked of {capacity} unit-days"
+        f"contested:  {cont_rate:8.1f} requests/s   p95 {p95(cont.latencies):6.1f} ms   "
+        f"statuses {dict(cont.statuses)}; {contested_bookings} booked of {capacity} unit-days"
     )
     # Other work on this 2-core machine takes CPU from both server and clients: say how much.
     print(f"load:       {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min averages)")
     for label, count in checks:
         print(f"check:      {label}: {count}")
-    ok_count = all_bookings == dist_codes[201] + cont_codes[201] + 20 * args.clients
+    ok_count = all_bookings == dist.statuses[201] + cont.statuses[201] + 20 * args.clients
     print(f"check:      bookings in the database = 201 responses: {'yes' if ok_count else 'NO'}")
     ok = (
         dist_rate >= TARGET_RATE

@@ -39,6 +39,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the project and benchmarks.* importable
+from benchmarks.measure import backend_pids, cpu_seconds, cpu_used, p95, server_pids  # noqa: E402
+
 TARGET_RATIO = 1.5
 TARGET_P95_MS = 10.0
 TARGET_RATE = 500.0
@@ -669,51 +672,6 @@ def single_client(port: int, token: str, repeats: int) -> list[dict]:
             }
         )
     return results
-
-
-def p95(latencies: list[float]) -> float:
-    ordered = sorted(latencies)
-    return ordered[int(0.95 * (len(ordered) - 1))] * 1000
-
-
-def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User and system CPU seconds of each of these processes so far (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    times = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone
-        times[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return times
-
-
-def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds between two snapshots; a process that ended in between is left out (its
-    last share is lost, a slight undercount), one that started counts from zero."""
-    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
-
-
-def server_pids(server: subprocess.Popen) -> list[int]:
-    """gunicorn's master and workers."""
-    try:
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    except OSError:
-        children = []
-    return [server.pid, *map(int, children)]
-
-
-def backend_pids(database: str) -> list[int]:
-    """PostgreSQL backends serving the benchmark database (gunicorn's kept connections)."""
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [database],
-        ).fetchall()
-    return [row[0] for row in rows]
 
 
 def throughput(
