@@ -228,17 +228,21 @@ def equipment_hold(
     return hold_id
 
 
+def _item_of_hold(hold_id: uuid.UUID) -> int | None:
+    return (
+        EquipmentAllocation.objects.filter(hold_id=hold_id, kind=AllocationKind.LOAN)
+        .values_list("item_id", flat=True)
+        .first()
+    )
+
+
 def equipment_release(*, hold_id: uuid.UUID) -> int:
     """Give back every unit of a hold; returns how many. Releasing twice gives back nothing.
 
     Caller must be inside transaction.atomic(); takes the row lock of the item.
     Raises Busy.
     """
-    item_id = (
-        EquipmentAllocation.objects.filter(hold_id=hold_id, kind=AllocationKind.LOAN)
-        .values_list("item_id", flat=True)
-        .first()
-    )
+    item_id = _item_of_hold(hold_id)
     if item_id is None:
         return 0
     lock_equipment(item_id)
@@ -263,14 +267,6 @@ class UnitWanted:
 class HoldExtension:
     extended: int  # units whose allocation now ends later
     wanted: list[UnitWanted]  # units kept only up to another allocation's start
-
-
-def _item_of_hold(hold_id: uuid.UUID) -> int | None:
-    return (
-        EquipmentAllocation.objects.filter(hold_id=hold_id, kind=AllocationKind.LOAN)
-        .values_list("item_id", flat=True)
-        .first()
-    )
 
 
 def equipment_hold_extend(*, hold_id: uuid.UUID, end: dt.date) -> HoldExtension:

@@ -5,7 +5,8 @@ body.txt, body.html; the bodies extend notifications/base.txt and notifications/
 notify() refuses a kind that is not in this table, so a typo fails in the first test.
 
 - optional: a person may switch this kind off (preferences API, one-click unsubscribe link).
-  Admins of the notification's organisation receive it anyway; see selectors.recipients_for().
+  Admins of the notification's organisation receive it anyway; see
+  selectors.recipient_addresses_for().
 - in_app: listed in the person's in-app notifications (account e-mails are not).
 - attachments: what the caller attaches; notify() refuses attachments for a kind without any
   (and the sender skips the attachment query for those kinds).

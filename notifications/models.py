@@ -92,7 +92,7 @@ class NotificationAttachment(models.Model):
 
 class NotificationOptOut(models.Model):
     """A person switched off an optional kind (kinds.Kind.optional). Admins of an organisation
-    still receive that organisation's notifications; see selectors.recipients_for()."""
+    still receive that organisation's notifications; see selectors.recipient_addresses_for()."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"

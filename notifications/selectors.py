@@ -1,6 +1,6 @@
 """Reads that domain services, the API and the sender share."""
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Value, When
 
 from marketplace.models import Membership, Organisation, Role, User
 
@@ -8,47 +8,26 @@ from .kinds import get_kind, in_app_kind_names, optional_kinds
 from .models import Notification, NotificationOptOut
 
 
-def _recipient_memberships(organisation: Organisation, kind: str) -> QuerySet[Membership]:
-    """The memberships of who in `organisation` should hear about `kind`: its active admins
-    always, its other active members unless they switched this (optional) kind off. Raises
-    ValueError for an unknown kind. Ordered by membership, so the order is stable."""
-    memberships = Membership.objects.filter(organisation=organisation, user__is_active=True)
-    if get_kind(kind).optional:
-        opted_out = NotificationOptOut.objects.filter(user_id=OuterRef("user_id"), kind=kind)
-        memberships = memberships.filter(Q(role=Role.ADMIN) | ~Exists(opted_out))
-    return memberships.order_by("id")
-
-
-def recipients_for(organisation: Organisation, kind: str) -> list[User]:
-    """The people of `organisation` who should hear about `kind` (see _recipient_memberships)."""
-    memberships = _recipient_memberships(organisation, kind).select_related("user")
-    return [membership.user for membership in memberships]
-
-
 def recipient_addresses_for(organisation: Organisation, kind: str) -> list[tuple[int, str, str]]:
-    """(user id, e-mail, language) of recipients_for(), in the same order: what notify needs.
+    """(user id, e-mail, language) of who in `organisation` should hear about `kind`: its
+    active admins always, its other active members unless they switched this (optional) kind
+    off. Ordered by membership, so the order is stable. Raises ValueError for an unknown kind.
 
-    This runs in every booking request, so it is two plain queries instead of the subquery
-    above (measured cheaper to build), and the second only when there is a member who is not
-    an admin and the kind can be switched off.
+    This runs in every booking request, so it is two plain queries (measured cheaper to build
+    than one with a subquery), the second only for members who are not admins.
     """
-    optional = get_kind(kind).optional
+    get_kind(kind)
     members = Membership.objects.filter(organisation=organisation, user__is_active=True).order_by(
         "id"
     )
     rows = list(members.values_list("user_id", "user__email", "user__language", "role"))
-    others = [user_id for user_id, _email, _language, role in rows if role != Role.ADMIN]
-    switched_off = set()
-    if optional and others:
-        switched_off = set(
-            NotificationOptOut.objects.filter(kind=kind, user_id__in=others).values_list(
-                "user_id", flat=True
-            )
-        )
+    switched_off = opted_out_user_ids(
+        kind, [user_id for user_id, _email, _language, role in rows if role != Role.ADMIN]
+    )
     return [
         (user_id, email, language)
-        for user_id, email, language, role in rows
-        if role == Role.ADMIN or user_id not in switched_off
+        for user_id, email, language, _role in rows
+        if user_id not in switched_off
     ]
 
 

@@ -107,7 +107,7 @@ def notify_organisation(
     attachments: Iterable[Attachment] = (),
 ) -> list[Notification]:
     """notify() the people of `organisation` who should hear about `kind`: its admins always,
-    its other members unless they switched the kind off (selectors.recipients_for(), which
+    its other members unless they switched the kind off (selectors.recipient_addresses_for()
     already leaves those out, so no second look at the preferences). Errors as notify()."""
     recipients = [
         Recipient(email=email, language=language, user_id=user_id)

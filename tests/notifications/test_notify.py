@@ -6,7 +6,7 @@ from django.db import transaction
 
 from marketplace.models import Role
 from notifications.models import Notification, NotificationStatus
-from notifications.selectors import recipients_for
+from notifications.selectors import recipient_addresses_for
 from notifications.services import (
     Attachment,
     Recipient,
@@ -182,7 +182,7 @@ def test_members_who_switched_a_kind_off_are_skipped_but_admins_are_not(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([admin.email, listening.email])
 
 
-def test_recipients_for_gives_admins_and_members_who_did_not_opt_out(test_kinds):
+def test_recipient_addresses_give_admins_and_members_who_did_not_opt_out(test_kinds):
     organisation = CompanyFactory()
     admin = member_of(organisation, Role.ADMIN)
     listening = member_of(organisation)
@@ -193,14 +193,18 @@ def test_recipients_for_gives_admins_and_members_who_did_not_opt_out(test_kinds)
     OptOutFactory(user=silent, kind="test_optional")
     OptOutFactory(user=listening, kind="something_else")
 
-    assert recipients_for(organisation, "test_optional") == [admin, listening]
+    assert recipient_addresses_for(organisation, "test_optional") == [
+        (person.pk, person.email, person.language) for person in (admin, listening)
+    ]
     # Nobody can switch a required kind off.
-    assert recipients_for(organisation, "test_required") == [admin, listening, silent]
+    assert recipient_addresses_for(organisation, "test_required") == [
+        (person.pk, person.email, person.language) for person in (admin, listening, silent)
+    ]
 
 
-def test_recipients_for_refuses_an_unknown_kind():
+def test_recipient_addresses_refuse_an_unknown_kind():
     with pytest.raises(ValueError):
-        recipients_for(CompanyFactory(), "no_such_kind")
+        recipient_addresses_for(CompanyFactory(), "no_such_kind")
 
 
 def test_an_unreachable_broker_does_not_fail_the_change_and_the_sweep_sends_later(
