@@ -21,14 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
 )
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from marketplace.api_base import ErrorSerializer
+from marketplace.api_base import error_responses
 from marketplace.errors import NotFound
 
 from . import services
@@ -68,9 +67,7 @@ _ERRORS = {
 
 
 def _errors(*codes: int) -> dict:
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=str(_ERRORS[code])) for code in codes
-    }
+    return error_responses(_ERRORS, *codes)
 
 
 def _booking_or_404(request, pk: int) -> Booking:

@@ -44,7 +44,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.idempotency import idempotent_api_response
-from marketplace.api_base import ErrorSerializer
+from marketplace.api_base import error_responses
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind
 
@@ -99,9 +99,7 @@ RECEIPT_NOTE = gettext_lazy(
 
 
 def _errors(*codes: int) -> dict:
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=str(_ERRORS[code])) for code in codes
-    }
+    return error_responses(_ERRORS, *codes)
 
 
 PDF_RESPONSE = {

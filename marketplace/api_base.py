@@ -1,6 +1,7 @@
 """Building blocks every API module shares: pagination, strict input, error schema."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
@@ -40,3 +41,12 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
+
+
+def error_responses(descriptions: dict, *codes: int) -> dict:
+    """The schema's error responses for `codes`, each with its text from `descriptions` (a
+    view module's own table: what a 409 means differs between bookings and organisations)."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=str(descriptions[code]))
+        for code in codes
+    }

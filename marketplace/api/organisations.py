@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from marketplace.api_base import ErrorSerializer, StrictSerializer
+from marketplace.api_base import StrictSerializer, error_responses
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.models import (
     Invitation,
@@ -57,10 +57,7 @@ _ERROR_DESCRIPTIONS = {
 
 
 def _errors(*codes: int) -> dict:
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=str(_ERROR_DESCRIPTIONS[code]))
-        for code in codes
-    }
+    return error_responses(_ERROR_DESCRIPTIONS, *codes)
 
 
 class EmptySerializer(StrictSerializer):
