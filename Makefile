@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Links in e-mails point at the port the server really listens on.
 export SITE_URL ?= $(URL)
 
-.PHONY: help run test setup lint format migrate messages compile-messages worker clean
+.PHONY: help run test system-packages-run system-packages-test setup lint format migrate messages compile-messages worker clean
 
 help:
 	@echo "make run      Kiezmarkt on $(URL) with demo data (SQLite, no services needed)"
@@ -50,7 +50,15 @@ compile-messages: setup
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput -v 1
 
-run: migrate compile-messages
+# What pip cannot install (gettext, Chromium for the browser tests), from Debian's packages when
+# missing: the same script that .ci/run uses.
+system-packages-run:
+	@bash .ci/system-packages run
+
+system-packages-test:
+	@bash .ci/system-packages test
+
+run: system-packages-run migrate compile-messages
 	$(BIN)/python manage.py seed_demo --if-empty
 	@$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo ""
@@ -62,7 +70,7 @@ run: migrate compile-messages
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup compile-messages
+test: system-packages-test setup compile-messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: setup

@@ -3,6 +3,7 @@ by Playwright against pytest-django's live_server (browser tests, marker `browse
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,13 @@ SCREENSHOTS = (
     if os.environ.get("KIEZMARKT_SCREENSHOTS") == "1"
     else Path(tempfile.gettempdir()) / "kiezmarkt-screenshots"
 )
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, found on PATH (`.ci/system-packages test` installs it), or CHROMIUM_PATH.
+CHROMIUM = (
+    os.environ.get("CHROMIUM_PATH")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+    or "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless=new",
