@@ -19,10 +19,7 @@ SCREENSHOTS = (
 )
 # Debian's Chromium, found on PATH (`.ci/system-packages test` installs it), or CHROMIUM_PATH.
 CHROMIUM = (
-    os.environ.get("CHROMIUM_PATH")
-    or shutil.which("chromium")
-    or shutil.which("chromium-browser")
-    or "/usr/bin/chromium"
+    os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,6 +64,11 @@ def chromium():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    if CHROMIUM is None:
+        pytest.fail(
+            "Chromium not found: `make test` installs it (.ci/system-packages test), or set "
+            "CHROMIUM_PATH to a Chromium binary."
+        )
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
