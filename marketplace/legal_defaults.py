@@ -126,7 +126,9 @@ Phone: [phone number]
 Offers, requests and profiles are posted by the network's organisations themselves, who are responsible for their content. Please report unlawful content to the coordination at the address above.
 """
 
+# Stored as the coordinator's edits are (services/legal.py strips them), so saving a default
+# unchanged makes no new version.
 DEFAULT_TEXTS = {
-    "privacy": (PRIVACY_DE, PRIVACY_EN),
-    "imprint": (IMPRINT_DE, IMPRINT_EN),
+    "privacy": (PRIVACY_DE.strip(), PRIVACY_EN.strip()),
+    "imprint": (IMPRINT_DE.strip(), IMPRINT_EN.strip()),
 }
