@@ -2,6 +2,7 @@
 where the coordinator wrote one, edited by the coordinator on /koordination/ as new versions."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from marketplace.models import LegalText, LegalTextKind
@@ -47,9 +48,7 @@ def test_every_page_links_the_privacy_notice_and_imprint_in_its_footer(signed_in
     assert '<a href="/impressum/">Impressum</a>' in footer
 
 
-def test_the_server_error_page_links_them_too(client, settings):
-    from django.template.loader import render_to_string
-
+def test_the_server_error_page_links_them_too():
     html = render_to_string("500.html")
 
     assert 'href="/datenschutz/"' in html and 'href="/impressum/"' in html
