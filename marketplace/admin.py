@@ -4,6 +4,10 @@ Every change goes through the same services as the API, so the admin cannot skip
 status table, the last admin, the e-mails). Coordinators (staff in the "coordinators" group)
 use it without further permissions; the people admin follows Django's permissions, and only
 superusers hand out superuser status, groups and permissions.
+
+Nobody deletes organisations or people here, superusers included: a deletion would take
+bookings, donations and receipts with it, which the law keeps; removing data goes through
+services. The legal texts, consents and the sign-in lockouts are in admin_legal.py.
 """
 
 from django import forms
@@ -14,6 +18,7 @@ from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import admin_legal  # noqa: F401  (registers the legal texts, consents, lockouts)
 from .errors import DomainError
 from .models import (
     Invitation,
@@ -125,6 +130,10 @@ class UserAdmin(DjangoUserAdmin):
             fields += ["is_superuser", "groups", "user_permissions"]
         return fields
 
+    def has_delete_permission(self, request, obj=None):
+        # Deactivate ("aktiv") instead; a person's traces in bookings and receipts stay.
+        return False
+
 
 # --- organisations ----------------------------------------------------------------------------
 
@@ -212,6 +221,10 @@ class OrganisationAdmin(CoordinatorAccessMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Organisations apply through the app, where the applicant becomes their admin.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Suspend instead: deleting would take its bookings, donations and receipts along.
         return False
 
     def save_model(self, request, obj, form, change):

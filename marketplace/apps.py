@@ -9,6 +9,17 @@ def _sync_coordinators_group(sender, **kwargs):
     coordinators_group_sync()
 
 
+def _ensure_legal_texts(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from .models import LegalText
+    from .services.legal import legal_texts_ensure_defaults
+
+    # Also after a flush (transactional tests) or a migration back to before the table.
+    if LegalText._meta.db_table in connections[using].introspection.table_names():
+        legal_texts_ensure_defaults()
+
+
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("Menschen und Organisationen")
@@ -18,3 +29,5 @@ class MarketplaceConfig(AppConfig):
 
         # After every app's migrations (and their permissions) exist, not only ours.
         post_migrate.connect(_sync_coordinators_group, dispatch_uid="sync-coordinators-group")
+        # The privacy notice and imprint exist from the start, so sign-up can name a version.
+        post_migrate.connect(_ensure_legal_texts, sender=self, dispatch_uid="ensure-legal-texts")

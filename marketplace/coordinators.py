@@ -10,7 +10,21 @@ from .models import COORDINATORS_GROUP
 
 COORDINATOR_APPS = ("marketplace", "notifications", "listings", "bookings", "donations")
 COORDINATOR_VIEW_ONLY = {("marketplace", "user")}
-COORDINATOR_EXTRA = [("axes", "view_accessattempt"), ("axes", "delete_accessattempt")]
+# What the law or the services keep: never deleted in the admin (removal goes through services).
+# Sign-in lockouts (django-axes) are for superusers only, so the group gets none of them.
+COORDINATOR_NO_DELETE_APPS = {"bookings", "donations"}
+COORDINATOR_NO_DELETE = {
+    ("marketplace", model)
+    for model in (
+        "organisation",
+        "user",
+        "membership",
+        "organisationstatuschange",
+        "invitation",
+        "legaltext",
+        "privacyconsent",
+    )
+}
 
 
 def coordinators_group_sync() -> Group:
@@ -23,10 +37,10 @@ def coordinators_group_sync() -> Group:
         key = (permission.content_type.app_label, permission.content_type.model)
         if key in COORDINATOR_VIEW_ONLY and not permission.codename.startswith("view_"):
             continue
+        if permission.codename.startswith("delete_") and (
+            key in COORDINATOR_NO_DELETE or key[0] in COORDINATOR_NO_DELETE_APPS
+        ):
+            continue
         wanted.append(permission)
-    for app_label, codename in COORDINATOR_EXTRA:
-        wanted.extend(
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        )
     group.permissions.set(wanted)
     return group

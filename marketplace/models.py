@@ -455,3 +455,84 @@ class Invitation(models.Model):
         if self.revoked_at is not None:
             return InvitationState.REVOKED
         return InvitationState.EXPIRED if self.is_expired() else InvitationState.OPEN
+
+
+class LegalTextKind(models.TextChoices):
+    PRIVACY = "privacy", _("Datenschutzerklärung")
+    IMPRINT = "imprint", _("Impressum")
+
+
+class LegalText(models.Model):
+    """One version of the privacy notice or the imprint, as the coordinator saved it.
+
+    Versions are never changed or deleted: a person's consent names the version they accepted,
+    and an edit is a new row with the next number. The newest version is the one in force.
+    """
+
+    kind = models.CharField(_("Art"), max_length=10, choices=LegalTextKind.choices)
+    version = models.PositiveIntegerField(_("Fassung"))
+    body_de = models.TextField(_("Text (Deutsch)"), max_length=50_000)
+    body_en = models.TextField(
+        _("Text (Englisch)"),
+        max_length=50_000,
+        blank=True,
+        help_text=_("Leer lassen, um auf englischen Seiten den deutschen Text zu zeigen."),
+    )
+    created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gespeichert von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Rechtstext")
+        verbose_name_plural = _("Rechtstexte")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="legal_text_one_per_version"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="legal_text_version_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {_('Fassung')} {self.version}"
+
+    def body_for(self, language: str) -> str:
+        """The English text on English pages where there is one, else the German."""
+        if language == Language.ENGLISH and self.body_en.strip():
+            return self.body_en
+        return self.body_de
+
+
+class PrivacyConsent(models.Model):
+    """That a person accepted a version of the privacy notice, and when (at sign-up)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Person"),
+        on_delete=models.CASCADE,
+        related_name="privacy_consents",
+    )
+    notice = models.ForeignKey(
+        LegalText,
+        verbose_name=_("Fassung der Datenschutzerklärung"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    accepted_at = models.DateTimeField(_("zugestimmt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Zustimmung zur Datenschutzerklärung")
+        verbose_name_plural = _("Zustimmungen zur Datenschutzerklärung")
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notice"], name="privacy_consent_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.notice}"

@@ -1,8 +1,19 @@
 """Reads about people and organisations that every app shares (permissions, recipients)."""
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from .models import Membership, Organisation, OrganisationStatus, Role, User
+from .legal_defaults import DEFAULT_TEXTS
+from .models import (
+    OPEN_FOR_MEMBERS,
+    Invitation,
+    LegalText,
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    Role,
+    User,
+)
 
 
 def membership_of(user: User, organisation: Organisation | int) -> Membership | None:
@@ -66,3 +77,35 @@ def manages(user: User, organisation: Organisation) -> bool:
     """Admins and the coordinator edit the profile, tax data, members and invitations.
     `organisation` comes from organisations_for()."""
     return organisation.my_role == Role.ADMIN or user.is_coordinator
+
+
+def legal_text_current(kind: str) -> LegalText:
+    """The version of the privacy notice or imprint in force: the newest one. Before any exists
+    (a database nobody migrated), the built-in text, unsaved."""
+    current = LegalText.objects.filter(kind=kind).order_by("-version").first()
+    if current is None:
+        body_de, body_en = DEFAULT_TEXTS[kind]
+        current = LegalText(kind=kind, version=1, body_de=body_de, body_en=body_en)
+    return current
+
+
+def has_organisation(user: User) -> bool:
+    """Whether the person belongs to any organisation, in any status."""
+    return user.is_authenticated and Membership.objects.filter(user=user).exists()
+
+
+def open_invitations_for(user: User) -> QuerySet[Invitation]:
+    """Invitations to the person's own address they can still accept: not used, revoked or
+    expired, into an organisation that still takes members."""
+    return (
+        Invitation.objects.filter(
+            email__iexact=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            organisation__status__in=OPEN_FOR_MEMBERS,
+        )
+        .exclude(organisation__memberships__user=user)
+        .select_related("organisation")
+        .order_by("-created_at", "-id")
+    )

@@ -26,6 +26,21 @@ class RegisterSerializer(StrictSerializer):
     password = PasswordField()
     full_name = serializers.CharField(max_length=150)
     language = serializers.ChoiceField(choices=Language.choices, default=Language.GERMAN)
+    privacy_notice_accepted = serializers.BooleanField(
+        help_text=_(
+            "Muss `true` sein: Die Person hat die Datenschutzerklärung (`/datenschutz/`) gelesen "
+            "und stimmt ihr zu. Gespeichert wird, welcher Fassung und wann."
+        )
+    )
+    privacy_notice_version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text=_(
+            "Die Fassung, die der Person gezeigt wurde. Ist inzwischen eine neuere in Kraft, "
+            "ergibt das 400 (Code `privacy_notice_outdated`). Ohne Angabe: die geltende Fassung."
+        ),
+    )
 
 
 class VerifyEmailSerializer(StrictSerializer):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from listings.models import ListingKind, ListingStatus
 from marketplace.models import Membership, OrganisationKind, OrganisationStatus
+from marketplace.selectors import has_organisation
 
 from .forms.bookings import EquipmentRequestForm, ReferralForm, VolunteerRequestForm
 
@@ -66,6 +67,8 @@ def booking_form_context(request: HttpRequest, offer, form=None) -> dict:
             "booking_note": _(
                 "Buchen können Mitglieder freigegebener sozialer Organisationen. Melden Sie Ihre "
                 "Organisation an oder lassen Sie sich einladen."
-            )
+            ),
+            # Someone in no organisation at all learns there how to get into one.
+            "no_organisation": not has_organisation(user),
         }
     return {"booking_form": form or request_form(offer, user)}

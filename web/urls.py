@@ -1,5 +1,6 @@
 """The web pages. Paths are German (the links in e-mails point at some of them:
-/konto/bestaetigen/<token>/, /konto/passwort/<uidb64>/<token>/, /einladung/<token>/)."""
+/konto/bestaetigen/<token>/, /konto/passwort/<uidb64>/<token>/, /einladung/<token>/, and
+/datenschutz/ and /impressum/ in every e-mail's footer)."""
 
 from django.conf import settings
 from django.urls import path, re_path
@@ -10,9 +11,11 @@ from .views import (
     coordination,
     core,
     donations,
+    legal,
     listings,
     media,
     notifications,
+    onboarding,
     organisations,
 )
 
@@ -21,6 +24,10 @@ app_name = "web"
 urlpatterns = [
     path("", listings.home, name="home"),
     path("sprache/", core.set_language, name="set-language"),
+    # the law (the e-mails' footer links to these two paths)
+    path("datenschutz/", legal.privacy_notice, name="privacy"),
+    path("impressum/", legal.imprint, name="imprint"),
+    path("willkommen/", onboarding.welcome, name="welcome"),
     # accounts
     path("registrieren/", accounts.sign_up, name="sign-up"),
     path("anmelden/", accounts.sign_in, name="sign-in"),
@@ -200,6 +207,11 @@ urlpatterns = [
         "koordination/organisationen/<int:pk>/sperren/",
         coordination.suspend,
         name="coordination-suspend",
+    ),
+    path(
+        "koordination/rechtstexte/<str:slug>/",
+        legal.legal_text_edit,
+        name="coordination-legal",
     ),
 ]
 

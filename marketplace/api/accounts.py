@@ -79,7 +79,9 @@ class RegisterView(PublicAuthView):
             "Legt ein Konto an und sendet eine E-Mail mit einem Bestätigungslink. Ein Token gibt "
             "es erst nach der Bestätigung. Eine schon registrierte Adresse ergibt 400 mit "
             "Feldfehler `email` (Code `email_taken`); ein zu schwaches Passwort 400 mit "
-            "Feldfehler `password`."
+            "Feldfehler `password`. Ohne Zustimmung zur Datenschutzerklärung "
+            "(`privacy_notice_accepted` fehlt oder ist `false`) 400 mit Feldfehler "
+            "`privacy_notice_accepted`."
         ),
         request=RegisterSerializer,
         responses={201: ProfileSerializer, 400: BAD_INPUT, 429: THROTTLED},

@@ -19,6 +19,7 @@ from notifications.services import notify
 from .. import tokens
 from ..errors import DomainError, InvalidInput, NotAllowed
 from ..models import Language, User
+from .legal import privacy_consent_record, privacy_notice_to_accept
 
 VERIFY_EMAIL_KIND = "account_verify_email"
 PASSWORD_RESET_KIND = "account_password_reset"  # noqa: S105 (a template folder)
@@ -45,12 +46,26 @@ def _validate_password(password: str, user: User) -> None:
         ) from None
 
 
-def user_register(*, email: str, password: str, full_name: str, language: str = "de") -> User:
+def user_register(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    privacy_notice_accepted: bool,
+    privacy_notice_version: int | None = None,
+    language: str = "de",
+) -> User:
     """Create an unverified account and send the verification e-mail after commit.
 
+    The person must accept the privacy notice in force (the version they were shown, if
+    `privacy_notice_version` says which); the account records which version and when.
     Raises InvalidInput (field "email") if the address already has an account, InvalidInput
-    (field "password") if Django's password validators refuse the password.
+    (field "password") if Django's password validators refuse the password, InvalidInput
+    (field "privacy_notice_accepted" or "privacy_notice_version") without a valid consent.
     """
+    notice = privacy_notice_to_accept(
+        accepted=privacy_notice_accepted, version=privacy_notice_version
+    )
     email = normalize_email(email)
     full_name = full_name.strip()
     if language not in Language.values:
@@ -69,6 +84,7 @@ def user_register(*, email: str, password: str, full_name: str, language: str = 
                 language=language,
                 email_verified=False,
             )
+            privacy_consent_record(user=user, notice=notice)
             _send_verification(user)
     except IntegrityError:
         # A concurrent sign-up with the same address won the race (unique constraint).

@@ -68,6 +68,7 @@ def test_sign_up_verify_get_token_and_read_profile(post, api_client):
             "password": NEW_PASSWORD,
             "full_name": "Ayşe Yılmaz",
             "language": "de",
+            "privacy_notice_accepted": True,
         },
     )
 
@@ -117,6 +118,7 @@ def test_registration_stores_the_chosen_language_and_mails_in_it(post):
             "password": NEW_PASSWORD,
             "full_name": "Sam",
             "language": "en",
+            "privacy_notice_accepted": True,
         },
     )
 
@@ -153,7 +155,12 @@ def test_registering_a_taken_address_is_a_field_error(post):
 
     response = post(
         "auth-register",
-        {"email": "Taken@Example.org", "password": NEW_PASSWORD, "full_name": "Zweite Person"},
+        {
+            "email": "Taken@Example.org",
+            "password": NEW_PASSWORD,
+            "full_name": "Zweite Person",
+            "privacy_notice_accepted": True,
+        },
     )
 
     assert response.status_code == 400
@@ -175,7 +182,12 @@ def test_registering_a_taken_address_is_a_field_error(post):
 def test_password_validators_refuse_weak_passwords_at_sign_up(post, password, reason):
     response = post(
         "auth-register",
-        {"email": "lena.schmidt@example.org", "password": password, "full_name": "Lena Schmidt"},
+        {
+            "email": "lena.schmidt@example.org",
+            "password": password,
+            "full_name": "Lena Schmidt",
+            "privacy_notice_accepted": True,
+        },
     )
 
     assert response.status_code == 400, reason
@@ -609,7 +621,12 @@ def test_a_successful_sign_in_forgets_earlier_failures(post):
 
 HUGE = "x" * 1_000_000
 PUBLIC_ENDPOINTS = {
-    "auth-register": {"email": "neu@example.org", "password": NEW_PASSWORD, "full_name": "Neu"},
+    "auth-register": {
+        "email": "neu@example.org",
+        "password": NEW_PASSWORD,
+        "full_name": "Neu",
+        "privacy_notice_accepted": True,
+    },
     "auth-verify-email": {"token": "abc"},
     "auth-resend-verification": {"email": "neu@example.org"},
     "auth-token": {"email": "neu@example.org", "password": NEW_PASSWORD},

@@ -19,7 +19,10 @@ from .test_accounts_api import NEW_PASSWORD, verification_token_from
 def test_register_then_verify_with_the_link_from_the_email(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         user = accounts.user_register(
-            email=" Jonas@Example.org ", password=NEW_PASSWORD, full_name=" Jonas Weber "
+            email=" Jonas@Example.org ",
+            password=NEW_PASSWORD,
+            full_name=" Jonas Weber ",
+            privacy_notice_accepted=True,
         )
 
     assert (user.email, user.full_name, user.email_verified) == (
@@ -71,7 +74,12 @@ def test_concurrent_sign_ups_with_one_address_make_one_account():
         def sign_up(email, start=start, outcomes=outcomes):
             try:
                 start.wait()
-                accounts.user_register(email=email, password=NEW_PASSWORD, full_name="Doppelt")
+                accounts.user_register(
+                    email=email,
+                    password=NEW_PASSWORD,
+                    full_name="Doppelt",
+                    privacy_notice_accepted=True,
+                )
                 outcomes.append("created")
             except InvalidInput as error:
                 outcomes.append(error.code)

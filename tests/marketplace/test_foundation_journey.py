@@ -29,7 +29,13 @@ def _sign_up_and_verify(email: str, full_name: str) -> APIClient:
     client = APIClient()
     response = client.post(
         "/api/v1/auth/register/",
-        {"email": email, "password": PASSWORD, "full_name": full_name, "language": "de"},
+        {
+            "email": email,
+            "password": PASSWORD,
+            "full_name": full_name,
+            "language": "de",
+            "privacy_notice_accepted": True,
+        },
     )
     assert response.status_code == 201, response.json()
 

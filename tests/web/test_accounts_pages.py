@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from marketplace.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CompanyFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,7 @@ def sign_up_data(**overrides):
         "password": NEW_PASSWORD,
         "password_again": NEW_PASSWORD,
         "language": "de",
+        "privacy_notice_accepted": "on",
         **overrides,
     }
 
@@ -169,7 +170,8 @@ def test_sign_in_and_out(client):
 
 
 def test_sign_in_ignores_a_next_address_on_another_site(client):
-    UserFactory(email="mara@example.org")
+    # (a member of an organisation: the start page is their default)
+    member_of(CompanyFactory(), email="mara@example.org")
 
     response = client.post(
         "/anmelden/?next=https://evil.example/", {"email": "mara@example.org", "password": PASSWORD}

@@ -54,6 +54,7 @@ def test_coordinator_approves_a_new_organisation(browser_page, new_page, csp_vio
     page.get_by_label("E-Mail-Adresse").fill("sophie@kinderladen.example")
     page.get_by_label("Passwort", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(NEW_PASSWORD)
+    page.get_by_label("Datenschutzerklärung").check()
     screenshot(page, "sign-up")
     page.get_by_role("button", name="Konto anlegen").click()
     expect(page.get_by_role("heading", name="Fast geschafft!")).to_be_visible()
@@ -68,8 +69,8 @@ def test_coordinator_approves_a_new_organisation(browser_page, new_page, csp_vio
     page.get_by_label("Passwort", exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
 
-    # ... and registers her organisation
-    page.get_by_role("link", name="Meine Organisationen").click()
+    # ... is welcomed with the way into an organisation, and registers hers
+    expect(page.get_by_role("heading", name="Willkommen bei Kiezmarkt, Sophie!")).to_be_visible()
     page.get_by_role("link", name="Organisation anmelden").click()
     page.get_by_label("Soziale Organisation").check()
     page.get_by_label("Name", exact=True).fill("Kinderladen Sonnenblume e.V.")

@@ -1,4 +1,7 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Language
@@ -45,11 +48,23 @@ class SignUpForm(_NewPasswordMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Sprache für E-Mails"), choices=Language.choices, initial=Language.GERMAN
     )
+    # Checked by the sign-up service (it names the refusal), so that the form and the API say
+    # the same; the version is the one the page showed.
+    privacy_notice_accepted = forms.BooleanField(required=False)
+    privacy_notice_version = forms.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = _(
             "Mindestens 8 Zeichen, nicht nur Ziffern und nicht zu einfach."
+        )
+        # Built per request: the link's text follows the page's language.
+        self.fields["privacy_notice_accepted"].label = format_html(
+            _("Ich habe die {link}Datenschutzerklärung{end} gelesen und stimme ihr zu."),
+            link=format_html('<a href="{}" target="_blank">', reverse("web:privacy")),
+            end=mark_safe("</a>"),
         )
 
 

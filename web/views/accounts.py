@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace import tokens
 from marketplace.errors import DomainError, InvalidInput
+from marketplace.models import LegalTextKind
+from marketplace.selectors import has_organisation, legal_text_current
 from marketplace.services import accounts as services
 
 from ..forms import add_domain_error
@@ -28,6 +30,8 @@ from .core import remember_language, safe_next
 
 # Where to go after the first sign-in when someone signed up from an invitation link.
 NEXT_AFTER_SIGN_IN = "web_next_after_sign_in"
+# The consent's version is a hidden field: its errors are shown at the checkbox.
+CONSENT_FIELDS = {"privacy_notice_version": "privacy_notice_accepted"}
 
 
 @sensitive_post_parameters("password", "password_again")
@@ -36,9 +40,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:home")
     language = (request.LANGUAGE_CODE or "de")[:2]
+    privacy_notice = legal_text_current(LegalTextKind.PRIVACY)
     form = SignUpForm(
         request.POST or None,
-        initial={"email": request.GET.get("email", ""), "language": language},
+        initial={
+            "email": request.GET.get("email", ""),
+            "language": language,
+            "privacy_notice_version": privacy_notice.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -48,9 +57,16 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 full_name=data["full_name"],
                 language=data["language"],
+                privacy_notice_accepted=data["privacy_notice_accepted"],
+                privacy_notice_version=data["privacy_notice_version"],
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, fields=CONSENT_FIELDS)
+            if error.code == "privacy_notice_outdated":
+                # Ask again, for the version in force now.
+                form.data = form.data.copy()
+                form.data["privacy_notice_version"] = str(privacy_notice.version)
+                form.data.pop("privacy_notice_accepted", None)
         else:
             next_url = safe_next(request, "")
             if next_url:
@@ -87,7 +103,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             remembered = request.session.pop(NEXT_AFTER_SIGN_IN, "")
             login(request, user)
-            response = redirect(next_url or remembered or settings.LOGIN_REDIRECT_URL)
+            response = redirect(next_url or remembered or _start_page(user))
             if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
                 remember_language(response, user.language)
             return response
@@ -235,6 +251,14 @@ def profile(request: HttpRequest) -> HttpResponse:
         {"form": form, "nav": "account"},
         status=400 if form.errors else 200,
     )
+
+
+def _start_page(user) -> str:
+    """Where a sign-in without a `next` leads: someone in no organisation yet learns how to
+    register one or join one by invitation (the coordinator needs none)."""
+    if not user.is_coordinator and not has_organisation(user):
+        return reverse("web:welcome")
+    return settings.LOGIN_REDIRECT_URL
 
 
 def _sign_in_url(email: str) -> str:

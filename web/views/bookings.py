@@ -47,6 +47,7 @@ from ..forms.bookings import (
     ReturnForm,
 )
 from .listings import offer_page, specific_visible_or_404
+from .onboarding import organisation_required
 from .organisations import page_context
 
 PAGE_SIZE = 25
@@ -361,7 +362,7 @@ def _booking_list(request, queryset):
     return {"page": page, "shown": shown, "filters": list(FILTERS)}
 
 
-@login_required
+@organisation_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     """Every booking of every organisation the person belongs to (the coordinator: all)."""
     queryset = bookings_visible_to(request.user)

@@ -32,6 +32,7 @@ from ..forms.organisations import (
     RoleForm,
     TaxExemptionForm,
 )
+from .onboarding import organisation_required
 
 
 def page_context(request, organisation, tab, **context) -> dict:
@@ -50,7 +51,7 @@ def page_context(request, organisation, tab, **context) -> dict:
     }
 
 
-@login_required
+@organisation_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
     organisations = access.my_organisations(request.user).annotate(
         member_count=Count("memberships", distinct=True)
