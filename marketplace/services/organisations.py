@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from marketplace import tokens
 from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.models import (
     Invitation,
@@ -369,10 +370,6 @@ def tax_exemption_update(
 # --- invitations ------------------------------------------------------------------------------
 
 
-def _accept_url(invitation: Invitation) -> str:
-    return f"{settings.SITE_URL}/einladung/{invitation.token}/"
-
-
 def invitation_create(
     *, organisation: Organisation, by: User, email: str, role: str = Role.MEMBER
 ) -> Invitation:
@@ -407,7 +404,7 @@ def invitation_create(
             created_at=now,
             expires_at=now + settings.INVITATION_MAX_AGE,
         )
-        _full_clean(invitation, exclude=["organisation", "invited_by", "token"])
+        _full_clean(invitation, exclude=["organisation", "invited_by", "token_hash"])
         previous = Invitation.objects.filter(
             organisation=organisation,
             email__iexact=email,
@@ -426,6 +423,9 @@ def invitation_create(
             previous.revoked_at = now
             previous.save(update_fields=["revoked_at"])
         invitation.save()
+        # The token is derived from the id, so only now can its hash be kept.
+        invitation.token_hash = tokens.invitation_token_hash(tokens.invitation_token(invitation))
+        invitation.save(update_fields=["token_hash"])
         invitee = User.objects.filter(email__iexact=email, is_active=True).first()
         notify(
             kind="invitation",
@@ -436,7 +436,8 @@ def invitation_create(
                 **_organisation_context(organisation),
                 "inviter_name": by.full_name or by.email,
                 "role": role,
-                "accept_url": _accept_url(invitation),
+                # Not the link: it is built when the e-mail is rendered (secret_links.py).
+                "invitation_id": invitation.pk,
                 "expires_on": timezone.localtime(invitation.expires_at).strftime("%d.%m.%Y"),
             },
             event_key=f"invitation:{invitation.pk}",
@@ -473,7 +474,7 @@ def invitation_by_token(token: str) -> Invitation:
     if TOKEN_PATTERN.fullmatch(token or ""):
         invitation = (
             Invitation.objects.select_related("organisation", "invited_by")
-            .filter(token=token)
+            .filter(token_hash=tokens.invitation_token_hash(token))
             .first()
         )
     if invitation is None:

@@ -202,6 +202,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_USERNAME_FORM_FIELD = "email"
+# The same address for the sign-in page, the API's token endpoint and the admin's sign-in form.
+AXES_USERNAME_CALLABLE = "marketplace.api.accounts.client_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
@@ -323,7 +325,14 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Paths of links that grant access lose their secret before they are logged.
+    "filters": {"redact_secret_paths": {"()": "marketplace.log_redaction.RedactSecretPaths"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_secret_paths"]},
+        "django.server": {"filters": ["redact_secret_paths"]},
+        "django.security": {"filters": ["redact_secret_paths"]},
+    },
 }
