@@ -63,9 +63,8 @@ def test_failures_on_the_sign_in_page_the_api_and_the_admin_add_up():
     # Then every way in refuses the right password
     assert locking.status_code == 429
     assert _admin_sign_in(admin, PASSWORD).status_code == 429
-    assert api.post(reverse("auth-token"), {"email": ADDRESS, "password": PASSWORD}).status_code == (
-        429
-    )
+    api_answer = api.post(reverse("auth-token"), {"email": ADDRESS, "password": PASSWORD})
+    assert api_answer.status_code == 429
     assert web.post("/anmelden/", {"email": ADDRESS, "password": PASSWORD}).status_code == 429
     assert not _has_admin_session(admin)
 
