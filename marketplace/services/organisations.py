@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from marketplace import tokens
 from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.logos import reencode_logo
 from marketplace.models import (
     Invitation,
     Membership,
@@ -142,12 +143,13 @@ def _apply_profile(organisation: Organisation, profile: Mapping[str, Any]) -> li
         )
     changed = []
     for field, value in profile.items():
-        if field == "logo" and value:
+        if field == "logo" and value and not getattr(value, "_committed", False):
             try:
-                extension = validate_logo(value)
+                validate_logo(value)
             except ValidationError as error:
                 raise InvalidInput(error.messages[0], field="logo") from error
-            value.name = f"logo.{extension}"
+            # Stored re-encoded: EXIF (a GPS position), comments and the like stay behind.
+            value = reencode_logo(value)
         setattr(organisation, field, "" if value is None else value)
         changed.append(field)
     return changed
