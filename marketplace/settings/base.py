@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (web/middleware.py).
     "web.middleware.ContentSecurityPolicyMiddleware",
+    # Permissions-Policy; Cache-Control "private, no-store" for the API and signed-in pages.
+    "web.middleware.PrivacyHeadersMiddleware",
     # Domain errors a web page did not handle become an error page with their message.
     "web.middleware.DomainErrorPageMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during authentication into responses.
