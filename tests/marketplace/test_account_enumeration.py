@@ -100,3 +100,20 @@ def _sign_up(email: str) -> dict:
         "password_again": NEW_PASSWORD,
         "language": "de",
     }
+
+
+def test_the_owner_of_a_taken_address_is_told_in_their_language(django_capture_on_commit_callbacks):
+    UserFactory(email="grace@example.org", language="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = APIClient().post(
+            reverse("auth-register"),
+            {"email": "grace@example.org", "password": NEW_PASSWORD, "full_name": "Jemand"},
+        )
+
+    assert answer.status_code == 202
+    (message,) = mail.outbox
+    assert message.subject == "You already have an account at Kiezmarkt"
+    assert "there already is an account for this address" in message.body.lower()
+    assert f"{settings.SITE_URL}/konto/passwort/" in message.body
+    assert f"{settings.SITE_URL}/anmelden/" in message.alternatives[0][0]
