@@ -15,3 +15,5 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 # Seconds an idle keep-alive connection stays open, for a proxy in front (or the benchmark).
 keepalive = 30
+# The access log (docker-compose turns it on) loses the secrets in link paths.
+logger_class = "marketplace.gunicorn_logging.RedactingLogger"

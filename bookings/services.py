@@ -931,6 +931,17 @@ def calendar_feed_token_get(*, user: User) -> CalendarFeedToken:
     return token
 
 
+def calendar_feed_token_rotate(*, user: User) -> None:
+    """Replace the person's feed token if they have one (after a password reset): the old URL
+    answers 404 from now on, the person finds the new one on their page. Raises nothing."""
+    with transaction.atomic():
+        token = CalendarFeedToken.objects.select_for_update().filter(user=user).first()
+        if token is not None:
+            token.token = _new_feed_token()
+            token.created_at = timezone.now()
+            token.save(update_fields=["token", "created_at"])
+
+
 def calendar_feed_token_regenerate(*, user: User) -> CalendarFeedToken:
     """Replace the person's feed token (made if there was none); the old URL answers 404 from
     now on. Raises nothing."""

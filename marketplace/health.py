@@ -1,10 +1,13 @@
-"""/health/: is the database reachable, and where configured Redis and a live Celery worker?"""
+"""/health/: is the database reachable, and where configured Redis and a live Celery worker?
+Its body also lists warnings about the configuration (proxies.py)."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .proxies import proxy_warnings
 
 
 def _check_database() -> str:
@@ -47,6 +50,8 @@ def health(request):
         except Exception as error:  # any failure means unhealthy, with its reason
             results[name] = f"error: {error}"
             healthy = False
+    # Warnings do not make the service unhealthy, but whoever watches /health/ should see them.
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", "checks": results, "warnings": proxy_warnings()},
+        status=200 if healthy else 503,
     )

@@ -397,6 +397,7 @@ class InvitationState(models.TextChoices):
 
 
 def _invitation_token() -> str:
+    # Only migration 0001 uses this (tokens are derived now, see marketplace/tokens.py).
     return secrets.token_urlsafe(32)
 
 
@@ -408,7 +409,10 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("E-Mail-Adresse"))
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    # SHA-256 of the link's token (marketplace/tokens.py): the token itself is never stored.
+    # Empty only between the insert and the update that follows it (the token needs the id);
+    # NULL, not "", because NULLs never clash in a unique column.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

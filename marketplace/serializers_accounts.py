@@ -72,6 +72,12 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class RegisteredSerializer(DetailSerializer):
+    """The answer to a sign-up, the same whether or not the address already had an account."""
+
+    email = serializers.EmailField()
+
+
 class ProfileSerializer(StrictModelSerializer):
     """The person's own account: name and language can be changed, the rest is shown only."""
 

@@ -1,22 +1,31 @@
-"""The secrets in account e-mails: the e-mail verification token and the password reset pair.
+"""The secrets in links that open an account or a membership: the e-mail verification token,
+the password reset pair and the invitation token.
 
-Neither is stored. The verification token is a signed, timestamped payload (user id and the
+None is stored. Each is built when its e-mail is rendered (notifications/secret_links.py), from
+the person's or the invitation's current state, so neither the outbox nor any other table holds
+a usable link. The verification token is a signed, timestamped payload (user id and the
 address it was sent to), so it expires after EMAIL_VERIFICATION_MAX_AGE and stops fitting once
 the address changes. The reset token is Django's default_token_generator: it expires after
-PASSWORD_RESET_TIMEOUT and is spent as soon as the password (or last sign-in) changes.
+PASSWORD_RESET_TIMEOUT and is spent as soon as the password (or last sign-in) changes. The
+invitation token is derived from the invitation's id with SECRET_KEY; the database
+keeps only its SHA-256 hash (Invitation.token_hash) to find the invitation a link points to.
 """
+
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
-from .models import User
+from .models import Invitation, User
 
 EMAIL_VERIFICATION_SALT = "kiezmarkt.accounts.email-verification"
+INVITATION_SALT = "kiezmarkt.organisations.invitation"
 # Primary keys are bigints; a larger number in a forged link must not reach the database.
 _MAX_PK = 2**63 - 1
 
@@ -97,3 +106,20 @@ def _invalid_reset_link() -> InvalidInput:
         code="token_invalid",
         field="token",
     )
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The secret in the invitation's link (64 hex characters). Needs the saved invitation."""
+    if invitation.pk is None:
+        raise ValueError("an invitation gets its token once it is saved")
+    # Ids are never reused (PostgreSQL sequences, SQLite AUTOINCREMENT), so neither are tokens.
+    return salted_hmac(INVITATION_SALT, str(invitation.pk), algorithm="sha256").hexdigest()
+
+
+def invitation_token_hash(token: str) -> str:
+    """What the database keeps of an invitation token: enough to find it, useless as a link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return f"{settings.SITE_URL}/einladung/{invitation_token(invitation)}/"

@@ -1,4 +1,9 @@
-"""The coordinators' view of the outbox: what went out, what waits, what failed and why."""
+"""The coordinators' view of the outbox: what went out, what waits, what failed and why.
+
+It shows what handling a failure takes (kind, recipient, status, attempts, the server's answer)
+and never a message's content: the context and event key stay out of every page and search,
+whatever a sender may have put there.
+"""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +62,7 @@ class NotificationAdmin(CoordinatorAccess, admin.ModelAdmin):
         "short_error",
     ]
     list_filter = ["status", KindFilter, "language"]
-    search_fields = ["email", "recipient__email", "recipient__full_name", "event_key"]
+    search_fields = ["email", "recipient__email", "recipient__full_name"]
     list_select_related = ["organisation"]
     date_hierarchy = "created_at"
     actions = ["requeue"]
@@ -67,8 +72,6 @@ class NotificationAdmin(CoordinatorAccess, admin.ModelAdmin):
         "organisation",
         "kind",
         "language",
-        "event_key",
-        "context",
         "status",
         "attempts",
         "last_error",

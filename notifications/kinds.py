@@ -57,6 +57,12 @@ KINDS: dict[str, Kind] = _table(
         _("die Person, die ein neues Passwort angefordert hat"),
         in_app=False,
     ),
+    Kind(
+        "account_exists",
+        _("Jemand wollte mit der Adresse eines bestehenden Kontos ein neues anlegen"),
+        _("die Person, der das Konto gehört"),
+        in_app=False,
+    ),
     # --- organisations -------------------------------------------------------------------
     Kind(
         "organisation_applied",

@@ -20,6 +20,7 @@ from marketplace.models import Membership, Role
 from . import tokens
 from .kinds import Kind, get_kind
 from .models import Notification
+from .secret_links import secret_links
 
 
 def template_context(notification: Notification, kind: Kind) -> dict:
@@ -81,6 +82,8 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     kind = get_kind(notification.kind)
     context = template_context(notification, kind)
     context["unsubscribe_url"] = unsubscribe_url(notification, kind)
+    # Links that grant access exist only here, in the e-mail being sent, never in the outbox.
+    context.update(secret_links(notification))
     with translation.override(notification.language):
         subject = render_subject(kind, context)
         text = render_plain(f"{kind.template_folder}/body.txt", context)

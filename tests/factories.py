@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from marketplace.models import (
     COORDINATORS_GROUP,
+    Invitation,
     Membership,
     Organisation,
     OrganisationKind,
@@ -13,6 +14,7 @@ from marketplace.models import (
     TaxExemption,
     User,
 )
+from marketplace.tokens import invitation_token, invitation_token_hash
 
 PASSWORD = "kiez-Passwort-2026"
 
@@ -96,3 +98,12 @@ def member_of(organisation, role=Role.MEMBER, **user_fields) -> User:
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, organisation=organisation, role=role)
     return user
+
+
+def open_invitation(**fields) -> Invitation:
+    """An invitation written straight to the table, with the token hash its link needs (the
+    service invitation_create() sets it; tests that skip the service use this)."""
+    invitation = Invitation.objects.create(**fields)
+    invitation.token_hash = invitation_token_hash(invitation_token(invitation))
+    invitation.save(update_fields=["token_hash"])
+    return invitation

@@ -1,4 +1,4 @@
-"""Content-Security-Policy for every response.
+"""Content-Security-Policy, Permissions-Policy and private caching for every response.
 
 The pages load scripts, styles, fonts and images only from this site and contain no inline
 script or style, so the policy forbids both. Two parts of the site are not ours and ship inline
@@ -54,6 +54,46 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response:
             relaxed = request.path.startswith(self.relaxed_prefixes)
             response["Content-Security-Policy"] = RELAXED_POLICY if relaxed else STRICT_POLICY
+        return response
+
+
+# Browser features no page of Kiezmarkt uses: denied to it and to anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+PRIVATE = "private, no-store"
+
+
+class PrivacyHeadersMiddleware:
+    """Permissions-Policy on every response; `Cache-Control: private, no-store` on every API
+    response and every page shown to a signed-in person (their account, their organisation's
+    donations with donor data, ...), so that neither a shared proxy nor the browser's cache
+    keeps them. A view that chose its own Cache-Control (public logos, the calendar feed)
+    keeps it. Must come after AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Cache-Control" not in response and (
+            request.path.startswith("/api/")
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
+            response["Cache-Control"] = PRIVATE
         return response
 
 

@@ -1,10 +1,9 @@
 """/api/v1/auth/: sign up, verify the e-mail address, get and revoke API tokens, reset the
 password, read and edit one's own profile. Each view parses, calls one service, answers.
 
-An address that already has an account is refused at sign-up with a field error on "email"
-(it tells whether the address is registered, as most sign-up forms do; the "auth" throttle
-limits how fast anyone can ask). Password reset and resending the verification e-mail answer
-the same whether or not the address has an account.
+Sign-up, password reset and resending the verification e-mail answer the same whether or not
+the address has an account (at sign-up the owner of an existing account is told by e-mail), so
+nobody learns from them who is registered; the "auth" throttle limits how fast anyone asks.
 """
 
 import ipaddress
@@ -27,6 +26,7 @@ from ..serializers_accounts import (
     EmailSerializer,
     PasswordResetConfirmSerializer,
     ProfileSerializer,
+    RegisteredSerializer,
     RegisterSerializer,
     TokenObtainSerializer,
     TokenSerializer,
@@ -77,20 +77,31 @@ class RegisterView(PublicAuthView):
         summary="Konto anlegen",
         description=(
             "Legt ein Konto an und sendet eine E-Mail mit einem Bestätigungslink. Ein Token gibt "
-            "es erst nach der Bestätigung. Eine schon registrierte Adresse ergibt 400 mit "
-            "Feldfehler `email` (Code `email_taken`); ein zu schwaches Passwort 400 mit "
+            "es erst nach der Bestätigung. Die Antwort (202) ist dieselbe, wenn es zu der "
+            "Adresse schon ein Konto gibt: Dann wird nichts angelegt, und die Person, der das "
+            "Konto gehört, bekommt eine E-Mail. Ein zu schwaches Passwort ergibt 400 mit "
             "Feldfehler `password`. Ohne Zustimmung zur Datenschutzerklärung "
             "(`privacy_notice_accepted` fehlt oder ist `false`) 400 mit Feldfehler "
             "`privacy_notice_accepted`."
         ),
         request=RegisterSerializer,
-        responses={201: ProfileSerializer, 400: BAD_INPUT, 429: THROTTLED},
+        responses={202: RegisteredSerializer, 400: BAD_INPUT, 429: THROTTLED},
         auth=[],
     )
     def post(self, request):
         data = _valid(RegisterSerializer, request)
-        user = services.user_register(**data)
-        return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED)
+        services.user_register(**data)
+        return Response(
+            {"detail": registered_message(), "email": services.normalize_email(data["email"])},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+def registered_message() -> str:
+    return _(
+        "Wir haben eine E-Mail an diese Adresse geschickt. Bitte bestätigen Sie Ihre Adresse "
+        "über den Link darin; danach können Sie sich anmelden."
+    )
 
 
 class VerifyEmailView(PublicAuthView):
@@ -257,7 +268,17 @@ class MeView(APIView):
         return Response(ProfileSerializer(user).data)
 
 
-# --- django-axes hooks (settings AXES_CLIENT_IP_CALLABLE, AXES_LOCKOUT_CALLABLE) ----------------
+# --- django-axes hooks (AXES_CLIENT_IP_CALLABLE, AXES_USERNAME_CALLABLE, AXES_LOCKOUT_CALLABLE) --
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The address django-axes counts failures and lockouts under, the same for every sign-in:
+    the API and the sign-in page pass `email`, Django's admin form posts `username`, and axes
+    itself passes `email` when a sign-in succeeds. Lower-cased, as accounts are stored; without
+    this the admin's failures were counted under no address and its lockout never held."""
+    source = credentials if credentials else getattr(request, "POST", None) or {}
+    value = source.get("email") or source.get("username")
+    return services.normalize_email(value) if isinstance(value, str) and value else None
 
 
 def client_ip_address(request) -> str | None:

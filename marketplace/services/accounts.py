@@ -1,27 +1,35 @@
 """People's own accounts: sign-up, e-mail verification, sign-in tokens, password reset, profile.
 
 Called alike by the API (marketplace/api/accounts.py) and the web pages. Answers that must not
-reveal whether an address has an account (password reset, resending verification) return
-nothing either way.
+reveal whether an address has an account (sign-up, password reset, resending verification) are
+the same either way; the owner of an account is told by e-mail when someone signs up with it.
 """
+
+import logging
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation, user_logged_in
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
 
 from notifications.services import notify
 
-from .. import tokens
+from .. import signals, tokens
 from ..errors import DomainError, InvalidInput, NotAllowed
 from ..models import Language, User
 from .legal import privacy_consent_record, privacy_notice_to_accept
 
+logger = logging.getLogger(__name__)
+
 VERIFY_EMAIL_KIND = "account_verify_email"
+ACCOUNT_EXISTS_KIND = "account_exists"
 PASSWORD_RESET_KIND = "account_password_reset"  # noqa: S105 (a template folder)
 
 
@@ -54,13 +62,15 @@ def user_register(
     privacy_notice_accepted: bool,
     privacy_notice_version: int | None = None,
     language: str = "de",
-) -> User:
+) -> User | None:
     """Create an unverified account and send the verification e-mail after commit.
 
     The person must accept the privacy notice in force (the version they were shown, if
     `privacy_notice_version` says which); the account records which version and when.
-    Raises InvalidInput (field "email") if the address already has an account, InvalidInput
-    (field "password") if Django's password validators refuse the password, InvalidInput
+    The caller's answer must not tell whether the address has an account: for an address that
+    has one, nothing is created, the owner is told by e-mail instead (ACCOUNT_EXISTS_KIND), and
+    None is returned. Raises InvalidInput (field "password") if Django's password validators
+    refuse the password, (field "full_name" or "language") for a blank name or unknown language,
     (field "privacy_notice_accepted" or "privacy_notice_version") without a valid consent.
     """
     notice = privacy_notice_to_accept(
@@ -73,8 +83,12 @@ def user_register(
     if not full_name:
         raise InvalidInput(_("Bitte geben Sie Ihren Namen an."), field="full_name")
     _validate_password(password, User(email=email, full_name=full_name))
-    if User.objects.filter(email__iexact=email).exists():
-        raise _email_taken()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # As long as a new account takes: the password is hashed either way.
+        make_password(password)
+        _tell_owner_of_sign_up(existing)
+        return None
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -88,34 +102,36 @@ def user_register(
             _send_verification(user)
     except IntegrityError:
         # A concurrent sign-up with the same address won the race (unique constraint).
-        raise _email_taken() from None
+        _tell_owner_of_sign_up(User.objects.get(email__iexact=email))
+        return None
     return user
 
 
-def _email_taken() -> InvalidInput:
-    return InvalidInput(
-        _(
-            "Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte melden Sie sich an "
-            "oder setzen Sie Ihr Passwort zurück."
-        ),
-        code="email_taken",
-        field="email",
-    )
+def _tell_owner_of_sign_up(owner: User) -> None:
+    """Someone signed up with the owner's address: tell them (they may have forgotten the
+    account), with links to sign in or reset the password. Nothing for a deactivated account."""
+    if not owner.is_active:
+        return
+    with transaction.atomic():
+        notify(
+            kind=ACCOUNT_EXISTS_KIND,
+            recipients=[owner],
+            context={"email": owner.email},
+            event_key=f"{ACCOUNT_EXISTS_KIND}:{owner.pk}:{int(timezone.now().timestamp())}",
+        )
 
 
 def _send_verification(user: User) -> None:
-    token = tokens.email_verification_token(user)
+    # The link is made when the e-mail is rendered (notifications/secret_links.py); a repeat
+    # within the same second is the same e-mail and is sent once.
     notify(
         kind=VERIFY_EMAIL_KIND,
         recipients=[user],
         context={
             "email": user.email,
-            "verify_url": tokens.email_verification_url(token),
             "valid_days": settings.EMAIL_VERIFICATION_MAX_AGE.days,
         },
-        # The token carries its timestamp, so each request is its own event; a repeat within
-        # the same second is the same e-mail and is sent once.
-        event_key=f"{VERIFY_EMAIL_KIND}:{user.pk}:{token.rsplit(':', 2)[-2]}",
+        event_key=f"{VERIFY_EMAIL_KIND}:{user.pk}:{int(timezone.now().timestamp())}",
     )
 
 
@@ -200,27 +216,48 @@ def token_revoke(*, user: User) -> None:
 
 
 def user_request_password_reset(*, email: str) -> None:
-    """E-mail a reset link if the address belongs to an active account; do nothing otherwise,
-    so the caller's answer does not reveal which addresses have accounts."""
+    """Ask for a reset link to be e-mailed to `email` once the caller's transaction commits.
+
+    The look-up happens after the response, in a task (password_reset_send()), so that the
+    answer neither says nor, by taking longer, shows whether the address has an account. If
+    the task cannot be queued (the broker is down), the work is done at once instead.
+    """
+    email = normalize_email(email)
+    transaction.on_commit(partial(_queue_password_reset, email))
+
+
+def _queue_password_reset(email: str) -> None:
+    from ..tasks import send_password_reset
+
+    try:
+        send_password_reset.delay(email)
+    except Exception:  # whatever the broker raised: better a slower answer than no e-mail
+        logger.warning("could not queue a password reset; doing it in the request")
+        password_reset_send(email=email)
+
+
+def password_reset_send(*, email: str) -> None:
+    """Queue the reset e-mail if the address belongs to an active account; nothing otherwise.
+    The link is made when the e-mail is rendered (notifications/secret_links.py)."""
     user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
     if user is None:
         return
-    uidb64, token = tokens.password_reset_pair(user)
     with transaction.atomic():
         notify(
             kind=PASSWORD_RESET_KIND,
             recipients=[user],
             context={
                 "email": user.email,
-                "reset_url": tokens.password_reset_url(uidb64, token),
                 "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             },
-            event_key=f"{PASSWORD_RESET_KIND}:{user.pk}:{token}",
+            # Each request is its own e-mail; a repeat within the same second is sent once.
+            event_key=f"{PASSWORD_RESET_KIND}:{user.pk}:{int(timezone.now().timestamp())}",
         )
 
 
 def user_reset_password(*, uidb64: str, token: str, new_password: str) -> User:
-    """Set a new password from a reset link and sign the person out of the API everywhere.
+    """Set a new password from a reset link and sign the person out of the API everywhere;
+    signals.password_reset lets other apps end what else grants access (the calendar feed).
 
     The link proves the person reads the address, so it also counts as verifying it.
     Raises InvalidInput (code "token_invalid") for a forged, expired or used link, InvalidInput
@@ -233,6 +270,7 @@ def user_reset_password(*, uidb64: str, token: str, new_password: str) -> User:
         user.email_verified = True
         user.save(update_fields=["password", "email_verified"])
         Token.objects.filter(user=user).delete()
+        signals.password_reset.send(sender=User, user=user)
     return user
 
 

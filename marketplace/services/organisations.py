@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from marketplace import tokens
 from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.logos import reencode_logo
 from marketplace.models import (
     Invitation,
     Membership,
@@ -141,12 +143,13 @@ def _apply_profile(organisation: Organisation, profile: Mapping[str, Any]) -> li
         )
     changed = []
     for field, value in profile.items():
-        if field == "logo" and value:
+        if field == "logo" and value and not getattr(value, "_committed", False):
             try:
-                extension = validate_logo(value)
+                validate_logo(value)
             except ValidationError as error:
                 raise InvalidInput(error.messages[0], field="logo") from error
-            value.name = f"logo.{extension}"
+            # Stored re-encoded: EXIF (a GPS position), comments and the like stay behind.
+            value = reencode_logo(value)
         setattr(organisation, field, "" if value is None else value)
         changed.append(field)
     return changed
@@ -369,10 +372,6 @@ def tax_exemption_update(
 # --- invitations ------------------------------------------------------------------------------
 
 
-def _accept_url(invitation: Invitation) -> str:
-    return f"{settings.SITE_URL}/einladung/{invitation.token}/"
-
-
 def invitation_create(
     *, organisation: Organisation, by: User, email: str, role: str = Role.MEMBER
 ) -> Invitation:
@@ -407,7 +406,7 @@ def invitation_create(
             created_at=now,
             expires_at=now + settings.INVITATION_MAX_AGE,
         )
-        _full_clean(invitation, exclude=["organisation", "invited_by", "token"])
+        _full_clean(invitation, exclude=["organisation", "invited_by", "token_hash"])
         previous = Invitation.objects.filter(
             organisation=organisation,
             email__iexact=email,
@@ -426,6 +425,9 @@ def invitation_create(
             previous.revoked_at = now
             previous.save(update_fields=["revoked_at"])
         invitation.save()
+        # The token is derived from the id, so only now can its hash be kept.
+        invitation.token_hash = tokens.invitation_token_hash(tokens.invitation_token(invitation))
+        invitation.save(update_fields=["token_hash"])
         invitee = User.objects.filter(email__iexact=email, is_active=True).first()
         notify(
             kind="invitation",
@@ -436,7 +438,8 @@ def invitation_create(
                 **_organisation_context(organisation),
                 "inviter_name": by.full_name or by.email,
                 "role": role,
-                "accept_url": _accept_url(invitation),
+                # Not the link: it is built when the e-mail is rendered (secret_links.py).
+                "invitation_id": invitation.pk,
                 "expires_on": timezone.localtime(invitation.expires_at).strftime("%d.%m.%Y"),
             },
             event_key=f"invitation:{invitation.pk}",
@@ -473,7 +476,7 @@ def invitation_by_token(token: str) -> Invitation:
     if TOKEN_PATTERN.fullmatch(token or ""):
         invitation = (
             Invitation.objects.select_related("organisation", "invited_by")
-            .filter(token=token)
+            .filter(token_hash=tokens.invitation_token_hash(token))
             .first()
         )
     if invitation is None:

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Warns when requests come through a proxy that NUM_PROXIES does not count (proxies.py).
+    "marketplace.proxies.ForwardedForWithoutProxiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (web/middleware.py).
     "web.middleware.ContentSecurityPolicyMiddleware",
+    # Permissions-Policy; Cache-Control "private, no-store" for the API and signed-in pages.
+    "web.middleware.PrivacyHeadersMiddleware",
     # Domain errors a web page did not handle become an error page with their message.
     "web.middleware.DomainErrorPageMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during authentication into responses.
@@ -202,6 +206,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_USERNAME_FORM_FIELD = "email"
+# The same address for the sign-in page, the API's token endpoint and the admin's sign-in form.
+AXES_USERNAME_CALLABLE = "marketplace.api.accounts.client_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
@@ -323,7 +329,14 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Paths of links that grant access lose their secret before they are logged.
+    "filters": {"redact_secret_paths": {"()": "marketplace.log_redaction.RedactSecretPaths"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_secret_paths"]},
+        "django.server": {"filters": ["redact_secret_paths"]},
+        "django.security": {"filters": ["redact_secret_paths"]},
+    },
 }

@@ -186,3 +186,37 @@ def test_an_anonymous_visitor_cannot_make_a_calendar_address(client):
     assert response.status_code == 302
     assert "next=" in response["Location"]
     assert not CalendarFeedToken.objects.exists()
+
+
+def test_a_password_reset_replaces_the_feed_address(
+    client, client_for, django_capture_on_commit_callbacks
+):
+    # Given a person whose calendar program reads their feed (sessions and API tokens end with
+    # a password reset; the feed's address used to outlive it)
+    from django.core import mail
+    from django.urls import reverse
+
+    person = UserFactory(email="feed@example.org")
+    old = _path(_feed_url(client_for, person))
+    assert client.get(old).status_code == 200
+    someone_else = UserFactory()
+    theirs = _path(_feed_url(client_for, someone_else))
+
+    # When the person sets a new password through the reset link
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(None).post(reverse("auth-password-reset"), {"email": person.email})
+    uid, token = mail.outbox[0].body.split("/konto/passwort/", 1)[1].split("/")[:2]
+    done = client_for(None).post(
+        reverse("auth-password-reset-confirm"),
+        {"uid": uid, "token": token, "new_password": "Wassertor-Kiez-2026!"},
+    )
+
+    # Then the old address answers 404 and the person's page shows a new one that works
+    assert done.status_code == 200, done.content
+    assert client.get(old).status_code == 404
+    new = _path(_feed_url(client_for, person))
+    assert new != old
+    assert client.get(new).status_code == 200
+    # Nobody else's feed changed
+    assert client.get(theirs).status_code == 200
+    assert CalendarFeedToken.objects.count() == 2

@@ -17,6 +17,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.services.organisations import invitation_create
+from marketplace.tokens import invitation_token
 from tests.factories import (
     PASSWORD,
     CompanyFactory,
@@ -311,7 +312,7 @@ def test_invitations_are_revoked_from_the_admin(coordinator):
     invitation.refresh_from_db()
     assert invitation.state == "revoked"
     assert (
-        invitation.token
+        invitation_token(invitation)
         not in _signed_in(coordinator)
         .get(f"/admin/marketplace/invitation/{invitation.pk}/change/")
         .content.decode()

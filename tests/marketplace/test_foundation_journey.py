@@ -37,7 +37,7 @@ def _sign_up_and_verify(email: str, full_name: str) -> APIClient:
             "privacy_notice_accepted": True,
         },
     )
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
 
     # Before verification no token is handed out.
     response = client.post("/api/v1/auth/token/", {"email": email, "password": PASSWORD})

@@ -19,6 +19,7 @@ def test_embedded_run_is_healthy_without_redis_or_worker(client):
     assert response.json() == {
         "status": "ok",
         "checks": {"database": "ok", "redis": "not configured", "celery": "in-process"},
+        "warnings": [],
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -68,4 +69,5 @@ def test_live_worker_makes_it_healthy(client, celery_worker_factory):
     assert response.json() == {
         "status": "ok",
         "checks": {"database": "ok", "redis": "ok", "celery": "ok (1 worker)"},
+        "warnings": [],
     }

@@ -15,6 +15,7 @@ from marketplace.models import (
     Role,
     User,
 )
+from marketplace.tokens import invitation_token
 from tests.factories import (
     CompanyFactory,
     CoordinatorFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
     TaxExemptionFactory,
     UserFactory,
     member_of,
+    open_invitation,
 )
 
 from .organisations_support import API, org_url, snapshot
@@ -55,7 +57,7 @@ def world() -> World:
     member = member_of(org, Role.MEMBER)
     MembershipFactory(user=member, organisation=pending, role=Role.MEMBER)
     target = MembershipFactory(organisation=org, role=Role.MEMBER)
-    invitation = Invitation.objects.create(
+    invitation = open_invitation(
         organisation=org,
         email="eingeladen@example.org",
         invited_by=admin,
@@ -83,7 +85,7 @@ def _actor(world: World, name: str) -> User | None:
 
 
 def _invitation_for(world: World, user: User | None) -> Invitation:
-    return Invitation.objects.create(
+    return open_invitation(
         organisation=world.org,
         email=user.email.upper() if user else "niemand@example.org",
         invited_by=world.admin,
@@ -153,12 +155,12 @@ ENDPOINTS = {
     ),
     "invitation_show": (
         "get",
-        lambda w, u: f"{API}/invitations/{_invitation_for(w, u).token}/",
+        lambda w, u: f"{API}/invitations/{invitation_token(_invitation_for(w, u))}/",
         None,
     ),
     "invitation_accept": (
         "post",
-        lambda w, u: f"{API}/invitations/{_invitation_for(w, u).token}/accept/",
+        lambda w, u: f"{API}/invitations/{invitation_token(_invitation_for(w, u))}/accept/",
         lambda w, u: {},
     ),
 }
@@ -466,7 +468,7 @@ def test_member_and_invitation_list_query_count(
     admin = member_of(organisation, Role.ADMIN)
     for n in range(105):
         MembershipFactory(organisation=organisation)
-        Invitation.objects.create(
+        open_invitation(
             organisation=organisation,
             email=f"gast{n}@example.org",
             invited_by=admin,

@@ -12,13 +12,15 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from marketplace.models import Invitation, OrganisationStatus, Role
+from marketplace.models import OrganisationStatus, Role
+from marketplace.tokens import invitation_token
 from tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
     SocialOrganisationFactory,
     TaxExemptionFactory,
     member_of,
+    open_invitation,
 )
 
 from .organisations_support import API, image_bytes, org_url, snapshot, upload
@@ -38,7 +40,7 @@ def ctx():
     pending = SocialOrganisationFactory(status=OrganisationStatus.PENDING)
     admin = member_of(organisation, Role.ADMIN)
     target = MembershipFactory(organisation=organisation, role=Role.MEMBER)
-    invitation = Invitation.objects.create(
+    invitation = open_invitation(
         organisation=organisation,
         email="gast@example.org",
         invited_by=admin,
@@ -83,7 +85,7 @@ ENDPOINTS = {
     ),
     "accept": (
         "post",
-        lambda c: f"{API}/invitations/{c['invitation'].token}/accept/",
+        lambda c: f"{API}/invitations/{invitation_token(c['invitation'])}/accept/",
         {},
     ),
 }

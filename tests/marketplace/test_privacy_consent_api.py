@@ -36,7 +36,7 @@ def test_an_accepted_sign_up_stores_the_version_in_force_and_the_time(register):
 
     response = register(privacy_notice_accepted=True)
 
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
     consent = PrivacyConsent.objects.get(user__email="ada@example.org")
     assert consent.notice.kind == LegalTextKind.PRIVACY
     assert consent.notice.version == 1
@@ -48,7 +48,7 @@ def test_the_client_may_name_the_version_it_showed(register):
 
     response = register(privacy_notice_accepted=True, privacy_notice_version=2)
 
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
     assert PrivacyConsent.objects.get(user__email="ada@example.org").notice.version == 2
 
 

@@ -184,3 +184,62 @@ def test_production_web_process_serves_requests_side_by_side(tmp_path):
     )
     assert config["worker_class"] == "gthread"
     assert int(config["workers"]) * int(config["threads"]) >= 8
+
+
+def test_the_access_log_keeps_no_secret_from_link_paths(tmp_path):
+    # docker-compose's web writes gunicorn's access log; a link's secret must not reach it
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.support.redis_server import unused_tcp_port
+
+    port, log = unused_tcp_port(), tmp_path / "access.log"
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    env.update(_production_env(KIEZMARKT_VAR_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="1"))
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from gunicorn.app.wsgiapp import run; sys.exit(run())",
+            "marketplace.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            f"--access-logfile={log}",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    secret = "geheimes-token-4711"
+    try:
+        request = urllib.request.Request(
+            # An API path: answered (401) without templates or a database
+            f"http://127.0.0.1:{port}/api/v1/invitations/{secret}/",
+            headers={
+                "Host": "kiezmarkt.example",
+                "X-Forwarded-Proto": "https",
+                "Referer": f"https://kiezmarkt.example/einladung/{secret}/",
+            },
+        )
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(request, timeout=5)  # noqa: S310
+            except urllib.error.HTTPError:
+                break  # answered (401: nobody signed in)
+            except OSError:
+                time.sleep(0.1)  # not listening yet
+            else:
+                break
+        for _ in range(50):
+            if log.exists() and "invitations" in log.read_text():
+                break
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    written = log.read_text()
+    assert '"GET /api/v1/invitations/[redacted]/ HTTP/1.1" 401' in written
+    assert "/einladung/[redacted]/" in written
+    assert secret not in written

@@ -36,6 +36,13 @@ def path_in(message, prefix: str) -> str:
     return match.group(1)
 
 
+def _page_apart_from(response, address: str) -> str:
+    """The page's HTML without what differs between any two answers: the CSRF token and the
+    address the visitor typed."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return html.replace(address, "ADDRESS").replace(address.replace("@", "%40"), "ADDRESS")
+
+
 def sign_up_data(**overrides):
     return {
         "full_name": "Ayşe Demir",
@@ -96,14 +103,23 @@ def test_sign_up_errors_appear_next_to_their_fields_and_nothing_is_created(clien
     assert mail.outbox == []
 
 
-def test_sign_up_with_a_taken_address_says_so_at_the_email_field(client, submit):
+def test_sign_up_with_a_taken_address_looks_like_any_sign_up_and_mails_the_owner(client, submit):
+    # Given an account (the page used to say "bereits ein Konto", telling who is registered)
     UserFactory(email="taken@example.org")
 
-    response = submit(client, "/registrieren/", sign_up_data(email="Taken@Example.org"))
+    # When someone signs up with its address, and someone else with a new one
+    taken = submit(client, "/registrieren/", sign_up_data(email="Taken@Example.org"))
+    new = submit(Client(), "/registrieren/", sign_up_data(email="neu@example.org"))
 
-    assert response.status_code == 400
-    assert 'id="id_email_error"' in response.content.decode()
-    assert "bereits ein Konto" in response.content.decode()
+    # Then both see the same page, apart from the address they gave
+    assert taken.status_code == new.status_code == 200
+    assert _page_apart_from(taken, "taken@example.org") == _page_apart_from(new, "neu@example.org")
+    assert "bereits ein Konto" not in taken.content.decode()
+    # And the owner is told by e-mail instead; nothing else changed for them
+    assert User.objects.filter(email__iexact="taken@example.org").count() == 1
+    to_owner = [m for m in mail.outbox if m.to == ["taken@example.org"]]
+    assert len(to_owner) == 1
+    assert "schon ein Konto" in to_owner[0].subject
 
 
 def test_sign_up_with_mismatched_passwords_is_refused(client, submit):

@@ -14,6 +14,7 @@ from marketplace.models import (
     Role,
     TaxExemption,
 )
+from marketplace.tokens import invitation_token
 from tests.factories import (
     CompanyFactory,
     CoordinatorFactory,
@@ -335,7 +336,7 @@ def test_accepting_with_another_address_is_refused(signed_in, social, admin, sub
     invitation = Invitation.objects.get()
     someone_else = UserFactory(email="other@example.org")
 
-    response = signed_in(someone_else).post(f"/einladung/{invitation.token}/")
+    response = signed_in(someone_else).post(f"/einladung/{invitation_token(invitation)}/")
 
     assert response.status_code == 403
     assert "andere E-Mail-Adresse" in response.content.decode()
@@ -348,7 +349,7 @@ def test_accepting_anonymously_leads_to_sign_in(social, admin, submit, signed_in
         f"/organisationen/{social.pk}/mitglieder/",
         {"email": "neu@example.org", "role": "member"},
     )
-    token = Invitation.objects.get().token
+    token = invitation_token(Invitation.objects.get())
 
     response = Client().post(f"/einladung/{token}/")
 

@@ -5,6 +5,9 @@ The paths of verification and reset pages are fixed by the links in e-mails
 its button, because mail scanners and link previews open links.
 """
 
+import math
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -19,6 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace import tokens
+from marketplace.api.accounts import AuthRateThrottle
 from marketplace.errors import DomainError, InvalidInput
 from marketplace.models import LegalTextKind
 from marketplace.selectors import has_organisation, legal_text_current
@@ -49,7 +53,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             "privacy_notice_version": privacy_notice.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    retry_after = _throttled(request) if request.method == "POST" else None
+    if retry_after:
+        form.is_valid()  # the page shows the entries again, with the message above them
+        form.add_error(
+            None,
+            _("Zu viele Anfragen. Bitte versuchen Sie es in %(seconds)d Sekunden erneut.")
+            % {"seconds": retry_after},
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.user_register(
@@ -74,12 +86,28 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "web/accounts/sign_up_done.html", {"email": data["email"].lower()}
             )
-    return render(
+    response = render(
         request,
         "web/accounts/sign_up.html",
         {"form": form, "next": safe_next(request, ""), "nav": "sign-up"},
-        status=400 if form.errors else 200,
+        status=429 if retry_after else 400 if form.errors else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+# The API's sign-up and sign-in endpoints throttle in this scope; the page shares their budget.
+_AUTH_SCOPE = SimpleNamespace(throttle_scope="auth")
+
+
+def _throttled(request: HttpRequest) -> int | None:
+    """Seconds this client must wait before signing up again, None if it may now: the same
+    "auth" throttle (THROTTLE_AUTH, per client address) as the API's auth endpoints."""
+    throttle = AuthRateThrottle()
+    if throttle.allow_request(request, _AUTH_SCOPE):
+        return None
+    return max(1, math.ceil(throttle.wait() or 1))
 
 
 @sensitive_post_parameters("password")

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from marketplace.selectors import has_organisation, open_invitations_for
+from marketplace.tokens import invitation_token
 
 
 def organisation_required(view):
@@ -34,7 +35,12 @@ def welcome(request: HttpRequest) -> HttpResponse:
         request,
         "web/onboarding/welcome.html",
         {
-            "invitations": list(open_invitations_for(request.user)),
+            # The invited person, signed in with the invited address, may follow the link; it
+            # is derived here and never stored (marketplace/tokens.py).
+            "invitations": [
+                (invitation, invitation_token(invitation))
+                for invitation in open_invitations_for(request.user)
+            ],
             "nav": "organisations",
         },
     )
