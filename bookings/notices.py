@@ -40,7 +40,8 @@ def when(booking: Booking) -> str:
         end = timezone.localtime(booking.slot.end)
         if start.date() == end.date():
             return f"{start:{DATE}}, {start:{TIME}}–{end:{TIME}}"
-        return f"{start:{DATE} {TIME}} – {end:{DATE} {TIME}}"
+        # One way to write a moment whether or not the action ends on another day.
+        return f"{start:{DATE}}, {start:{TIME}} – {end:{DATE}}, {end:{TIME}}"
     if booking.kind == BookingKind.EQUIPMENT:
         last_day = booking.loan_until - dt.timedelta(days=1)
         if last_day == booking.loan_from:
