@@ -106,9 +106,18 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis that falls back to process memory while Redis is unreachable, so
+            # that throttled requests (sign-in, sign-up) do not fail with it (marketplace/cache.py).
+            "BACKEND": "marketplace.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kiezmarkt"),
+            "OPTIONS": {
+                # Short: a request must not hang on a Redis that does not answer.
+                "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                # After a failure, this long in process memory before Redis is tried again.
+                "RETRY_SECONDS": env.float("CACHE_RETRY_SECONDS", default=5.0),
+            },
         }
     }
 else:

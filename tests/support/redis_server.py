@@ -1,7 +1,10 @@
 """Redis for tests: the configured REDIS_URL, else a local Redis on its own database number."""
 
 import os
+import shutil
 import socket
+import subprocess
+import time
 
 import pytest
 import redis
@@ -42,3 +45,53 @@ def unused_tcp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class RedisProcess:
+    """A redis-server of the test's own on a free port, which the test may kill and start
+    again (on the same port) to see what Kiezmarkt does while Redis is away."""
+
+    def __init__(self):
+        self.port = unused_tcp_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [
+            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--loglevel", "warning",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not redis_answers(self.url):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server on port {self.port} did not start")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Kill it as a crash would (SIGKILL), by its process id."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis():
+    """A running redis-server of this test only (`own_redis.kill()`, `own_redis.start()`), or a
+    skip saying why not; killed when the test ends, also when it fails."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server on PATH (Debian: apt-get install redis-server)")
+    server = RedisProcess()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
