@@ -27,5 +27,7 @@ urlpatterns = [
     # The web pages, last: their paths are German words that no other prefix uses.
     path("", include("web.urls")),
 ]
+# A database outage met outside a view answers 503 too (marketplace/outage.py).
+handler500 = "marketplace.outage.server_error"
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

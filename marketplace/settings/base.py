@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # While the database is away: 503 with Retry-After (JSON under /api/), not a 500 (outage.py).
+    "marketplace.outage.DatabaseOutageMiddleware",
     # Warns when requests come through a proxy that NUM_PROXIES does not count (proxies.py).
     "marketplace.proxies.ForwardedForWithoutProxiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -99,6 +101,8 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a client is asked to wait (Retry-After) while the database is unreachable.
+DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=15)
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 # --- Redis, cache and Celery ----------------------------------------------------------------
