@@ -13,14 +13,16 @@ Life of a row: queued → sending → sent; a passing failure (4xx, refused conn
 
 import logging
 import random
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import CharField, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
@@ -49,6 +51,8 @@ SWEEP_BATCH = 1000
 # How many notifications one task sends: fewer tasks and database round trips per e-mail; a
 # worker that dies still leaves at most one e-mail accepted but unrecorded (see _claim()).
 SEND_BATCH = 20
+# Seconds between attempts to record accepted e-mails while the database is unreachable.
+RECORD_RETRY_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -223,30 +227,34 @@ def retry_delay(attempts: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-_SYNCHRONOUS_COMMIT_OFF = Func(
-    Value("synchronous_commit"),
-    Value("off"),
-    Value(True),  # local: for this transaction only
-    function="set_config",
-    output_field=CharField(),
-)
+def _synchronous_commit(value: str) -> Func:
+    return Func(
+        Value("synchronous_commit"),
+        Value(value),
+        Value(True),  # local: for this transaction only
+        function="set_config",
+        output_field=CharField(),
+    )
+
+
+def _commit_mode(rows: QuerySet[Notification], mode: str) -> QuerySet[Notification]:
+    """The rows, for an UPDATE whose transaction commits with synchronous_commit `mode` (set
+    inside the statement, so it costs no extra round trip; PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        rows = rows.filter(Exact(_synchronous_commit(mode), Value(mode)))
+    return rows
 
 
 def _status_change(notification_ids: Iterable[int]) -> QuerySet[Notification]:
-    """The rows, for an UPDATE of the sender's own status changes that does not wait for
-    PostgreSQL to flush its log to disk (synchronous_commit off for the transaction of that
-    statement, set inside the statement so it costs no extra round trip).
+    """The rows, for an UPDATE of a status that does not decide whether an e-mail is sent
+    again ("retry", "failed"), committed without waiting for PostgreSQL to flush its log.
 
-    Waiting would cost a disk flush per change, two per e-mail. Not waiting risks little: if
-    PostgreSQL itself crashes, the last fraction of a second of these changes may be lost and
-    the rows fall back to an earlier status: a lost "sending" or "sent" makes the sweep send
-    the e-mail again (same Message-ID), a lost "failed" makes it try again. Nothing is lost,
-    and nothing else is committed this way.
+    If PostgreSQL crashes, the last fraction of a second of these may be lost and the row falls
+    back to its durable claim ("sending"): the sweep queues it again and it is tried once more
+    (a refused e-mail is refused again). Nothing is sent twice that way. The claim and the
+    record of a sent e-mail are durable (_claim(), _record_sent_durably()).
     """
-    rows = Notification.objects.filter(pk__in=list(notification_ids))
-    if connection.vendor == "postgresql":
-        rows = rows.filter(Exact(_SYNCHRONOUS_COMMIT_OFF, Value("off")))
-    return rows
+    return _commit_mode(Notification.objects.filter(pk__in=list(notification_ids)), "off")
 
 
 def notifications_send(*, notification_ids: Sequence[int]) -> dict[int, SendOutcome]:
@@ -255,21 +263,32 @@ def notifications_send(*, notification_ids: Sequence[int]) -> dict[int, SendOutc
 
     Precondition: no open transaction (the Celery task calls it); no row is locked while the
     mail server talks. Raises nothing for mail errors: they become the rows' status. A
-    database error propagates; rows left in "sending" are queued again by the sweep.
+    database error propagates once the e-mails already accepted are recorded (waiting for the
+    database to come back, see _record_sent_durably()); rows left in "sending" are queued
+    again by the sweep.
 
-    Each row is marked sent right after the server accepted it, so a worker that dies leaves
-    at most the one e-mail it was sending accepted but unrecorded.
+    What decides whether an e-mail goes out again is durable before this returns: the claim
+    ("sending") is committed with a flush to disk, each row is marked sent right after the
+    server accepted it (without waiting for the flush: one per e-mail would halve the rate),
+    and one durable write at the end covers the batch. Until then this process remembers
+    what was accepted and writes it again if the database lost it in a crash. So a PostgreSQL
+    crash repeats nothing; a worker that dies repeats at most the e-mail it was sending.
     """
     outcomes = dict.fromkeys(notification_ids, SendOutcome("skipped"))
     claimed = _claim(notification_ids)
-    for index, notification in enumerate(claimed):
-        outcome = outcomes[notification.pk] = _deliver(notification)
-        if outcome.server_failed:
-            # The others would fail the same way, each after its own timeout: they wait too.
-            reason = f"not attempted, the mail server failed just before: {outcome.error}"
-            for waiting in claimed[index + 1 :]:
-                outcomes[waiting.pk] = _passing_failure(waiting, reason)
-            break
+    accepted: list[int] = []
+    try:
+        for index, notification in enumerate(claimed):
+            outcome = outcomes[notification.pk] = _deliver(notification, accepted)
+            if outcome.server_failed:
+                # The others would fail the same way, each after its own timeout: they wait too.
+                reason = f"not attempted, the mail server failed just before: {outcome.error}"
+                for waiting in claimed[index + 1 :]:
+                    outcomes[waiting.pk] = _passing_failure(waiting, reason)
+                break
+    finally:
+        if accepted:
+            _record_sent_durably(accepted)
     return outcomes
 
 
@@ -298,7 +317,8 @@ def _claim(notification_ids: Sequence[int]) -> list[Notification]:
             .order_by("pk")
         )
         if rows:
-            _status_change(row.pk for row in rows).update(
+            # Durable: a claim lost in a crash would let another task send the row again.
+            _commit_mode(Notification.objects.filter(pk__in=[row.pk for row in rows]), "on").update(
                 status=NotificationStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
             )
     for row in rows:
@@ -306,7 +326,9 @@ def _claim(notification_ids: Sequence[int]) -> list[Notification]:
     return rows
 
 
-def _deliver(notification: Notification) -> SendOutcome:
+def _deliver(notification: Notification, accepted: list[int]) -> SendOutcome:
+    """Render and send one claimed notification; its id joins `accepted` once the mail server
+    took it, before anything else can fail."""
     max_attempts = settings.NOTIFICATIONS_MAX_ATTEMPTS
     if notification.attempts > max_attempts:
         # Only interrupted attempts (a worker dying mid-send, again and again) get here.
@@ -324,13 +346,15 @@ def _deliver(notification: Notification) -> SendOutcome:
             return _fail(notification, reason)
         outcome = _passing_failure(notification, reason)
         return replace(outcome, server_failed=transport.affects_every_message(error), error=reason)
+    accepted.append(notification.pk)
     _mark_sent(notification.pk)
     return SendOutcome("sent")
 
 
 def _mark_sent(notification_id: int) -> None:
-    """_status_change(...).update(status="sent", ...) in hand-written SQL: this runs once per
-    e-mail, and building the ORM query cost about as much CPU as rendering the e-mail."""
+    """Record one accepted e-mail at once, without waiting for the flush to disk (that comes
+    once per batch, _record_sent_durably()). Hand-written SQL: this runs once per e-mail, and
+    building the ORM query cost about as much CPU as rendering the e-mail."""
     now = timezone.now()
     table = connection.ops.quote_name(Notification._meta.db_table)
     no_wait = (
@@ -344,6 +368,53 @@ def _mark_sent(notification_id: int) -> None:
             f"updated_at = %s WHERE id = %s{no_wait}",
             [NotificationStatus.SENT.value, now, now, notification_id],
         )
+
+
+def _record_sent_durably(notification_ids: list[int]) -> None:
+    """Write "sent" for e-mails the server accepted and wait until it is on disk.
+
+    One write to the rows (a write is needed: only a transaction that wrote something waits
+    for the flush), committed with synchronous_commit on; the flush also covers every earlier
+    change of this connection (_mark_sent()'s, the log is flushed in order). If the database
+    is unreachable (it crashed mid-batch, and with it maybe the records of _mark_sent()), try
+    again on a new connection every RECORD_RETRY_INTERVAL seconds for up to
+    NOTIFICATIONS_RECORD_RETRY_SECONDS: only then would the sweep send these again.
+    Inside the caller's transaction (tasks run eagerly) it is a single try.
+    """
+    deadline = time.monotonic() + settings.NOTIFICATIONS_RECORD_RETRY_SECONDS
+    warned = False
+    while True:
+        try:
+            now = timezone.now()
+            rows = Notification.objects.filter(pk__in=notification_ids)
+            _commit_mode(rows, "on").update(
+                status=NotificationStatus.SENT,
+                sent_at=Coalesce("sent_at", Value(now)),
+                next_attempt_at=None,
+                updated_at=now,
+            )
+            if warned:
+                logger.warning("database back: sent notifications %s recorded", notification_ids)
+            return
+        except (OperationalError, InterfaceError) as error:
+            if connection.in_atomic_block or time.monotonic() >= deadline:
+                logger.error(
+                    "notifications %s were accepted by the mail server but could not be "
+                    "recorded as sent (%s); the sweep will send them again",
+                    notification_ids,
+                    error,
+                )
+                raise
+            if not warned:
+                warned = True
+                logger.warning(
+                    "database unreachable (%s); keeping notifications %s, accepted by the mail "
+                    "server, to record them as sent once it is back",
+                    error,
+                    notification_ids,
+                )
+            connection.close()  # the broken connection; the next try opens a new one
+            time.sleep(RECORD_RETRY_INTERVAL)
 
 
 def _passing_failure(notification: Notification, reason: str) -> SendOutcome:

@@ -264,6 +264,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The outbox (notifications/services.py): a row queued or sending for longer than this is queued
 # again by the sweep; keep it well above the time one e-mail may take (EMAIL_TIMEOUT).
 NOTIFICATIONS_STUCK_AFTER_SECONDS = env.float("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=300.0)
+# How long a worker keeps trying to record e-mails the server accepted while the database is
+# unreachable (a crash mid-batch); keep it well below NOTIFICATIONS_STUCK_AFTER_SECONDS, after
+# which the sweep would send them again.
+NOTIFICATIONS_RECORD_RETRY_SECONDS = env.float("NOTIFICATIONS_RECORD_RETRY_SECONDS", default=120.0)
 # Passing mail errors are retried after doubling delays (with jitter) until this many attempts.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)

@@ -8,7 +8,9 @@ Use it where e-mail leaves through real SMTP, e.g. from a real Celery worker:
         assert received.message["Subject"] == "..."
 
 Set `smtp_server.reject_with = "451 4.3.0 Bitte später erneut versuchen"` to make it refuse
-messages (to test retries); set it back to None to accept again.
+messages (to test retries); set it back to None to accept again. Set
+`smtp_server.before_accepting` to a function of the message count so far to do something at the
+moment a message is taken, before the client hears "250" (e.g. break the sender's database).
 """
 
 import threading
@@ -38,6 +40,8 @@ class _CollectingHandler:
         reply = self.server.reject_with
         if reply:
             return reply
+        if self.server.before_accepting is not None:
+            self.server.before_accepting(len(self.server.messages))
         raw = envelope.original_content or envelope.content
         received = ReceivedMessage(
             envelope_from=envelope.mail_from,
@@ -66,6 +70,7 @@ class SMTPServer:
         self.messages: list[ReceivedMessage] = []
         self.changed = threading.Condition()
         self.reject_with: str | None = None
+        self.before_accepting = None
         self._controller = _AnyPortController(_CollectingHandler(self), hostname=self.host, port=0)
 
     @property
