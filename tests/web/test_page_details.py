@@ -47,3 +47,19 @@ def test_buffer_days_are_called_puffertage():
     assert Equipment._meta.get_field("buffer_days").verbose_name == (
         "Puffertage zwischen zwei Ausleihen"
     )
+
+
+@pytest.mark.parametrize("language, shown", [("de", "1.250,00 €"), ("en", "€1,250.00")])
+def test_money_is_written_as_the_readers_language_writes_it(signed_in, language, shown):
+    from decimal import Decimal
+
+    from tests.listings.factories import EquipmentFactory
+
+    item = EquipmentFactory(deposit=Decimal("1250.00"))
+    client = signed_in(member_of(SocialOrganisationFactory()))
+    client.post("/sprache/", {"language": language, "next": "/"})
+
+    html = client.get(f"/angebote/{item.pk}/").content.decode()
+
+    assert shown in html
+    assert "1250.00" not in html

@@ -1,7 +1,10 @@
 """Template helpers of the web pages: the language switch and small formatting aids."""
 
+from decimal import Decimal
+
 from django import template
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -78,3 +81,15 @@ def _field_entries(form, *, row_number: int | None = None) -> list[dict]:
                 }
             )
     return entries
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in euros as the reader's language writes it: "1.234,50 €" in German,
+    "€1,234.50" in English. The one way pages show money."""
+    if value in (None, ""):
+        return ""
+    number = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+    if (get_language() or settings.LANGUAGE_CODE).startswith("en"):
+        return f"€{number}"
+    return f"{number} €"
