@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from .models import Booking, BookingKind
@@ -115,7 +116,11 @@ def _volunteer_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, E
         "\n".join(
             line
             for line in (
-                _("%(company)s mit %(n)s Freiwilligen bei %(social)s")
+                ngettext(
+                    "%(company)s mit %(n)s Freiwilligen bei %(social)s",
+                    "%(company)s mit %(n)s Freiwilligen bei %(social)s",
+                    booking.volunteers,
+                )
                 % {
                     "company": booking.provider.name,
                     "n": booking.volunteers,

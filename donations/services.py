@@ -34,6 +34,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.models import (
@@ -129,7 +130,11 @@ def _day(value, *, field: str) -> dt.date:
         raise InvalidInput(_("Das Datum darf nicht in der Zukunft liegen."), field=field)
     if value.year < today.year - OLDEST_DONATION_YEARS:
         raise InvalidInput(
-            _("Spenden, die länger als %(n)d Jahre zurückliegen, können nicht erfasst werden.")
+            ngettext(
+                "Spenden, die länger als %(n)d Jahr zurückliegen, können nicht erfasst werden.",
+                "Spenden, die länger als %(n)d Jahre zurückliegen, können nicht erfasst werden.",
+                OLDEST_DONATION_YEARS,
+            )
             % {"n": OLDEST_DONATION_YEARS},
             field=field,
         )

@@ -26,6 +26,7 @@ from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.errors import Busy, Conflict, InvalidInput, NotFound
 
@@ -104,13 +105,21 @@ def slot_hold(
     action = slot.action
     if action.min_volunteers_per_booking and volunteers < action.min_volunteers_per_booking:
         raise InvalidInput(
-            _("Bitte mindestens %(n)d Freiwillige anfragen.")
+            ngettext(
+                "Bitte mindestens %(n)d Freiwillige*n anfragen.",
+                "Bitte mindestens %(n)d Freiwillige anfragen.",
+                action.min_volunteers_per_booking,
+            )
             % {"n": action.min_volunteers_per_booking},
             field="volunteers",
         )
     if action.max_volunteers_per_booking and volunteers > action.max_volunteers_per_booking:
         raise InvalidInput(
-            _("Je Buchung sind höchstens %(n)d Freiwillige möglich.")
+            ngettext(
+                "Je Buchung ist höchstens %(n)d Freiwillige*r möglich.",
+                "Je Buchung sind höchstens %(n)d Freiwillige möglich.",
+                action.max_volunteers_per_booking,
+            )
             % {"n": action.max_volunteers_per_booking},
             field="volunteers",
         )
@@ -118,7 +127,11 @@ def slot_hold(
         raise Conflict(_("Dieser Termin ist schon vorbei."))
     if volunteers > slot.volunteers_free:
         raise Conflict(
-            _("Für diesen Termin sind nur noch %(free)d Plätze frei.")
+            ngettext(
+                "Für diesen Termin ist nur noch %(free)d Platz frei.",
+                "Für diesen Termin sind nur noch %(free)d Plätze frei.",
+                slot.volunteers_free,
+            )
             % {"free": slot.volunteers_free}
         )
     slot.volunteers_held += volunteers
@@ -201,7 +214,11 @@ def equipment_hold(
         check(item)
     if (end - start).days > item.max_loan_days:
         raise InvalidInput(
-            _("Dieser Gegenstand wird höchstens %(days)d Tage verliehen.")
+            ngettext(
+                "Dieser Gegenstand wird höchstens %(days)d Tag verliehen.",
+                "Dieser Gegenstand wird höchstens %(days)d Tage verliehen.",
+                item.max_loan_days,
+            )
             % {"days": item.max_loan_days},
             field="until",
         )
@@ -210,7 +227,11 @@ def equipment_hold(
     free = [n for n in range(1, item.quantity + 1) if n not in busy]
     if len(free) < units:
         raise Conflict(
-            _("In diesem Zeitraum sind nur %(free)d von %(quantity)d Stück frei.")
+            ngettext(
+                "In diesem Zeitraum ist nur %(free)d von %(quantity)d Stück frei.",
+                "In diesem Zeitraum sind nur %(free)d von %(quantity)d Stück frei.",
+                len(free),
+            )
             % {"free": len(free), "quantity": item.quantity}
         )
     hold_id = uuid.uuid4()

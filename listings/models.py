@@ -390,7 +390,7 @@ class Equipment(Listing):
         validators=[MinValueValidator(0), MaxValueValidator(100_000)],
     )
     buffer_days = models.PositiveSmallIntegerField(
-        _("Pufferstage zwischen zwei Ausleihen"), default=0, validators=[MaxValueValidator(60)]
+        _("Puffertage zwischen zwei Ausleihen"), default=0, validators=[MaxValueValidator(60)]
     )
 
     class Meta:

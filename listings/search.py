@@ -45,6 +45,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.errors import InvalidInput
 from marketplace.models import OrganisationStatus
@@ -154,7 +155,13 @@ def terms_of(q: str) -> list[Term]:
     words = [word for word in WORD.findall(q.lower()) if word not in GERMAN_STOPWORDS]
     if len(words) > MAX_TERMS:
         raise InvalidInput(
-            _("Bitte höchstens %(n)d Suchwörter angeben.") % {"n": MAX_TERMS}, field="q"
+            ngettext(
+                "Bitte höchstens %(n)d Suchwort angeben.",
+                "Bitte höchstens %(n)d Suchwörter angeben.",
+                MAX_TERMS,
+            )
+            % {"n": MAX_TERMS},
+            field="q",
         )
     stemmer = _stemmer()
     return [Term(word, normalise_for_search(stemmer.stemWord(word))) for word in words]

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Min, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.errors import Conflict, InvalidInput, NotAllowed
 from marketplace.models import Organisation, OrganisationKind, User
@@ -279,7 +280,11 @@ def _replace_slots(action: VolunteerAction, specs: Sequence[SlotSpec]) -> None:
     """Make the action's slots match `specs`. Caller holds the action's lock."""
     if len(specs) > MAX_SLOTS:
         raise InvalidInput(
-            _("Höchstens %(n)d Termine je Aktion.") % {"n": MAX_SLOTS}, field="slots"
+            ngettext(
+                "Höchstens %(n)d Termin je Aktion.", "Höchstens %(n)d Termine je Aktion.", MAX_SLOTS
+            )
+            % {"n": MAX_SLOTS},
+            field="slots",
         )
     existing = {
         slot.pk: slot for slot in action.slots.select_for_update().order_by("pk")
@@ -335,7 +340,11 @@ def _replace_slots(action: VolunteerAction, specs: Sequence[SlotSpec]) -> None:
             )
         if spec.volunteers_available < slot.volunteers_held:
             raise Conflict(
-                _("Für den Termin am %(when)s sind schon %(n)d Plätze zugesagt.")
+                ngettext(
+                    "Für den Termin am %(when)s ist schon %(n)d Platz zugesagt.",
+                    "Für den Termin am %(when)s sind schon %(n)d Plätze zugesagt.",
+                    slot.volunteers_held,
+                )
                 % {"when": _when(slot.start), "n": slot.volunteers_held}
             )
         slot.start, slot.end = spec.start, spec.end
@@ -400,7 +409,11 @@ def _replace_unavailable(
     get exactly the new periods. Caller holds the item's lock."""
     if len(periods) > MAX_UNAVAILABLE_PERIODS:
         raise InvalidInput(
-            _("Höchstens %(n)d Zeiträume.") % {"n": MAX_UNAVAILABLE_PERIODS}, field="unavailable"
+            ngettext(
+                "Höchstens %(n)d Zeitraum.", "Höchstens %(n)d Zeiträume.", MAX_UNAVAILABLE_PERIODS
+            )
+            % {"n": MAX_UNAVAILABLE_PERIODS},
+            field="unavailable",
         )
     wanted = []
     for period in periods:
@@ -466,7 +479,12 @@ def job_offer_update(*, job: JobOffer, by: User, **changes: Any) -> JobOffer:
         )
     if changes.get("positions", job.positions) < job.positions_filled:
         raise Conflict(
-            _("Es sind schon %(n)d Stellen besetzt.") % {"n": job.positions_filled},
+            ngettext(
+                "Es ist schon %(n)d Stelle besetzt.",
+                "Es sind schon %(n)d Stellen besetzt.",
+                job.positions_filled,
+            )
+            % {"n": job.positions_filled},
             field="positions",
         )
     _apply(job, changes)
@@ -635,7 +653,14 @@ def equipment_photo_add(*, item: Equipment, by: User, upload) -> EquipmentPhoto:
     item = _lock_listing(Equipment, item)
     count = item.photos.count()
     if count >= MAX_PHOTOS:
-        raise Conflict(_("Höchstens %(n)d Fotos je Gegenstand.") % {"n": MAX_PHOTOS})
+        raise Conflict(
+            ngettext(
+                "Höchstens %(n)d Foto je Gegenstand.",
+                "Höchstens %(n)d Fotos je Gegenstand.",
+                MAX_PHOTOS,
+            )
+            % {"n": MAX_PHOTOS}
+        )
     processed = process_photo(upload)
     photo = EquipmentPhoto(item=item, position=count)
     photo.image.save(processed.image.name, processed.image, save=False)

@@ -3,6 +3,7 @@
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # ISO 639 codes: Django's list plus languages often spoken in Berlin that it lacks.
 LANGUAGE_CODES = frozenset(
@@ -19,7 +20,9 @@ def validate_skills(value) -> None:
         raise ValidationError(_("Bitte eine Liste von Fähigkeiten angeben."), code="invalid")
     if len(value) > MAX_SKILLS:
         raise ValidationError(
-            _("Höchstens %(n)d Fähigkeiten."), params={"n": MAX_SKILLS}, code="max_length"
+            ngettext("Höchstens %(n)d Fähigkeit.", "Höchstens %(n)d Fähigkeiten.", MAX_SKILLS),
+            params={"n": MAX_SKILLS},
+            code="max_length",
         )
     for item in value:
         if not item.strip() or len(item) > MAX_SKILL_LENGTH or "\x00" in item:

@@ -257,7 +257,7 @@ def test_in_january_each_organisation_is_offered_its_donors_once(world, committe
     assert message.to == [world.social_admin.email]
     assert f"Sammelbestätigungen für {LAST}: 2" in message.subject
     assert "Kiezbäckerei Wassertor GmbH: 2 Spenden, zusammen 150,50 €" in message.body
-    assert "Erika Mustermann: 1 Spenden, zusammen 11,00 €" in message.body
+    assert "Erika Mustermann: 1 Spende, zusammen 11,00 €" in message.body
     # Daily runs in January send nothing new; outside January nothing runs.
     mail.outbox.clear()
     committed(services.collective_receipt_offers_send, today=dt.date(YEAR, 1, 11))

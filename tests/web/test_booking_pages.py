@@ -118,6 +118,34 @@ def test_asking_for_more_places_than_free_is_refused_with_the_reason(signed_in, 
 
 
 @pytest.mark.parametrize(
+    "language, text",
+    [
+        ("de", "Für diesen Termin ist nur noch 1 Platz frei."),
+        ("en", "Only 1 place is left on this date."),
+    ],
+)
+def test_one_free_place_is_said_in_the_singular(signed_in, submit, world, language, text):
+    slot = slot_of(world, places=1)
+    client = signed_in(world.social_member)
+    client.post("/sprache/", {"language": language, "next": "/"})
+
+    response = submit(
+        client,
+        f"/angebote/{slot.action_id}/buchen/",
+        {
+            "slot": slot.pk,
+            "volunteers": "2",
+            "task": "Streichen",
+            "place": "Hof",
+            "contact_name": "S",
+        },
+    )
+
+    assert response.status_code == 409
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
     "data",
     [
         {"slot": "abc", "volunteers": "1", "task": "x", "place": "y", "contact_name": "z"},

@@ -77,6 +77,15 @@ class EquipmentRequestForm(_RequestForm):
     purpose = _text(_("Wofür?"), rows=3, help_text=_("Zum Beispiel: Filmabend im Hof."))
     message = _text(_("Nachricht an das Unternehmen"), limit=MESSAGE_LIMIT, required=False, rows=3)
 
+    def clean(self):
+        # Checked here too, not only by the service (which runs once the form is valid), so
+        # that a missing purpose and reversed days are told in one round, not two.
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Die Rückgabe kann nicht vor der Abholung liegen."))
+        return cleaned
+
 
 class ReferralForm(_RequestForm):
     candidate_name = _text(_("Name der Person"), limit=150)

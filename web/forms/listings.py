@@ -2,6 +2,7 @@
 unavailable dates and photos. They parse input; the listings services decide."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.db import models
@@ -239,6 +240,9 @@ class SearchForm(forms.Form):
             ),
         ]
 
+    # (first day, last day) pairs: a range reversed is an error at its second field.
+    RANGES = (("date_from", "date_to"), ("available_from", "available_until"))
+
     def clean(self):
         cleaned = super().clean()
         # Friendlier words than the API's parameter names for a half-filled range.
@@ -248,7 +252,22 @@ class SearchForm(forms.Form):
                 missing = second if cleaned.get(first) else first
                 if missing not in self.errors:
                     self.add_error(missing, _("Bitte beide Tage angeben."))
+        for first, second in self.RANGES:
+            start, end = cleaned.get(first), cleaned.get(second)
+            if start and end and end < start and second not in self.errors:
+                self.add_error(
+                    second,
+                    _("„%(second)s“ darf nicht vor „%(first)s“ liegen.")
+                    % {"first": self.fields[first].label, "second": self.fields[second].label},
+                )
         return cleaned
+
+    def in_labels(self, message: str) -> str:
+        """An API message about this form's parameters, with the fields' labels instead of the
+        parameters' names ("available_until muss nach available_from liegen")."""
+        names = sorted(self.fields, key=len, reverse=True)
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+        return pattern.sub(lambda match: f"„{self.fields[match.group(1)].label}“", message)
 
     def api_params(self) -> dict:
         """The filled-in fields, as the API's search parameters (query strings)."""

@@ -71,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "web/home.html", {"nav": "offers"})
     form = SearchForm(request.GET or None)
-    cards, next_cursor, status = [], None, 200
+    cards, next_cursor, status, partial = [], None, 200, False
     if not form.is_bound or form.is_valid():
         try:
             cards, next_cursor = _search(form, request.GET.get("cursor"))
@@ -82,6 +82,10 @@ def home(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         status = 400
+    if status == 400:
+        # The form stays as typed, with its errors; below it the offers that the rest of the
+        # filters find, so a slip in one field does not empty the page.
+        cards, partial = _search_without_errors(form), True
     next_url = ""
     if next_cursor:
         params = request.GET.copy()
@@ -90,9 +94,36 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/listings/search.html",
-        {"form": form, "cards": cards, "next_url": next_url, "nav": "offers"},
+        {
+            "form": form,
+            "cards": cards,
+            "next_url": next_url,
+            "nav": "offers",
+            "partial_results": partial,
+        },
         status=status,
     )
+
+
+def _search_without_errors(form: SearchForm) -> list:
+    """The first page of results for the filters of `form` that have no error."""
+    data = form.data.copy()
+    for name in form.errors:
+        data.pop(name, None)
+    # A range with an error in one end is left out whole.
+    for first, second in SearchForm.RANGES:
+        if first in form.errors or second in form.errors:
+            data.pop(first, None)
+            data.pop(second, None)
+    data.pop("cursor", None)
+    fallback = SearchForm(data)
+    if not fallback.is_valid():
+        return []
+    try:
+        cards, _cursor = _search(fallback, None)
+    except (_FormHasErrors, DomainError):
+        return []
+    return cards
 
 
 def _search(form: SearchForm, cursor: str | None):
@@ -107,7 +138,9 @@ def _search(form: SearchForm, cursor: str | None):
     except ApiValidationError as error:
         for field, errors in error.detail.items():
             for message in errors if isinstance(errors, list) else [errors]:
-                form.add_error(field if field in form.fields else None, str(message))
+                form.add_error(
+                    field if field in form.fields else None, form.in_labels(str(message))
+                )
         raise _FormHasErrors from None
     category_id = None
     if options.get("category"):

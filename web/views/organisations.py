@@ -5,7 +5,8 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,8 +54,17 @@ def page_context(request, organisation, tab, **context) -> dict:
 
 @organisation_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
+    # A subquery, not Count("memberships"): my_organisations() filters on the person's own
+    # membership, and a Count over that join would count only them.
+    members_of = (
+        Membership.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     organisations = access.my_organisations(request.user).annotate(
-        member_count=Count("memberships", distinct=True)
+        member_count=Coalesce(Subquery(members_of), 0)
     )
     return render(
         request,

@@ -1,0 +1,149 @@
+"""axe-core over the main pages, at a desktop and a phone's width, in German and English: no
+critical or serious finding.
+
+axe is put into the page by evaluating its source (from the `axe-playwright-python` package),
+which the DevTools protocol does outside the page's Content-Security-Policy: the policy stays as
+strict as in production, and nothing of axe is served by Kiezmarkt itself."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from bookings import services as booking_services
+from marketplace.models import Role
+from tests.factories import (
+    PASSWORD,
+    CompanyFactory,
+    CoordinatorFactory,
+    SocialOrganisationFactory,
+    member_of,
+)
+from tests.listings.factories import EquipmentFactory, VolunteerActionFactory
+
+from .conftest import sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_categories"),
+]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+BLOCKING = {"critical", "serious"}
+
+
+def _axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def axe_findings(page) -> list[str]:
+    """The critical and serious axe findings on the page, one readable line each."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} – "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+@pytest.fixture
+def network():
+    """A company with a loan and a volunteer action, a social organisation that booked the
+    action, and the coordinator with an organisation waiting for approval."""
+    company = CompanyFactory(name="Kanalblick IT")
+    lender = member_of(company, Role.ADMIN, email="deniz@kanalblick.example")
+    social = SocialOrganisationFactory(name="Nachbarschaftshaus am Wassertor e.V.")
+    worker = member_of(social, Role.ADMIN, email="ayse@wassertor.example")
+    item = EquipmentFactory(organisation=company, title="Beamer Epson EB-W06", quantity=2)
+    start = (timezone.localtime() + dt.timedelta(days=9)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    action = VolunteerActionFactory(
+        organisation=company,
+        title="Streichaktion im Jugendclub",
+        slots=[{"start": start, "end": start + dt.timedelta(hours=5)}],
+    )
+    booking = booking_services.booking_request_volunteers(
+        by=worker,
+        organisation=social,
+        slot_id=action.slots.get().pk,
+        volunteers=2,
+        task="Flur streichen",
+        place="Wassertorstraße 48",
+        contact_name="Ayşe Demir",
+        contact_phone="030 1234567",
+    )
+    SocialOrganisationFactory(name="Kinderladen Sonnenblume e.V.", status="pending")
+    coordinator = CoordinatorFactory(email="koordination@kiezmarkt.example")
+    return {
+        "lender": lender,
+        "worker": worker,
+        "social": social,
+        "item": item,
+        "action": action,
+        "booking": booking,
+        "coordinator": coordinator,
+    }
+
+
+def _set_language(page, language: str) -> None:
+    if language == "en":
+        page.goto("/")
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+
+
+def _check(page, paths: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response.status < 400, path
+        findings = axe_findings(page)
+        if findings:
+            found[path] = findings
+    return found
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_main_pages_have_no_serious_accessibility_findings(new_page, network, viewport, language):
+    item, action, booking = network["item"], network["action"], network["booking"]
+    social = network["social"]
+
+    # Given someone who is not signed in, then the social worker, then the coordinator
+    visitor = new_page(**viewport)
+    _set_language(visitor, language)
+    found = _check(
+        visitor,
+        ["/", "/?q=Beamer", f"/angebote/{item.pk}/", f"/angebote/{action.pk}/", "/anmelden/"],
+    )
+
+    worker = new_page(**viewport)
+    sign_in(worker, network["worker"].email, PASSWORD)
+    _set_language(worker, language)
+    found |= _check(
+        worker,
+        [
+            f"/angebote/{action.pk}/",  # with the booking forms, for members
+            f"/angebote/{item.pk}/",
+            f"/buchungen/{booking.pk}/",
+            "/buchungen/",
+            f"/organisationen/{social.pk}/",
+        ],
+    )
+
+    coordinator = new_page(**viewport)
+    sign_in(coordinator, network["coordinator"].email, PASSWORD)
+    _set_language(coordinator, language)
+    found |= _check(coordinator, ["/koordination/"])
+
+    # Then axe finds nothing critical or serious on any of them
+    assert found == {}

@@ -1,0 +1,65 @@
+"""Small things people tripped over on the pages: the member count, a tab a company cannot use,
+the wording of the equipment form."""
+
+import pytest
+
+from listings.models import Equipment
+from marketplace.models import Role
+from tests.factories import CompanyFactory, SocialOrganisationFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_organisations_counts_every_member_like_the_organisations_page(signed_in):
+    social = SocialOrganisationFactory(name="Nachbarschaftshaus am Wassertor e.V.")
+    admin = member_of(social, Role.ADMIN)
+    member_of(social, Role.MEMBER)
+    member_of(social, Role.MEMBER)
+    client = signed_in(admin)
+
+    listing = client.get("/organisationen/").content.decode()
+    detail = client.get(f"/organisationen/{social.pk}/").content.decode()
+
+    assert "3 Mitglieder" in listing
+    assert "3 Mitglieder" in detail
+
+
+def test_a_company_sees_no_receipts_tab_and_a_social_organisation_does(signed_in):
+    company = CompanyFactory()
+    social = SocialOrganisationFactory()
+
+    company_page = signed_in(member_of(company, Role.ADMIN)).get(
+        f"/organisationen/{company.pk}/spenden/"
+    )
+    social_page = signed_in(member_of(social, Role.ADMIN)).get(
+        f"/organisationen/{social.pk}/spenden/"
+    )
+
+    assert f"/organisationen/{company.pk}/zuwendungsbestaetigungen/" not in (
+        company_page.content.decode()
+    )
+    assert f"/organisationen/{social.pk}/zuwendungsbestaetigungen/" in (
+        social_page.content.decode()
+    )
+
+
+def test_buffer_days_are_called_puffertage():
+    assert Equipment._meta.get_field("buffer_days").verbose_name == (
+        "Puffertage zwischen zwei Ausleihen"
+    )
+
+
+@pytest.mark.parametrize("language, shown", [("de", "1.250,00 €"), ("en", "€1,250.00")])
+def test_money_is_written_as_the_readers_language_writes_it(signed_in, language, shown):
+    from decimal import Decimal
+
+    from tests.listings.factories import EquipmentFactory
+
+    item = EquipmentFactory(deposit=Decimal("1250.00"))
+    client = signed_in(member_of(SocialOrganisationFactory()))
+    client.post("/sprache/", {"language": language, "next": "/"})
+
+    html = client.get(f"/angebote/{item.pk}/").content.decode()
+
+    assert shown in html
+    assert "1250.00" not in html
