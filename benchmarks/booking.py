@@ -270,8 +270,8 @@ def loan(item: int, day: int, organisation: int) -> dict:
         "kind": "equipment",
         "item": item,
         "units": 1,
-        "from": str(start),
-        "until": str(start + dt.timedelta(days=1)),
+        "pickup_on": str(start),
+        "return_on": str(start),
         "purpose": "Hoffest",
         "organisation": organisation,
     }

@@ -104,8 +104,7 @@ class BookingFilter(django_filters.FilterSet):
         return queryset
 
 
-# The API names the loan's dates from/until and the offer by its kind; the service takes
-# start/end and one offer id.
+# The API names the offer by its kind; the service takes one offer id.
 OFFER_ID_FIELD = {
     BookingKind.VOLUNTEER: "slot",
     BookingKind.EQUIPMENT: "item",
@@ -116,13 +115,12 @@ OFFER_ID_FIELD = {
 def _create(request, organisation_id, kind, data: dict) -> Booking:
     # A named organisation is checked by the service (with the membership, in one query).
     organisation = organisation_id or requesting_organisation(request.user, None)
-    details = {**data, "start": data.get("from"), "end": data.get("until")}
     return services.booking_request(
         kind=kind,
         by=request.user,
         organisation=organisation,
         offer_id=data[OFFER_ID_FIELD[kind]],
-        details=details,
+        details=data,
     )
 
 
@@ -148,7 +146,8 @@ class BookingListView(generics.ListAPIView):
         summary=gettext_lazy("Ein Angebot buchen oder eine Person vermitteln"),
         description=gettext_lazy(
             "Je nach `kind` die Felder eines Freiwilligeneinsatzes (slot, volunteers, task, "
-            "place, contact_*), einer Ausleihe (item, units, from, until, purpose) oder einer "
+            "place, contact_*), einer Ausleihe (item, units, pickup_on, return_on – beide "
+            "Tage einschließlich –, purpose) oder einer "
             "Vermittlung (job, candidate_name, candidate_contact, note, consent, consent_date). "
             "Mit dem Header `Idempotency-Key` liefert eine Wiederholung die erste Antwort."
         ),

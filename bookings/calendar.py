@@ -1,9 +1,9 @@
 """Calendar entries (iCalendar, RFC 5545) for a booking's confirmed dates.
 
 - A volunteer slot is one timed event (Europe/Berlin) from the slot's start to its end.
-- An equipment loan is two all-day events: the pick-up on the first day and the return on the
-  last day. Each has a UID of its own, so a calendar shows both and an update or a
-  cancellation reaches each of them.
+- An equipment loan is two all-day events: the pick-up on the pickup day and the return on
+  the return day (the same day for a same-day loan). Each has a UID of its own, so a
+  calendar shows both and an update or a cancellation reaches each of them.
 
 Invitations by e-mail follow iTIP (RFC 5546): METHOD:REQUEST when a booking is confirmed,
 METHOD:CANCEL with the same UID and a higher SEQUENCE when it is cancelled. iTIP allows one
@@ -145,7 +145,6 @@ def _pickup_address(booking: Booking) -> str:
 def _loan_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]]:
     item = booking.listing.equipment
     title = booking.listing.title
-    last_day = booking.loan_until - dt.timedelta(days=1)
     details = "\n".join(
         line
         for line in (
@@ -162,8 +161,8 @@ def _loan_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]
     )
     events = []
     for part, day, summary in (
-        ("pickup", booking.loan_from, _("Abholung: %(title)s") % {"title": title}),
-        ("return", last_day, _("Rückgabe: %(title)s") % {"title": title}),
+        ("pickup", booking.pickup_on, _("Abholung: %(title)s") % {"title": title}),
+        ("return", booking.return_on, _("Rückgabe: %(title)s") % {"title": title}),
     ):
         event = _event(booking, part=part, summary=summary, cancelled=cancelled)
         # All-day: DTEND is the (exclusive) next day.

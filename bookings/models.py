@@ -117,8 +117,9 @@ class Booking(models.Model):
     units = models.PositiveIntegerField(
         _("Stück"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    loan_from = models.DateField(_("ausgeliehen ab"), null=True, blank=True)
-    loan_until = models.DateField(_("ausgeliehen bis (ausschließlich)"), null=True, blank=True)
+    # Both days inclusive, as people say them: a same-day loan has pickup_on == return_on.
+    pickup_on = models.DateField(_("Abholung am"), null=True, blank=True)
+    return_on = models.DateField(_("Rückgabe am"), null=True, blank=True)
     purpose = models.TextField(_("Zweck"), max_length=2000, blank=True)
     # listings.capacity's id for the units taken; null once they are given back.
     hold_id = models.UUIDField(null=True, blank=True, editable=False)
@@ -160,11 +161,11 @@ class Booking(models.Model):
                 | Q(
                     units__isnull=False,
                     units__gte=1,
-                    loan_from__isnull=False,
-                    loan_until__isnull=False,
-                    loan_until__gt=F("loan_from"),
+                    pickup_on__isnull=False,
+                    return_on__isnull=False,
+                    return_on__gte=F("pickup_on"),
                 ),
-                name="booking_equipment_fields",
+                name="booking_loan_days",
             ),
             models.CheckConstraint(
                 # Nobody is referred without consent; an anonymised referral keeps the fact.

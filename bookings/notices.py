@@ -43,10 +43,9 @@ def when(booking: Booking) -> str:
         # One way to write a moment whether or not the action ends on another day.
         return f"{start:{DATE}}, {start:{TIME}} – {end:{DATE}}, {end:{TIME}}"
     if booking.kind == BookingKind.EQUIPMENT:
-        last_day = booking.loan_until - dt.timedelta(days=1)
-        if last_day == booking.loan_from:
-            return f"{booking.loan_from:{DATE}}"
-        return f"{booking.loan_from:{DATE}} – {last_day:{DATE}}"
+        if booking.return_on == booking.pickup_on:
+            return f"{booking.pickup_on:{DATE}}"
+        return f"{booking.pickup_on:{DATE}} – {booking.return_on:{DATE}}"
     return f"{timezone.localtime(booking.created_at):{DATE}}"
 
 
@@ -64,6 +63,10 @@ def context(booking: Booking, **extra) -> dict:
         "volunteers": booking.volunteers,
         "units": booking.units,
     }
+    if booking.kind == BookingKind.EQUIPMENT:
+        data.update(
+            pickup_on=f"{booking.pickup_on:{DATE}}", return_on=f"{booking.return_on:{DATE}}"
+        )
     data.update(extra)
     return data
 

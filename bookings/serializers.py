@@ -56,9 +56,15 @@ class VolunteerRequestSerializer(_RequestBase):
 class EquipmentRequestSerializer(_RequestBase):
     item = _id()
     units = serializers.IntegerField(min_value=1, max_value=500)
-    # "from" is a Python keyword: declared through the class namespace.
-    locals()["from"] = serializers.DateField(help_text=_("erster Tag der Ausleihe"))
-    until = serializers.DateField(help_text=_("Tag, an dem die Ausleihe endet (ausschließlich)"))
+    pickup_on = serializers.DateField(
+        help_text=_("Tag der Abholung (erster Tag der Ausleihe, einschließlich)")
+    )
+    return_on = serializers.DateField(
+        help_text=_(
+            "Tag der Rückgabe (letzter Tag der Ausleihe, einschließlich; gleich pickup_on für "
+            "eine Ausleihe am selben Tag)"
+        )
+    )
     purpose = _text(2000)
 
 
@@ -252,8 +258,8 @@ class BookingSerializer(serializers.Serializer):
         return {
             "item": booking.listing_id,
             "units": booking.units,
-            "from": _when(booking.loan_from),
-            "until": _when(booking.loan_until),
+            "pickup_on": _when(booking.pickup_on),
+            "return_on": _when(booking.return_on),
             "purpose": booking.purpose,
             "handed_over_at": _when(booking.handed_over_at),
             "handover_note": booking.handover_note,

@@ -174,7 +174,7 @@ REQUEST_DETAILS = {
         "contact_email",
         "message",
     ),
-    BookingKind.EQUIPMENT: ("units", "start", "end", "purpose", "message"),
+    BookingKind.EQUIPMENT: ("units", "pickup_on", "return_on", "purpose", "message"),
     BookingKind.JOB: (
         "candidate_name",
         "candidate_contact",
@@ -261,30 +261,32 @@ def booking_request_equipment(
     organisation: Organisation | int,
     item_id: int,
     units: int,
-    start: dt.date,
-    end: dt.date,
+    pickup_on: dt.date,
+    return_on: dt.date,
     purpose: str,
     message: str = "",
 ) -> Booking:
-    """Ask to borrow `units` units of an item for the days [start, end); the units are held at
-    once (with the item's buffer days after `end`).
+    """Ask to borrow `units` units of an item from the pickup day through the return day (both
+    inclusive; the same day is allowed); the units are held at once (with the item's buffer
+    days after the return day).
 
     `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
     no lock.
-    Raises NotAllowed, InvalidInput (unknown item, a start in the past, an end not after the
-    start, longer than the item's longest loan), Conflict (own or unpublished offer, unapproved
-    or non-social organisation, not enough units free over the period including buffer days
-    and unavailable dates), Busy.
+    Raises NotAllowed, InvalidInput (unknown item, a pickup day in the past, a return before
+    the pickup, longer than the item's longest loan), Conflict (own or unpublished offer,
+    unapproved or non-social organisation, not enough units free over the loan including
+    buffer days and unavailable dates), Busy.
     """
-    if start < timezone.localdate():
+    if pickup_on < timezone.localdate():
         raise InvalidInput(
-            _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="from"
+            _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="pickup_on"
         )
-    if end <= start:
-        raise InvalidInput(_("Das Ende muss nach dem Beginn liegen."), field="until")
-    if start > timezone.localdate() + MAX_AHEAD:
+    if return_on < pickup_on:
+        raise InvalidInput(_("Die Rückgabe kann nicht vor der Abholung liegen."), field="return_on")
+    if pickup_on > timezone.localdate() + MAX_AHEAD:
         raise InvalidInput(
-            _("Ausleihen können höchstens zwei Jahre im Voraus angefragt werden."), field="from"
+            _("Ausleihen können höchstens zwei Jahre im Voraus angefragt werden."),
+            field="pickup_on",
         )
     fields = {
         "purpose": _text(purpose, field="purpose", required=True),
@@ -295,12 +297,16 @@ def booking_request_equipment(
     with transaction.atomic():
         try:
             hold_id = capacity.equipment_hold(
-                item_id=item_id, units=units, start=start, end=end, check=may_book
+                item_id=item_id,
+                units=units,
+                pickup_on=pickup_on,
+                return_on=return_on,
+                check=may_book,
             )
         except NotFound:
             raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item") from None
         item = may_book.listing
-        starts_at = _start_of_day(start)
+        starts_at = _start_of_day(pickup_on)
         booking = Booking(
             kind=BookingKind.EQUIPMENT,
             state=INITIAL_STATE[BookingKind.EQUIPMENT],
@@ -312,8 +318,8 @@ def booking_request_equipment(
             starts_at=starts_at,
             expires_at=_expiry(starts_at, now),
             units=units,
-            loan_from=start,
-            loan_until=end,
+            pickup_on=pickup_on,
+            return_on=return_on,
             hold_id=hold_id,
             **fields,
         )
@@ -587,15 +593,15 @@ def booking_return(*, booking: Booking, by: User, note: str = "", damaged: bool 
 
 
 def loan_mark_overdue_one(*, booking: Booking, today: dt.date | None = None) -> Booking:
-    """A handed-over loan not back by its end date (as of `today`) becomes overdue (beat task);
-    its units stay taken as in loan_keep_units_one.
+    """A handed-over loan not back by the end of its return day (as of `today`) becomes overdue
+    (beat task); its units stay taken as in loan_keep_units_one.
 
     Raises Conflict (returned meanwhile or not yet due), NotFound, Busy.
     """
     today = today or timezone.localdate()
 
     def due(current: Booking) -> None:
-        if current.loan_until > today:
+        if current.return_on >= today:
             raise Conflict(_("Diese Ausleihe ist noch nicht fällig."))
 
     due(booking)  # fail fast, before the item's lock
@@ -750,30 +756,30 @@ def booking_expire_unanswered(*, now: dt.datetime | None = None) -> int:
 
 
 def loan_mark_overdue(*, today: dt.date | None = None) -> int:
-    """Mark every handed-over loan whose end date has come overdue, then keep the units of every
-    loan past its end taken (loan_keep_units_one); returns how many became overdue. Running it
-    again the same day changes nothing.
+    """Mark every handed-over loan whose return day has passed overdue, then keep the units of
+    every loan past its return day taken (loan_keep_units_one); returns how many became
+    overdue. Running it again the same day changes nothing.
 
     Precondition: no open transaction.
     """
     today = today or timezone.localdate()
     due = Booking.objects.filter(
-        kind=BookingKind.EQUIPMENT, state=BookingState.HANDED_OVER, loan_until__lte=today
-    ).order_by("loan_until", "id")
+        kind=BookingKind.EQUIPMENT, state=BookingState.HANDED_OVER, return_on__lt=today
+    ).order_by("return_on", "id")
     marked = _each(due, partial(loan_mark_overdue_one, today=today))
     out = Booking.objects.filter(
         kind=BookingKind.EQUIPMENT,
         state__in=[BookingState.HANDED_OVER, BookingState.OVERDUE],
-        loan_until__lte=today,
+        return_on__lt=today,
         hold_id__isnull=False,
-    ).order_by("loan_until", "id")
+    ).order_by("return_on", "id")
     _each(out, partial(loan_keep_units_one, today=today))
     return marked
 
 
 def loan_keep_units_one(*, booking: Booking, today: dt.date | None = None) -> None:
-    """A loan handed over and not back by its end date (as of `today`) keeps its units taken
-    until tomorrow and the item's buffer days after it (beat task, again each day), so the
+    """A loan handed over and not back after its return day (as of `today`) keeps its units
+    taken until tomorrow and the item's buffer days after it (beat task, again each day), so the
     search and new requests do not count them free while the borrower still has them.
 
     A unit that a later loan was promised from an earlier day is kept only up to that day (the
@@ -785,7 +791,7 @@ def loan_keep_units_one(*, booking: Booking, today: dt.date | None = None) -> No
     def out(current: Booking) -> None:
         if (
             current.state not in {BookingState.HANDED_OVER, BookingState.OVERDUE}
-            or current.loan_until > today
+            or current.return_on >= today
             or current.hold_id is None
             or current.hold_id != booking.hold_id
         ):
@@ -815,7 +821,7 @@ def _tell_units_wanted(booking: Booking, extension: capacity.HoldExtension) -> N
     later_loans = Booking.objects.filter(
         kind=BookingKind.EQUIPMENT, hold_id__in=holds
     ).select_related("listing", "requester", "provider")
-    for later in later_loans.order_by("loan_from", "id"):
+    for later in later_loans.order_by("pickup_on", "id"):
         units = [unit for unit in extension.wanted if unit.hold_id == later.hold_id]
         notices.loan_at_risk(
             booking,
@@ -890,11 +896,8 @@ def booking_remind_upcoming(*, today: dt.date | None = None) -> int:
         starts_at__gte=_start_of_day(tomorrow),
         starts_at__lt=_start_of_day(tomorrow + dt.timedelta(days=1)),
     )
-    # loan_until is exclusive: the last day of the loan is the day before it.
     due_back_tomorrow = Booking.objects.filter(
-        kind=BookingKind.EQUIPMENT,
-        state=BookingState.HANDED_OVER,
-        loan_until=tomorrow + dt.timedelta(days=1),
+        kind=BookingKind.EQUIPMENT, state=BookingState.HANDED_OVER, return_on=tomorrow
     )
     reminded = 0
     related = ("listing", "requester", "provider", "slot")

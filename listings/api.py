@@ -358,10 +358,12 @@ class ListingSearchView(APIView):
             OpenApiParameter(
                 "available_from",
                 OpenApiTypes.DATE,
-                description="Ausleihen mit genug freien Stücken ab diesem Tag",
+                description="Ausleihen mit genug freien Stücken ab diesem Abholtag",
             ),
             OpenApiParameter(
-                "available_until", OpenApiTypes.DATE, description="… bis zu diesem Rückgabetag"
+                "available_until",
+                OpenApiTypes.DATE,
+                description="… bis einschließlich diesem Rückgabetag (auch derselbe Tag)",
             ),
             OpenApiParameter("quantity", int, description="so viele Stücke (Standard 1)"),
             OpenApiParameter(

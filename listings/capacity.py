@@ -189,30 +189,40 @@ def _check_period(start: dt.date, end: dt.date) -> None:
         raise InvalidInput(_("Das Ende muss nach dem Beginn liegen."), field="until")
 
 
+def loan_days(pickup_on: dt.date, return_on: dt.date) -> int:
+    """How many days a loan lasts, both days counted (a same-day loan is one day)."""
+    return (return_on - pickup_on).days + 1
+
+
 def equipment_hold(
     *,
     item_id: int,
     units: int,
-    start: dt.date,
-    end: dt.date,
+    pickup_on: dt.date,
+    return_on: dt.date,
     check: Callable[[Equipment], None] | None = None,
 ) -> uuid.UUID:
-    """Lend `units` units of an item for the days [start, end) and return the hold's id.
+    """Lend `units` units of an item from the pickup day through the return day (both
+    inclusive) and return the hold's id.
 
-    The units stay taken for the item's buffer days after `end`. Free unit numbers are picked
-    lowest first. The caller keeps the returned id to give the units back. `check(item)` (the
-    item with its organisation) runs right after the lock, as in slot_hold().
+    The units stay taken for the item's buffer days after the return day. Free unit numbers
+    are picked lowest first. The caller keeps the returned id to give the units back.
+    `check(item)` (the item with its organisation) runs right after the lock, as in
+    slot_hold().
     Caller must be inside transaction.atomic(); takes the row lock of the item.
-    Raises InvalidInput (bad period, longer than the item's longest loan), Conflict (not enough
-    units free over the whole period, buffer days and unavailable dates included), NotFound,
+    Raises InvalidInput (bad days, longer than the item's longest loan), Conflict (not enough
+    units free over the whole loan, buffer days and unavailable dates included), NotFound,
     Busy, and what `check` raises.
     """
     _positive(units, "units")
-    _check_period(start, end)
+    if not isinstance(pickup_on, dt.date) or not isinstance(return_on, dt.date):
+        raise InvalidInput(_("Bitte gültige Daten angeben."))
+    if return_on < pickup_on:
+        raise InvalidInput(_("Die Rückgabe kann nicht vor der Abholung liegen."), field="return_on")
     item = lock_equipment(item_id)
     if check is not None:
         check(item)
-    if (end - start).days > item.max_loan_days:
+    if loan_days(pickup_on, return_on) > item.max_loan_days:
         raise InvalidInput(
             ngettext(
                 "Dieser Gegenstand wird höchstens %(days)d Tag verliehen.",
@@ -220,10 +230,11 @@ def equipment_hold(
                 item.max_loan_days,
             )
             % {"days": item.max_loan_days},
-            field="until",
+            field="return_on",
         )
-    taken_until = end + dt.timedelta(days=item.buffer_days)
-    busy = _busy_units(item, start, taken_until)
+    # Allocations are half-open [start, end): the day after the return day ends the loan.
+    taken_until = return_on + dt.timedelta(days=1 + item.buffer_days)
+    busy = _busy_units(item, pickup_on, taken_until)
     free = [n for n in range(1, item.quantity + 1) if n not in busy]
     if len(free) < units:
         raise Conflict(
@@ -239,7 +250,7 @@ def equipment_hold(
         EquipmentAllocation(
             item=item,
             unit_number=number,
-            start=start,
+            start=pickup_on,
             end=taken_until,
             hold_id=hold_id,
             kind=AllocationKind.LOAN,
@@ -450,11 +461,12 @@ def blocked_periods(item: Equipment) -> list[BlockedPeriod]:
     return [BlockedPeriod(row.hold_id, row.start, row.end) for row in rows]
 
 
-def equipment_free_units(item: Equipment, start: dt.date, end: dt.date) -> int:
-    """How many units could be lent for [start, end) now: free over the whole period and the
-    item's buffer days after it (the same count `equipment_hold` checks)."""
-    _check_period(start, end)
-    busy = _busy_units(item, start, end + dt.timedelta(days=item.buffer_days))
+def equipment_free_units(item: Equipment, pickup_on: dt.date, return_on: dt.date) -> int:
+    """How many units could be lent from the pickup day through the return day now: free over
+    the whole loan and the item's buffer days after it (the same count `equipment_hold`
+    checks)."""
+    _check_period(pickup_on, return_on + dt.timedelta(days=1))
+    busy = _busy_units(item, pickup_on, return_on + dt.timedelta(days=1 + item.buffer_days))
     return max(item.quantity - len(busy), 0)
 
 

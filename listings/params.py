@@ -133,9 +133,9 @@ def combination_errors(values: dict) -> dict[str, str]:
             errors["available_from"] = _(
                 "Bitte available_from und available_until zusammen angeben."
             )
-        elif until <= start:
+        elif until < start:
             errors["available_until"] = _(
-                "available_until muss nach available_from liegen (Rückgabetag)."
+                "available_until (Rückgabetag) darf nicht vor available_from (Abholtag) liegen."
             )
         elif (until - start).days > MAX_SEARCH_DAYS:
             errors["available_until"] = _("Der Zeitraum darf höchstens ein Jahr lang sein.")

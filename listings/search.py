@@ -239,15 +239,14 @@ def _volunteer_dates(queryset: QuerySet, filters: SearchFilters) -> QuerySet:
 
 
 def _equipment_free(queryset: QuerySet, filters: SearchFilters) -> QuerySet:
-    # The same count as capacity.equipment_free_units: units with no allocation over the loan
-    # period and the item's buffer days after it.
+    # The same count as capacity.equipment_free_units: units with no allocation from the pickup
+    # day through the return day (`available_until`, inclusive) and the item's buffer days.
+    day_after_return = filters.available_until + dt.timedelta(days=1)
     busy = (
         EquipmentAllocation.objects.filter(
             item_id=OuterRef("pk"),
             end__gt=filters.available_from,
-            start__lt=DatePlusDays(
-                Value(filters.available_until), OuterRef("equipment__buffer_days")
-            ),
+            start__lt=DatePlusDays(Value(day_after_return), OuterRef("equipment__buffer_days")),
         )
         .order_by()
         .values("item_id")

@@ -94,8 +94,8 @@ def request_equipment(
         organisation=extra.pop("organisation", world.social),
         item_id=item.pk,
         units=units,
-        start=in_days(start),
-        end=in_days(start + days),
+        pickup_on=in_days(start),
+        return_on=in_days(start + days - 1),
         purpose=extra.pop("purpose", "Sommerfest im Hof"),
         **extra,
     )
@@ -121,7 +121,7 @@ def _expire(booking: Booking) -> Booking:
 
 
 def _overdue(booking: Booking) -> Booking:
-    Booking.objects.filter(pk=booking.pk).update(loan_from=in_days(-2), loan_until=in_days(0))
+    Booking.objects.filter(pk=booking.pk).update(pickup_on=in_days(-2), return_on=in_days(-1))
     booking.refresh_from_db()
     return services.loan_mark_overdue_one(booking=booking)
 

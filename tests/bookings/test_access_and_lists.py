@@ -130,8 +130,8 @@ def test_unpublished_offers_and_unapproved_organisations_cannot_be_booked(world,
     body = {
         "kind": "equipment",
         "units": 1,
-        "from": str(in_days(2)),
-        "until": str(in_days(3)),
+        "pickup_on": str(in_days(2)),
+        "return_on": str(in_days(2)),
         "purpose": "Fest",
     }
     client = client_for(world.social_member)

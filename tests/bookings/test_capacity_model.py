@@ -82,8 +82,8 @@ class EquipmentModel(RuleBasedStateMachine):
                 organisation=self.world.social,
                 item_id=self.item.pk,
                 units=units,
-                start=in_days(start),
-                end=in_days(start + days),
+                pickup_on=in_days(start),
+                return_on=in_days(start + days - 1),
                 purpose="Fest",
             )
         except Conflict:

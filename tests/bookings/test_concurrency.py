@@ -212,8 +212,8 @@ def _equipment_race(world):
         "kind": "equipment",
         "item": item.pk,
         "units": 1,
-        "from": str(in_days(4)),
-        "until": str(in_days(5)),
+        "pickup_on": str(in_days(4)),
+        "return_on": str(in_days(4)),
         "purpose": "Fest",
     }
     return race([(token, "/api/v1/bookings/", body) for token in _tokens(world, THREADS)])

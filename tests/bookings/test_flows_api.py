@@ -187,7 +187,7 @@ def test_a_cancellation_needs_a_reason_and_tells_the_other_side(world, client_fo
 def test_equipment_loan_request_hand_over_return_and_availability(world, client_for, send):
     item = item_of(world, quantity=2, buffer_days=1, title="Biertischgarnitur")
     social, company = client_for(world.social_member), client_for(world.company_member)
-    start, until = in_days(3), in_days(5)
+    pickup_on, return_on = in_days(3), in_days(4)
     availability = f"/api/v1/equipment/{item.pk}/availability/?from={in_days(2)}&until={in_days(7)}"
 
     response = send(
@@ -198,8 +198,8 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
             "kind": "equipment",
             "item": item.pk,
             "units": 2,
-            "from": str(start),
-            "until": str(until),
+            "pickup_on": str(pickup_on),
+            "return_on": str(return_on),
             "purpose": "Hoffest",
         },
     )
@@ -209,8 +209,8 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
     assert booking["equipment"] == {
         "item": item.pk,
         "units": 2,
-        "from": str(start),
-        "until": str(until),
+        "pickup_on": str(pickup_on),
+        "return_on": str(return_on),
         "purpose": "Hoffest",
         "handed_over_at": None,
         "handover_note": "",
@@ -225,14 +225,15 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
         "/api/v1/listings/",
         {
             "kind": "equipment",
-            "available_from": str(start),
-            "available_until": str(until),
+            "available_from": str(pickup_on),
+            "available_until": str(return_on),
             "quantity": 1,
         },
     )
     assert item.pk not in [r["id"] for r in search.json()["results"]]
     request_mail = _mails_to(world.company_member.email)[0]
-    assert f"{start:%d.%m.%Y} – {in_days(4):%d.%m.%Y}" in request_mail.body
+    assert f"Abholung am: {pickup_on:%d.%m.%Y}" in request_mail.body
+    assert f"Rückgabe am: {return_on:%d.%m.%Y}" in request_mail.body
 
     url = f"/api/v1/bookings/{booking['id']}/"
     assert send(company, "post", url + "confirm/", {}).status_code == 200
@@ -253,8 +254,8 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
         "/api/v1/listings/",
         {
             "kind": "equipment",
-            "available_from": str(start),
-            "available_until": str(until),
+            "available_from": str(pickup_on),
+            "available_until": str(return_on),
             "quantity": 2,
         },
     )
@@ -272,8 +273,8 @@ def test_loans_respect_unavailable_dates_buffers_and_longest_loan(world, client_
                 "kind": "equipment",
                 "item": item.pk,
                 "units": 1,
-                "from": str(in_days(start)),
-                "until": str(in_days(start + days)),
+                "pickup_on": str(in_days(start)),
+                "return_on": str(in_days(start + days - 1)),
                 "purpose": "Flohmarkt",
             },
             format="json",

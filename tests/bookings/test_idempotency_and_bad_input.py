@@ -102,11 +102,15 @@ BAD_CREATE = [
     pytest.param({"kind": "volunteer", "organisation": "abc"}, "organisation", id="org-type"),
     pytest.param({"kind": "pony"}, "kind", id="unknown-kind"),
     pytest.param({"kind": None}, "kind", id="no-kind"),
-    pytest.param({"kind": "equipment", "from": "morgen"}, "from", id="bad-date"),
-    pytest.param({"kind": "equipment", "until": "2026-02-30"}, "until", id="impossible-date"),
+    pytest.param({"kind": "equipment", "pickup_on": "morgen"}, "pickup_on", id="bad-date"),
+    pytest.param(
+        {"kind": "equipment", "return_on": "2026-02-30"}, "return_on", id="impossible-date"
+    ),
     pytest.param({"kind": "equipment", "units": 1.5}, "units", id="fraction"),
     pytest.param(
-        {"kind": "equipment", "from": "9999-12-30", "until": "9999-12-31"}, "from", id="year-9999"
+        {"kind": "equipment", "pickup_on": "9999-12-30", "return_on": "9999-12-31"},
+        "pickup_on",
+        id="year-9999",
     ),
     pytest.param({"kind": "job", "consent": "vielleicht"}, "consent", id="bad-boolean"),
     pytest.param({"kind": "job", "candidate_name": "\x00"}, "candidate_name", id="job-nul"),
@@ -126,8 +130,8 @@ def test_bad_input_to_create_is_a_400_naming_the_field(world, client_for, overri
         "equipment": {
             "item": item_of(world).pk,
             "units": 1,
-            "from": str(in_days(2)),
-            "until": str(in_days(3)),
+            "pickup_on": str(in_days(2)),
+            "return_on": str(in_days(2)),
             "purpose": "Fest",
         },
         "job": {

@@ -31,20 +31,20 @@ AHEAD = 60  # loans "lent in the past" are requested this far ahead, then moved 
 
 
 def lent_out(world, item, *, units: int = 1, since: int, until: int) -> Booking:
-    """A loan of `units` for the days [since, until) counted from today, confirmed and handed
-    over. Requests cannot begin in the past, so a loan that began before today is requested
-    ahead and then moved back with its allocation (as if requested back then)."""
+    """A loan of `units` picked up on day `since` and due back the day before `until` (counted
+    from today), confirmed and handed over. Requests cannot begin in the past, so a loan that
+    began before today is requested ahead and then moved back with its allocation (as if
+    requested back then), and handed over after that (not before its pickup day)."""
     booking = request_equipment(world, item, units=units, start=AHEAD, days=until - since)
     booking = services.booking_confirm(booking=booking, by=world.company_member)
-    booking = services.booking_hand_over(booking=booking, by=world.company_member)
     Booking.objects.filter(pk=booking.pk).update(
-        loan_from=in_days(since), loan_until=in_days(until)
+        pickup_on=in_days(since), return_on=in_days(until - 1)
     )
     EquipmentAllocation.objects.filter(hold_id=booking.hold_id).update(
         start=in_days(since), end=in_days(until + item.buffer_days)
     )
     booking.refresh_from_db()
-    return booking
+    return services.booking_hand_over(booking=booking, by=world.company_member)
 
 
 # --- what people see --------------------------------------------------------------------------
@@ -69,7 +69,7 @@ def free_in_search(client, item, start: int, until: int) -> int:
             {
                 "kind": "equipment",
                 "available_from": str(in_days(start)),
-                "available_until": str(in_days(until)),
+                "available_until": str(in_days(until - 1)),  # the return day
                 "quantity": quantity,
             },
         )

@@ -79,8 +79,8 @@ def test_the_borrower_is_reminded_the_day_before_a_loan_is_due_back(
     for booking in (due, later):
         services.booking_hand_over(booking=_confirmed(world, booking), by=world.company_member)
     # Both were picked up yesterday; `due` ends tomorrow (its last day), `later` after.
-    Booking.objects.filter(pk=due.pk).update(loan_from=in_days(-1), loan_until=in_days(2))
-    Booking.objects.filter(pk=later.pk).update(loan_from=in_days(-1), loan_until=in_days(4))
+    Booking.objects.filter(pk=due.pk).update(pickup_on=in_days(-1), return_on=in_days(1))
+    Booking.objects.filter(pk=later.pk).update(pickup_on=in_days(-1), return_on=in_days(3))
     mail.outbox.clear()
 
     _sweep(django_capture_on_commit_callbacks)

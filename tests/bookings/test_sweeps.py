@@ -88,7 +88,7 @@ def test_a_loan_not_back_by_its_end_becomes_overdue_and_can_still_be_returned(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        marked = services.loan_mark_overdue(today=loan.loan_until)
+        marked = services.loan_mark_overdue(today=loan.return_on + dt.timedelta(days=1))
 
     assert marked == 1
     assert "Überfällig" in mail.outbox[0].subject
@@ -104,13 +104,13 @@ def test_a_loan_not_back_by_its_end_becomes_overdue_and_can_still_be_returned(
     assert returned.state == "returned"
     confirmed.refresh_from_db()
     assert confirmed.state == "confirmed"  # never handed over: nothing to be overdue
-    assert services.loan_mark_overdue(today=loan.loan_until) == 0
+    assert services.loan_mark_overdue(today=loan.return_on + dt.timedelta(days=1)) == 0
 
 
 def test_a_loan_is_not_overdue_before_its_end(world):
     loan = booking_in_state(world, BookingKind.EQUIPMENT, "handed_over")
 
-    assert services.loan_mark_overdue(today=loan.loan_until - dt.timedelta(days=1)) == 0
+    assert services.loan_mark_overdue(today=loan.return_on) == 0
     assert tasks.mark_overdue_loans.delay().get() == 0
     loan.refresh_from_db()
     assert loan.state == "handed_over"

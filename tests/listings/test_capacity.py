@@ -106,8 +106,12 @@ def test_a_hold_needs_a_positive_whole_number(volunteers):
 def test_a_hold_takes_the_lowest_free_units_and_returns_an_id_to_give_them_back():
     item = EquipmentFactory(quantity=3)
     with transaction.atomic():
-        first = capacity.equipment_hold(item_id=item.pk, units=1, start=day(1), end=day(3))
-        second = capacity.equipment_hold(item_id=item.pk, units=2, start=day(2), end=day(4))
+        first = capacity.equipment_hold(
+            item_id=item.pk, units=1, pickup_on=day(1), return_on=day(2)
+        )
+        second = capacity.equipment_hold(
+            item_id=item.pk, units=2, pickup_on=day(2), return_on=day(3)
+        )
 
     rows = EquipmentAllocation.objects.filter(item=item).order_by("unit_number")
     assert [(r.unit_number, r.hold_id) for r in rows] == [(1, first), (2, second), (3, second)]
@@ -115,38 +119,38 @@ def test_a_hold_takes_the_lowest_free_units_and_returns_an_id_to_give_them_back(
     with transaction.atomic():
         assert capacity.equipment_release(hold_id=second) == 2
         assert capacity.equipment_release(hold_id=second) == 0
-    assert capacity.equipment_free_units(item, day(2), day(4)) == 2
+    assert capacity.equipment_free_units(item, day(2), day(3)) == 2
 
 
 def test_an_item_is_never_lent_beyond_its_quantity_at_any_instant():
     item = EquipmentFactory(quantity=2)
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(1), end=day(3))
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(2), end=day(5))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(1), return_on=day(2))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(2), return_on=day(4))
 
     # Day 2 has both units out, so a loan touching it is refused as a whole.
     with pytest.raises(Conflict, match="nur 0 von 2"), transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(0), end=day(3))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(0), return_on=day(2))
     # From day 3 unit 1 is back.
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(3), end=day(6))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(3), return_on=day(5))
     assert EquipmentAllocation.objects.filter(item=item).count() == 3
 
 
 def test_buffer_days_keep_a_unit_back_after_each_loan():
     item = EquipmentFactory(quantity=1, buffer_days=2)
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(1), end=day(3))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(1), return_on=day(2))
 
     # Returned on day 3, in the buffer until day 5.
-    assert capacity.equipment_free_units(item, day(4), day(6)) == 0
+    assert capacity.equipment_free_units(item, day(4), day(5)) == 0
     with pytest.raises(Conflict), transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(4), end=day(6))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(4), return_on=day(5))
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(5), end=day(6))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(5), return_on=day(5))
     # A loan must also end early enough for its own buffer before the next one.
     with pytest.raises(Conflict), transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(-3), end=day(0))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(-3), return_on=day(-1))
 
 
 def test_unavailable_dates_count_like_loans_of_every_unit():
@@ -155,12 +159,12 @@ def test_unavailable_dates_count_like_loans_of_every_unit():
         item = capacity.lock_equipment(item.pk)
         capacity.block_period_locked(item, start=day(10), end=day(12))
 
-    assert capacity.equipment_free_units(item, day(11), day(13)) == 0
+    assert capacity.equipment_free_units(item, day(11), day(12)) == 0
     with pytest.raises(Conflict), transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(11), end=day(13))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(11), return_on=day(12))
     # Blocking days on which a unit is lent is refused.
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(1), end=day(3))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(1), return_on=day(2))
     with pytest.raises(Conflict, match="schon verliehen"), transaction.atomic():
         item = capacity.lock_equipment(item.pk)
         capacity.block_period_locked(item, start=day(2), end=day(4))
@@ -169,15 +173,15 @@ def test_unavailable_dates_count_like_loans_of_every_unit():
 def test_a_loan_longer_than_the_items_limit_is_refused():
     item = EquipmentFactory(max_loan_days=3)
     with pytest.raises(InvalidInput, match="höchstens 3 Tage"), transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(1), end=day(5))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(1), return_on=day(4))
     with pytest.raises(InvalidInput), transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(5), end=day(5))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(5), return_on=day(4))
 
 
 def test_daily_availability_shows_lent_buffer_and_blocked_days():
     item = EquipmentFactory(quantity=3, buffer_days=1)
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=2, start=day(1), end=day(3))
+        capacity.equipment_hold(item_id=item.pk, units=2, pickup_on=day(1), return_on=day(2))
         capacity.block_period_locked(capacity.lock_equipment(item.pk), start=day(5), end=day(6))
 
     days = capacity.equipment_daily_availability(item, day(0), day(7))
@@ -204,15 +208,17 @@ def test_first_free_days_of_several_items_in_one_query(django_assert_num_queries
     never_free = EquipmentFactory(quantity=2)
     with transaction.atomic():
         # lent for days 0 to 3, then its two buffer days (stored in the allocation)
-        capacity.equipment_hold(item_id=lent.pk, units=1, start=day(0), end=day(4))
+        capacity.equipment_hold(item_id=lent.pk, units=1, pickup_on=day(0), return_on=day(3))
         # unavailable days 0 to 4, then lent on days 5 and 6
         capacity.block_period_locked(capacity.lock_equipment(blocked.pk), start=day(0), end=day(5))
-        capacity.equipment_hold(item_id=blocked.pk, units=2, start=day(5), end=day(7))
+        capacity.equipment_hold(item_id=blocked.pk, units=2, pickup_on=day(5), return_on=day(6))
         # one of two units lent: the other is free today
-        capacity.equipment_hold(item_id=partly_lent.pk, units=1, start=day(0), end=day(6))
+        capacity.equipment_hold(item_id=partly_lent.pk, units=1, pickup_on=day(0), return_on=day(5))
         # three units back on different days: free from the first return
         for back in (9, 4, 7):
-            capacity.equipment_hold(item_id=staggered.pk, units=1, start=day(0), end=day(back))
+            capacity.equipment_hold(
+                item_id=staggered.pk, units=1, pickup_on=day(0), return_on=day(back - 1)
+            )
         # unavailable beyond the period looked at
         capacity.block_period_locked(
             capacity.lock_equipment(never_free.pk), start=day(-3), end=day(horizon + 5)
@@ -251,16 +257,17 @@ def test_the_free_count_agrees_with_what_a_hold_can_take():
     EquipmentAllocationFactory(
         item=item, unit_number=3, start=day(9), end=day(10), kind=AllocationKind.BLOCKED
     )
-    periods = [(day(0), day(2)), (day(1), day(4)), (day(5), day(9)), (day(10), day(12))]
+    # (pickup day, return day)
+    loans = [(day(0), day(1)), (day(1), day(3)), (day(5), day(8)), (day(10), day(11))]
 
-    free = [capacity.equipment_free_units(item, start, end) for start, end in periods]
+    free = [capacity.equipment_free_units(item, pickup, back) for pickup, back in loans]
 
     assert free == [3, 2, 2, 4]
-    for (start, end), units in zip(periods, free, strict=True):
+    for (pickup, back), units in zip(loans, free, strict=True):
         with transaction.atomic():
-            capacity.equipment_hold(item_id=item.pk, units=units, start=start, end=end)
+            capacity.equipment_hold(item_id=item.pk, units=units, pickup_on=pickup, return_on=back)
             with pytest.raises(Conflict):
-                capacity.equipment_hold(item_id=item.pk, units=1, start=start, end=end)
+                capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=pickup, return_on=back)
             transaction.set_rollback(True)
 
 

@@ -84,7 +84,7 @@ def test_the_last_equipment_unit_is_lent_once():
 
     counts = race(
         lambda: capacity.equipment_hold(
-            item_id=item.pk, units=1, start=start, end=start + dt.timedelta(days=2)
+            item_id=item.pk, units=1, pickup_on=start, return_on=start + dt.timedelta(days=1)
         )
     )
 

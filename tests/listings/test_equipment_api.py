@@ -107,7 +107,7 @@ def test_editing_unavailable_dates_and_units(client_for, member, company):
 def test_dates_on_which_the_item_is_lent_cannot_be_made_unavailable(client_for, member, company):
     item = EquipmentFactory(organisation=company, quantity=1, buffer_days=2)
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=1, start=day(3), end=day(5))
+        capacity.equipment_hold(item_id=item.pk, units=1, pickup_on=day(3), return_on=day(4))
 
     lent = client_for(member).patch(
         f"{URL}{item.pk}/",
@@ -167,7 +167,7 @@ def test_bad_unavailable_periods_are_a_400(client_for, member, company, unavaila
 def test_availability_gives_free_units_per_day(client_for, company, social_member):
     item = EquipmentFactory(organisation=company, quantity=3, buffer_days=1)
     with transaction.atomic():
-        capacity.equipment_hold(item_id=item.pk, units=2, start=day(2), end=day(4))
+        capacity.equipment_hold(item_id=item.pk, units=2, pickup_on=day(2), return_on=day(3))
         capacity.block_period_locked(capacity.lock_equipment(item.pk), start=day(6), end=day(7))
 
     response = client_for(social_member).get(

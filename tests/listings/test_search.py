@@ -205,7 +205,8 @@ def test_filter_by_free_units_over_a_whole_loan_period(reader):
     VolunteerActionFactory()
 
     def free(start, until, quantity=None):
-        params = {"available_from": str(day(start)), "available_until": str(day(until))}
+        """Items free for a loan of the days [start, until): returned on the day before."""
+        params = {"available_from": str(day(start)), "available_until": str(day(until - 1))}
         if quantity:
             params["quantity"] = quantity
         return sorted(found(reader, **params))
@@ -225,11 +226,13 @@ def test_the_free_units_filter_agrees_with_the_capacity_service(reader):
     item = EquipmentFactory(quantity=2, buffer_days=1)
     for start, end in [(1, 3), (2, 4), (6, 9)]:
         with transaction.atomic():
-            capacity.equipment_hold(item_id=item.pk, units=1, start=day(start), end=day(end))
+            capacity.equipment_hold(
+                item_id=item.pk, units=1, pickup_on=day(start), return_on=day(end - 1)
+            )
 
     for start in range(0, 10):
         for length in (1, 2, 3):
-            until = start + length
+            until = start + length - 1  # the return day
             units = capacity.equipment_free_units(item, day(start), day(until))
             for quantity in (1, 2):
                 hit = item.pk in found(
@@ -258,7 +261,7 @@ def test_combined_filters_all_apply(reader):
         category="kueche-z",
         organisation=company.pk,
         available_from=str(day(1)),
-        available_until=str(day(3)),
+        available_until=str(day(2)),
         quantity=2,
     ) == [match.pk]
 
@@ -353,7 +356,7 @@ def test_a_page_size_of_one_walks_every_offer(reader):
         },
         {"available_from": "2030-05-01"},
         {"quantity": "2"},
-        {"available_from": "2030-05-01", "available_until": "2030-05-01"},
+        {"available_from": "2030-05-01", "available_until": "2030-04-30"},
         {"available_from": "2030-05-01", "available_until": "2032-05-01"},
         {"available_from": "2030-05-01", "available_until": "2030-05-03", "quantity": "0"},
         {"available_from": "2030-05-01", "available_until": "2030-05-03", "quantity": "-1"},

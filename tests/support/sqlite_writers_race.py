@@ -222,7 +222,7 @@ def race(threads: int, linger: float) -> dict:
     if linger:
         _linger(linger)
     start = timezone.localdate() + dt.timedelta(days=4)
-    end = start + dt.timedelta(days=2)
+    end = start + dt.timedelta(days=2)  # the day after the return day
     common = {"organisation": social.pk}
     slot_race = _race(
         [
@@ -248,7 +248,12 @@ def race(threads: int, linger: float) -> dict:
                 "kind": "equipment",
                 "by": member,
                 "offer_id": item.pk,
-                "details": {"units": 1, "start": start, "end": end, "purpose": "Sommerfest"},
+                "details": {
+                    "units": 1,
+                    "pickup_on": start,
+                    "return_on": end - dt.timedelta(days=1),
+                    "purpose": "Sommerfest",
+                },
             }
             for member in members
         ]

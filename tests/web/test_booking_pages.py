@@ -174,8 +174,8 @@ def test_requesting_equipment_and_the_whole_loan(signed_in, submit, world):
         requester,
         f"/angebote/{item.pk}/buchen/",
         {
-            "start": in_days(3).isoformat(),
-            "end": in_days(5).isoformat(),
+            "pickup_on": in_days(0).isoformat(),
+            "return_on": in_days(2).isoformat(),
             "units": "1",
             "purpose": "Filmabend im Hof",
         },
@@ -203,8 +203,8 @@ def test_the_same_days_cannot_be_booked_twice(signed_in, submit, world):
         signed_in(world.social_admin),
         f"/angebote/{item.pk}/buchen/",
         {
-            "start": in_days(4).isoformat(),
-            "end": in_days(6).isoformat(),
+            "pickup_on": in_days(4).isoformat(),
+            "return_on": in_days(6).isoformat(),
             "units": "1",
             "purpose": "x",
         },

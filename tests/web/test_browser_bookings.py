@@ -80,7 +80,7 @@ def test_social_worker_books_a_projector_and_the_company_confirms(browser_page, 
     expect(page.get_by_text("Ihre Anfrage ist verschickt.")).to_be_visible()
     expect(page.locator(".page-header .badge")).to_have_text("angefragt")
     booking = Booking.objects.get()
-    assert (booking.loan_from, booking.loan_until) == (monday, wednesday)
+    assert (booking.pickup_on, booking.return_on) == (monday, wednesday)
 
     # ... and the company member confirms it on the booking's page
     company_page = new_page()

@@ -67,11 +67,11 @@ def slot_label(slot) -> str:
 
 
 class EquipmentRequestForm(_RequestForm):
-    start = forms.DateField(label=_("Abholung am"), widget=DateInput())
-    end = forms.DateField(
+    pickup_on = forms.DateField(label=_("Abholung am"), widget=DateInput())
+    return_on = forms.DateField(
         label=_("Rückgabe am"),
         widget=DateInput(),
-        help_text=_("Der Tag, an dem Sie es zurückbringen."),
+        help_text=_("Der Tag, an dem Sie es zurückbringen; auch am selben Tag möglich."),
     )
     units = forms.IntegerField(label=_("Stückzahl"), min_value=1, max_value=500, initial=1)
     purpose = _text(_("Wofür?"), rows=3, help_text=_("Zum Beispiel: Filmabend im Hof."))
@@ -106,7 +106,7 @@ class ReferralForm(_RequestForm):
 
 
 # The service's names for fields the forms call otherwise.
-REQUEST_FIELD_NAMES = {"from": "start", "until": "end", "item": None, "job": None}
+REQUEST_FIELD_NAMES = {"item": None, "job": None}
 
 
 # --- actions on a booking -------------------------------------------------------------------
