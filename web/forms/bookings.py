@@ -81,9 +81,9 @@ class EquipmentRequestForm(_RequestForm):
         # Checked here too, not only by the service (which runs once the form is valid), so
         # that a missing purpose and reversed days are told in one round, not two.
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("Die Rückgabe kann nicht vor der Abholung liegen."))
+        pickup_on, return_on = cleaned.get("pickup_on"), cleaned.get("return_on")
+        if pickup_on and return_on and return_on < pickup_on:
+            self.add_error("return_on", _("Die Rückgabe kann nicht vor der Abholung liegen."))
         return cleaned
 
 
