@@ -45,6 +45,7 @@ from rest_framework.views import APIView
 
 from bookings.idempotency import idempotent_api_response
 from marketplace.api_base import error_responses
+from marketplace.api_filters import StrictFilterSet, id_filter, integer_filter
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind
 
@@ -177,7 +178,7 @@ def _own_organisation(request, organisation_id, *, kind: str, field: str) -> Org
 # --- donations --------------------------------------------------------------------------------
 
 
-class DonationFilter(django_filters.FilterSet):
+class DonationFilter(StrictFilterSet):
     role = django_filters.ChoiceFilter(
         choices=[("donor", "donor"), ("recipient", "recipient")],
         method="filter_role",
@@ -185,7 +186,7 @@ class DonationFilter(django_filters.FilterSet):
     )
     state = django_filters.ChoiceFilter(choices=DonationState.choices)
     kind = django_filters.ChoiceFilter(choices=DonationKind.choices)
-    year = django_filters.NumberFilter(field_name="donated_on", lookup_expr="year")
+    year = integer_filter(1, 9999, field_name="donated_on", lookup_expr="year")
 
     class Meta:
         model = Donation
@@ -368,10 +369,10 @@ class DonationReceiptPdfView(_PdfView):
 # --- receipts ---------------------------------------------------------------------------------
 
 
-class ReceiptFilter(django_filters.FilterSet):
+class ReceiptFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=ReceiptKind.choices)
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    year = django_filters.NumberFilter(field_name="year")
+    organisation = id_filter(field_name="organisation_id")
+    year = integer_filter(1, 9999, field_name="year")
     cancelled = django_filters.BooleanFilter(
         field_name="cancelled_at", lookup_expr="isnull", exclude=True
     )
@@ -482,7 +483,7 @@ class CollectiveDueView(APIView):
         responses={200: DueDonorSerializer(many=True), **_errors(400, 401, 404)},
     )
     def get(self, request):
-        parsed = DueQuerySerializer(data=request.query_params.dict())
+        parsed = DueQuerySerializer(data=request.query_params)
         parsed.is_valid(raise_exception=True)
         organisation = _own_organisation(
             request,
@@ -547,28 +548,28 @@ class ParticipationPdfView(_PdfView):
 
 urlpatterns = [
     path("donations/", DonationListView.as_view(), name="donation-list"),
-    path("donations/<int:pk>/", DonationDetailView.as_view(), name="donation-detail"),
-    path("donations/<int:pk>/confirm/", DonationConfirmView.as_view(), name="donation-confirm"),
-    path("donations/<int:pk>/reject/", DonationRejectView.as_view(), name="donation-reject"),
+    path("donations/<id:pk>/", DonationDetailView.as_view(), name="donation-detail"),
+    path("donations/<id:pk>/confirm/", DonationConfirmView.as_view(), name="donation-confirm"),
+    path("donations/<id:pk>/reject/", DonationRejectView.as_view(), name="donation-reject"),
     path(
-        "donations/<int:pk>/receipt/",
+        "donations/<id:pk>/receipt/",
         DonationReceiptIssueView.as_view(),
         name="donation-receipt-issue",
     ),
     path(
-        "donations/<int:pk>/receipt.pdf",
+        "donations/<id:pk>/receipt.pdf",
         DonationReceiptPdfView.as_view(),
         name="donation-receipt-pdf",
     ),
     path("donations/receipts/", ReceiptListView.as_view(), name="receipt-list"),
-    path("donations/receipts/<int:pk>/", ReceiptDetailView.as_view(), name="receipt-detail"),
-    path("donations/receipts/<int:pk>.pdf", ReceiptPdfView.as_view(), name="receipt-pdf"),
+    path("donations/receipts/<id:pk>/", ReceiptDetailView.as_view(), name="receipt-detail"),
+    path("donations/receipts/<id:pk>.pdf", ReceiptPdfView.as_view(), name="receipt-pdf"),
     path(
-        "donations/receipts/<int:pk>/reissue/",
+        "donations/receipts/<id:pk>/reissue/",
         ReceiptReissueView.as_view(),
         name="receipt-reissue",
     ),
-    path("donations/receipts/<int:pk>/cancel/", ReceiptCancelView.as_view(), name="receipt-cancel"),
+    path("donations/receipts/<id:pk>/cancel/", ReceiptCancelView.as_view(), name="receipt-cancel"),
     path(
         "donations/collective-receipts/",
         CollectiveIssueView.as_view(),
@@ -580,7 +581,7 @@ urlpatterns = [
         name="collective-receipt-due",
     ),
     path(
-        "donations/participation/<int:booking_id>.pdf",
+        "donations/participation/<id:booking_id>.pdf",
         ParticipationPdfView.as_view(),
         name="participation-pdf",
     ),

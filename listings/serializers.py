@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api_base import StrictModelSerializer, StrictSerializer
+from marketplace.api_base import (
+    PageParamsSerializer,
+    QueryParamsSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from marketplace.models import Organisation
 
 from . import capacity
@@ -231,28 +236,6 @@ class StatusChangeSerializer(StrictSerializer):
 
 class PhotoUploadSerializer(StrictSerializer):
     image = serializers.FileField()
-
-
-def _once(data, names):
-    repeated = sorted(name for name in names if len(data.getlist(name)) > 1)
-    if repeated:
-        raise serializers.ValidationError(
-            {name: [_("Diesen Parameter bitte nur einmal angeben.")] for name in repeated}
-        )
-
-
-class QueryParamsSerializer(StrictSerializer):
-    """Query parameters: unknown or repeated ones are a 400, never silently ignored."""
-
-    def to_internal_value(self, data):
-        if hasattr(data, "getlist"):
-            _once(data, data.keys())
-        return super().to_internal_value(data)
-
-
-class PageParamsSerializer(QueryParamsSerializer):
-    cursor = serializers.CharField(max_length=500, required=False)
-    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
 class KindListParamsSerializer(PageParamsSerializer):

@@ -1,8 +1,10 @@
 """Building blocks every API module shares: pagination, strict input, error schema."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -17,13 +19,15 @@ class StablePageNumberPagination(PageNumberPagination):
 class StrictFieldsMixin:
     """Refuse unknown fields with a 400 instead of silently ignoring them."""
 
+    unknown_message = gettext_lazy("Unbekanntes Feld.")
+
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data.keys()) - writable)
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [_("Unbekanntes Feld.")] for name in unknown}
+                    {name: [str(self.unknown_message)] for name in unknown}
                 )
         return super().to_internal_value(data)
 
@@ -34,6 +38,39 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     pass
+
+
+class QueryParamsSerializer(StrictSerializer):
+    """Query parameters: unknown, repeated or empty ones are a 400, never silently ignored (an
+    empty value only where the field allows a blank one). The same wording as the lists' filter
+    sets (marketplace/api_filters.py)."""
+
+    unknown_message = gettext_lazy("Unbekannter Parameter.")
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            errors = {}
+            for name in data:
+                values = data.getlist(name)
+                field = self.fields.get(name)
+                if len(values) > 1:
+                    errors[name] = [_("Diesen Parameter bitte nur einmal angeben.")]
+                elif values[0] == "" and field is not None and not blank_allowed(field):
+                    errors[name] = [_("Bitte einen Wert angeben oder den Parameter weglassen.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def blank_allowed(field) -> bool:
+    return bool(getattr(field, "allow_blank", False))
+
+
+class PageParamsSerializer(QueryParamsSerializer):
+    """The page parameters every list takes (see KeysetPagination)."""
+
+    cursor = serializers.CharField(max_length=500, required=False)
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -50,3 +87,15 @@ def error_responses(descriptions: dict, *codes: int) -> dict:
         code: OpenApiResponse(ErrorSerializer, description=str(descriptions[code]))
         for code in codes
     }
+
+
+class DescriptionOnlyMetadata(SimpleMetadata):
+    """OPTIONS answers name, description and media types, not the fields of each action.
+
+    DRF's default builds the PUT form from `get_object()`, which is a 500 on views that find
+    their object themselves (no queryset) and would describe another organisation's object;
+    the OpenAPI schema at /api/v1/schema/ describes the input instead.
+    """
+
+    def determine_actions(self, request, view):
+        return {}

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketplace.api_base import StrictSerializer, error_responses
+from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.models import (
     Invitation,
@@ -94,7 +95,7 @@ def _members_visible_or_404(request: Request, pk: int) -> Organisation:
     return organisation
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
     status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices)
     mine = django_filters.BooleanFilter(
@@ -303,7 +304,7 @@ class MemberListView(generics.ListAPIView):
     """Members and the coordinator see who belongs to the organisation."""
 
     serializer_class = MembershipSerializer
-    filter_backends = []
+    filterset_class = NoFilters
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -377,7 +378,7 @@ def _invitations_managed_or_error(request: Request, pk: int) -> Organisation:
 
 class InvitationListView(generics.ListCreateAPIView):
     serializer_class = InvitationSerializer
-    filter_backends = []
+    filterset_class = NoFilters
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -465,40 +466,40 @@ class InvitationAcceptView(generics.GenericAPIView):
 
 urlpatterns = [
     path("organisations/", OrganisationListView.as_view(), name="organisation-list"),
-    path("organisations/<int:pk>/", OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("organisations/<id:pk>/", OrganisationDetailView.as_view(), name="organisation-detail"),
     path(
-        "organisations/<int:pk>/approve/",
+        "organisations/<id:pk>/approve/",
         OrganisationApproveView.as_view(),
         name="organisation-approve",
     ),
     path(
-        "organisations/<int:pk>/reject/",
+        "organisations/<id:pk>/reject/",
         OrganisationRejectView.as_view(),
         name="organisation-reject",
     ),
     path(
-        "organisations/<int:pk>/suspend/",
+        "organisations/<id:pk>/suspend/",
         OrganisationSuspendView.as_view(),
         name="organisation-suspend",
     ),
     path(
-        "organisations/<int:pk>/tax-exemption/",
+        "organisations/<id:pk>/tax-exemption/",
         TaxExemptionView.as_view(),
         name="organisation-tax-exemption",
     ),
-    path("organisations/<int:pk>/members/", MemberListView.as_view(), name="organisation-members"),
+    path("organisations/<id:pk>/members/", MemberListView.as_view(), name="organisation-members"),
     path(
-        "organisations/<int:pk>/members/<int:membership_id>/",
+        "organisations/<id:pk>/members/<id:membership_id>/",
         MemberDetailView.as_view(),
         name="organisation-member",
     ),
     path(
-        "organisations/<int:pk>/invitations/",
+        "organisations/<id:pk>/invitations/",
         InvitationListView.as_view(),
         name="organisation-invitations",
     ),
     path(
-        "organisations/<int:pk>/invitations/<int:invitation_id>/",
+        "organisations/<id:pk>/invitations/<id:invitation_id>/",
         InvitationRevokeView.as_view(),
         name="organisation-invitation",
     ),
