@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from marketplace.api_base import error_responses
 from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import NotFound
+from marketplace.pagination import Key, Ordering, newest_first
 
 from . import services
 from .idempotency import idempotent_api_response
@@ -132,6 +133,7 @@ def _create(request, organisation_id, kind, data: dict) -> Booking:
 class BookingListView(generics.ListAPIView):
     serializer_class = BookingSerializer
     filterset_class = BookingFilter
+    page_ordering = newest_first("created_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -301,6 +303,7 @@ def _action_view(name: str):
 class BookingMessagesView(generics.ListCreateAPIView):
     serializer_class = BookingMessageSerializer
     filterset_class = NoFilters
+    page_ordering = Ordering("oldest", (Key("created_at", type="datetime"), Key("id")))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -44,10 +44,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.idempotency import idempotent_api_response
-from marketplace.api_base import error_responses
+from marketplace.api_base import error_responses, page_of
 from marketplace.api_filters import StrictFilterSet, id_filter, integer_filter
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind
+from marketplace.pagination import (
+    Key,
+    Ordering,
+    newest_first,
+    page_parameters,
+    page_response,
+    paginate,
+)
 
 from . import participation, services
 from .models import Donation, DonationKind, DonationState, Receipt, ReceiptKind
@@ -55,7 +63,7 @@ from .selectors import (
     donations_for_display,
     donations_visible_to,
     donor_key_for,
-    donors_due,
+    donors_due_rows,
     receipts_for_display,
     receipts_visible_to,
     valid_receipt_of,
@@ -237,6 +245,7 @@ def _record(request, kind: str, data: dict) -> Donation:
 class DonationListView(generics.ListAPIView):
     serializer_class = DonationSerializer
     filterset_class = DonationFilter
+    page_ordering = newest_first("recorded_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -385,6 +394,7 @@ class ReceiptFilter(StrictFilterSet):
 class ReceiptListView(generics.ListAPIView):
     serializer_class = ReceiptSerializer
     filterset_class = ReceiptFilter
+    page_ordering = newest_first("issued_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -468,6 +478,9 @@ class ReceiptCancelView(APIView):
 # --- collective receipts ----------------------------------------------------------------------
 
 
+BY_DONOR_NAME = Ordering("donor", (Key("donor_name", type="str"), Key("donor_key", type="str")))
+
+
 class CollectiveDueView(APIView):
     @extend_schema(
         tags=TAG,
@@ -476,11 +489,8 @@ class CollectiveDueView(APIView):
             "Spender*innen mit bestätigten Geldspenden im Jahr (Standard: Vorjahr), die noch "
             "keine Zuwendungsbestätigung haben, und ohne gültige Sammelbestätigung für das Jahr."
         ),
-        parameters=[
-            OpenApiParameter("organisation", int, required=False),
-            OpenApiParameter("year", int, required=False),
-        ],
-        responses={200: DueDonorSerializer(many=True), **_errors(400, 401, 404)},
+        parameters=[DueQuerySerializer],
+        responses={200: page_of(DueDonorSerializer, "DueDonor"), **_errors(400, 401, 404)},
     )
     def get(self, request):
         parsed = DueQuerySerializer(data=request.query_params)
@@ -492,8 +502,11 @@ class CollectiveDueView(APIView):
             field="organisation",
         )
         year = parsed.validated_data.get("year", timezone.localdate().year - 1)
-        rows = donors_due(organisation, year=year)
-        return Response(DueDonorSerializer(rows, many=True).data)
+        cursor, size = page_parameters(request.query_params)
+        page = paginate(
+            donors_due_rows(organisation, year=year), BY_DONOR_NAME, cursor=cursor, size=size
+        )
+        return page_response(request, page, DueDonorSerializer(page.rows, many=True).data)
 
 
 class CollectiveIssueView(APIView):

@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import InvalidInput
 from marketplace.models import OrganisationStatus
+from marketplace.pagination import Key, Ordering
 
 from .models import (
     EquipmentAllocation,
@@ -57,7 +58,6 @@ from .models import (
     VolunteerSlot,
     normalise_for_search,
 )
-from .pagination import Key, Ordering
 from .stopwords import GERMAN_STOPWORDS
 
 MAX_TERMS = 8

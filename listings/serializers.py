@@ -248,7 +248,9 @@ class SearchParamsSerializer(PageParamsSerializer):
     """The search's parameters as a serializer, for callers other than the API view (the web
     pages). The API view uses listings.params, which checks the same things faster."""
 
-    q = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    q = serializers.CharField(
+        max_length=200, required=False, help_text="Volltext (deutsch, mit Wortstämmen)"
+    )
     kind = serializers.ChoiceField(choices=ListingKind.choices, required=False)
     category = serializers.SlugField(max_length=60, required=False)
     organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
@@ -305,6 +307,7 @@ class ListingSummarySerializer(serializers.Serializer):
 
 class ListingPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     results = ListingSummarySerializer(many=True)
 
 

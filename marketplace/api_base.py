@@ -2,18 +2,9 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.metadata import SimpleMetadata
-from rest_framework.pagination import PageNumberPagination
-
-
-class StablePageNumberPagination(PageNumberPagination):
-    """Page numbers with a bounded page size; views order by a unique key last."""
-
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class StrictFieldsMixin:
@@ -71,6 +62,19 @@ class PageParamsSerializer(QueryParamsSerializer):
 
     cursor = serializers.CharField(max_length=500, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
+
+
+def page_of(serializer_class, name: str):
+    """The schema of one page of a list that pages by hand (marketplace/pagination.py); the
+    generic lists get the same from KeysetPagination."""
+    return inline_serializer(
+        name=f"Paginated{name}List",
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

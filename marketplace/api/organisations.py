@@ -28,6 +28,7 @@ from marketplace.models import (
     OrganisationStatus,
     TaxExemption,
 )
+from marketplace.pagination import Key, Ordering, newest_first
 from marketplace.selectors import belongs, manages, organisations_for
 from marketplace.services import organisations as services
 
@@ -124,6 +125,7 @@ class OrganisationFilter(StrictFilterSet):
 class OrganisationListView(generics.ListCreateAPIView):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
+    page_ordering = Ordering("name", (Key("name", type="str"), Key("id")))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -305,6 +307,7 @@ class MemberListView(generics.ListAPIView):
 
     serializer_class = MembershipSerializer
     filterset_class = NoFilters
+    page_ordering = Ordering("id", (Key("id"),))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -379,6 +382,7 @@ def _invitations_managed_or_error(request: Request, pk: int) -> Organisation:
 class InvitationListView(generics.ListCreateAPIView):
     serializer_class = InvitationSerializer
     filterset_class = NoFilters
+    page_ordering = newest_first("created_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

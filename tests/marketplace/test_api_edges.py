@@ -23,6 +23,7 @@ LISTS = [
     "/api/v1/organisations/",
     "/api/v1/notifications/",
     "/api/v1/listings/",
+    "/api/v1/listing-categories/",
     "/api/v1/volunteer-actions/",
     "/api/v1/equipment/",
     "/api/v1/jobs/",
@@ -218,3 +219,70 @@ def test_a_one_day_range_is_fine(social_admin):
     )
 
     assert response.status_code == 200, response.content
+
+
+# --- one pagination for every list ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_every_list_pages_alike(social_admin, url):
+    response = social_admin.get(url)
+
+    assert response.status_code == 200, response.content
+    assert set(response.json()) == {"next", "previous", "results"}
+    assert response.json()["previous"] is None
+
+
+@pytest.mark.parametrize("size", ["0", "101", "-1", "x", "1e3"])
+def test_a_page_size_out_of_range_is_a_400(social_admin, size):
+    response = social_admin.get("/api/v1/bookings/", {"page_size": size})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+
+
+def test_walking_forward_and_back_through_a_list_shows_each_row_once(client_for):
+    from marketplace.models import Role
+
+    person = member_of(SocialOrganisationFactory(name="Aaa"), role=Role.ADMIN)
+    for index in range(6):
+        member_of(
+            SocialOrganisationFactory(name=f"Org {index}"),
+            role=Role.ADMIN,
+            email=f"{index}@x.example",
+        )
+    client = client_for(CoordinatorFactory())
+    del person
+
+    seen, pages, url = [], [], "/api/v1/organisations/?page_size=3"
+    while url:
+        page = client.get(url).json()
+        pages.append([row["id"] for row in page["results"]])
+        seen += pages[-1]
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == 7
+    assert seen == [
+        row["id"] for row in client.get("/api/v1/organisations/?page_size=100").json()["results"]
+    ]
+
+    back = client.get(client.get("/api/v1/organisations/?page_size=3").json()["next"]).json()
+    back = client.get(client.get(back["next"]).json()["previous"]).json()
+    assert [row["id"] for row in back["results"]] == pages[1]
+    first = client.get(back["previous"]).json()
+    assert [row["id"] for row in first["results"]] == pages[0]
+    assert first["previous"] is None
+
+
+def test_a_list_pages_with_a_constant_number_of_queries(client_for, django_assert_max_num_queries):
+    from marketplace.models import Role
+
+    client = client_for(member_of(SocialOrganisationFactory(), role=Role.ADMIN))
+    for index in range(30):
+        member_of(SocialOrganisationFactory(name=f"Org {index:02}"), email=f"{index}@x.example")
+    coordinator = client_for(CoordinatorFactory())
+    coordinator.get("/api/v1/organisations/")  # token and session caches warm
+
+    with django_assert_max_num_queries(6):
+        response = coordinator.get("/api/v1/organisations/?page_size=25")
+    assert len(response.json()["results"]) == 25
+    assert client
