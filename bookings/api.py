@@ -162,7 +162,7 @@ class BookingListView(generics.ListAPIView):
         ],
         request=PolymorphicProxySerializer(
             component_name="BookingRequest",
-            serializers=list(REQUEST_SERIALIZERS.values()),
+            serializers={kind.value: parsed for kind, parsed in REQUEST_SERIALIZERS.items()},
             resource_type_field_name="kind",
         ),
         responses={201: BookingSerializer, **_errors(400, 401, 403, 409)},

@@ -191,12 +191,11 @@ class ListingViewSet(viewsets.GenericViewSet):
         return self._status_change(request, services.listing_close)
 
 
-def _kind_schema(name, serializer, name_en):
+def _kind_schema(name):
     return extend_schema_view(
         list=extend_schema(
             summary=f"{name}: sichtbare Angebote",
             parameters=KIND_LIST_PARAMETERS,
-            responses=page_of(serializer, name_en),
         ),
         retrieve=extend_schema(summary=f"{name}: ein Angebot"),
         create=extend_schema(summary=f"{name}: als Entwurf anlegen"),
@@ -206,7 +205,7 @@ def _kind_schema(name, serializer, name_en):
     )
 
 
-@_kind_schema("Freiwilligenaktionen", VolunteerActionSerializer, "VolunteerAction")
+@_kind_schema("Freiwilligenaktionen")
 class VolunteerActionViewSet(ListingViewSet):
     serializer_class = VolunteerActionSerializer
     fields_allowed = services.VOLUNTEER_ACTION_FIELDS
@@ -226,7 +225,7 @@ class VolunteerActionViewSet(ListingViewSet):
         return {"slots": slots}
 
 
-@_kind_schema("Ausleihen", EquipmentSerializer, "Equipment")
+@_kind_schema("Ausleihen")
 class EquipmentViewSet(ListingViewSet):
     serializer_class = EquipmentSerializer
     fields_allowed = services.EQUIPMENT_FIELDS
@@ -303,7 +302,7 @@ class EquipmentViewSet(ListingViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@_kind_schema("Stellenangebote", JobOfferSerializer, "JobOffer")
+@_kind_schema("Stellenangebote")
 class JobOfferViewSet(ListingViewSet):
     serializer_class = JobOfferSerializer
     fields_allowed = services.JOB_OFFER_FIELDS

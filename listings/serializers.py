@@ -20,6 +20,7 @@ from marketplace.models import Organisation
 from . import capacity
 from .models import (
     Category,
+    ClosedReason,
     EmploymentType,
     Equipment,
     EquipmentPhoto,
@@ -96,6 +97,10 @@ class ListingSerializer(StrictModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     category = SafeSlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
+    # "" while the offer is not closed: said so in the schema (its enum includes "").
+    closed_reason = serializers.ChoiceField(
+        choices=ClosedReason.choices, allow_blank=True, read_only=True
+    )
 
     def get_fields(self):
         fields = super().get_fields()

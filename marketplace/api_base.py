@@ -6,11 +6,21 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.metadata import SimpleMetadata
 
+from .text import ONE_LINE_MAX_LENGTH, validate_one_line
+
 
 class StrictFieldsMixin:
-    """Refuse unknown fields with a 400 instead of silently ignoring them."""
+    """Refuse unknown fields with a 400 instead of silently ignoring them, and control
+    characters in one-line texts (names, titles, addresses: see marketplace/text.py)."""
 
     unknown_message = gettext_lazy("Unbekanntes Feld.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if _is_one_line(field):
+                field.validators.append(validate_one_line)
+        return fields
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
@@ -21,6 +31,17 @@ class StrictFieldsMixin:
                     {name: [str(self.unknown_message)] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+def _is_one_line(field) -> bool:
+    return (
+        isinstance(field, serializers.CharField)
+        and not field.read_only
+        and field.max_length is not None
+        and field.max_length <= ONE_LINE_MAX_LENGTH
+        and field.style.get("base_template") != "textarea.html"
+        and field.style.get("input_type") != "password"
+    )
 
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -62,6 +83,25 @@ class PageParamsSerializer(QueryParamsSerializer):
 
     cursor = serializers.CharField(max_length=500, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
+
+
+class BlankAsNullMixin:
+    """A read-only field whose empty text is shown as null, so that a format (uri, email)
+    holds for every string the API returns."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class OptionalURLField(BlankAsNullMixin, serializers.URLField):
+    pass
+
+
+class OptionalEmailField(BlankAsNullMixin, serializers.EmailField):
+    pass
 
 
 def page_of(serializer_class, name: str):

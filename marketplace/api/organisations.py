@@ -349,11 +349,12 @@ class MemberDetailView(generics.GenericAPIView):
     def patch(self, request, pk: int, membership_id: int):
         organisation, membership = self._membership(request, pk, membership_id)
         _require_manager(request, organisation)
-        serializer = RoleSerializer(data=request.data)
+        serializer = RoleSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_change_role(
-            membership=membership, by=request.user, role=serializer.validated_data["role"]
-        )
+        if "role" in serializer.validated_data:  # a PATCH without a role changes nothing
+            membership = services.membership_change_role(
+                membership=membership, by=request.user, role=serializer.validated_data["role"]
+            )
         membership = Membership.objects.select_related("user").get(pk=membership.pk)
         return Response(MembershipSerializer(membership).data)
 

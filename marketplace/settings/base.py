@@ -312,6 +312,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its 400/401/403/404 (marketplace/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "marketplace.schema.complete_responses",
+    ],
     # One schema name per choice set, whatever the fields using it are called.
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "marketplace.models.Role",

@@ -252,7 +252,7 @@ def test_walking_forward_and_back_through_a_list_shows_each_row_once(client_for)
             email=f"{index}@x.example",
         )
     client = client_for(CoordinatorFactory())
-    del person
+    assert person.memberships.exists()
 
     seen, pages, url = [], [], "/api/v1/organisations/?page_size=3"
     while url:
@@ -274,9 +274,7 @@ def test_walking_forward_and_back_through_a_list_shows_each_row_once(client_for)
 
 
 def test_a_list_pages_with_a_constant_number_of_queries(client_for, django_assert_max_num_queries):
-    from marketplace.models import Role
 
-    client = client_for(member_of(SocialOrganisationFactory(), role=Role.ADMIN))
     for index in range(30):
         member_of(SocialOrganisationFactory(name=f"Org {index:02}"), email=f"{index}@x.example")
     coordinator = client_for(CoordinatorFactory())
@@ -285,4 +283,89 @@ def test_a_list_pages_with_a_constant_number_of_queries(client_for, django_asser
     with django_assert_max_num_queries(6):
         response = coordinator.get("/api/v1/organisations/?page_size=25")
     assert len(response.json()["results"]) == 25
-    assert client
+
+
+# --- one-line texts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kiez\nverein",
+        "Kiez\tverein",
+        "Kiez\x1bverein",
+        "Kiez\x85e.V.",
+        "Kiez\u2028e.V.",
+        "Kiez\x7f",
+    ],
+)
+def test_an_organisation_name_with_control_characters_is_refused(client_for, name):
+    client = client_for(member_of(SocialOrganisationFactory()))
+
+    response = client.post(
+        "/api/v1/organisations/", {"kind": "social", "name": name}, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert "name" in response.json()
+
+
+def test_the_service_refuses_control_characters_in_a_name_from_the_web_pages_too():
+    from marketplace.errors import InvalidInput
+    from marketplace.models import Organisation
+    from marketplace.services.organisations import organisation_update
+
+    organisation = SocialOrganisationFactory()
+    with pytest.raises(InvalidInput):
+        organisation_update(
+            organisation=organisation,
+            by=CoordinatorFactory(),
+            changes={"city": "Berlin\r\nBcc: x@example.org"},
+        )
+    assert Organisation.objects.get(pk=organisation.pk).city == organisation.city
+
+
+def test_a_booking_contact_name_with_a_line_break_is_refused_but_a_message_may_have_one(client_for):
+    client = client_for(member_of(SocialOrganisationFactory()))
+    body = {
+        "kind": "volunteer",
+        "slot": 1,
+        "volunteers": 1,
+        "task": "Aufbau\\nund Abbau",
+        "place": "Hof",
+        "contact_name": "A\nB",
+    }
+
+    response = client.post("/api/v1/bookings/", body, format="json")
+
+    assert response.status_code == 400
+    assert "contact_name" in response.json() and "task" not in response.json()
+
+
+def test_a_multi_line_description_keeps_its_line_breaks(client_for):
+    from marketplace.models import Role
+
+    organisation = SocialOrganisationFactory()
+    client = client_for(member_of(organisation, role=Role.ADMIN))
+
+    response = client.patch(
+        f"/api/v1/organisations/{organisation.pk}/", {"description": "Wir\nhelfen."}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["description"] == "Wir\nhelfen."
+
+
+def test_patch_on_a_membership_is_partial_as_documented(client_for):
+    from marketplace.models import Membership, Role
+
+    organisation = SocialOrganisationFactory()
+    admin = client_for(member_of(organisation, role=Role.ADMIN))
+    membership = Membership.objects.get(user=member_of(organisation), organisation=organisation)
+    url = f"/api/v1/organisations/{organisation.pk}/members/{membership.pk}/"
+
+    unchanged = admin.patch(url, {}, format="json")
+    changed = admin.patch(url, {"role": "admin"}, format="json")
+
+    assert unchanged.status_code == 200 and unchanged.json()["role"] == "member"
+    assert changed.status_code == 200 and changed.json()["role"] == "admin"
