@@ -28,7 +28,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from marketplace.api_base import error_responses
+from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import NotFound
+from marketplace.pagination import Key, Ordering, newest_first
 
 from . import services
 from .idempotency import idempotent_api_response
@@ -81,7 +83,7 @@ def _show(request, pk: int) -> dict:
     return BookingSerializer(_booking_or_404(request, pk), context={"request": request}).data
 
 
-class BookingFilter(django_filters.FilterSet):
+class BookingFilter(StrictFilterSet):
     role = django_filters.ChoiceFilter(
         choices=[("requester", "requester"), ("provider", "provider")],
         method="filter_role",
@@ -91,6 +93,8 @@ class BookingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=BookingKind.choices)
     date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
+
+    ranges = (("date_from", "date_to"),)
 
     class Meta:
         model = Booking
@@ -127,6 +131,7 @@ def _create(request, organisation_id, kind, data: dict) -> Booking:
 class BookingListView(generics.ListAPIView):
     serializer_class = BookingSerializer
     filterset_class = BookingFilter
+    page_ordering = newest_first("created_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -156,7 +161,7 @@ class BookingListView(generics.ListAPIView):
         ],
         request=PolymorphicProxySerializer(
             component_name="BookingRequest",
-            serializers=list(REQUEST_SERIALIZERS.values()),
+            serializers={kind.value: parsed for kind, parsed in REQUEST_SERIALIZERS.items()},
             resource_type_field_name="kind",
         ),
         responses={201: BookingSerializer, **_errors(400, 401, 403, 409)},
@@ -296,6 +301,8 @@ def _action_view(name: str):
 
 class BookingMessagesView(generics.ListCreateAPIView):
     serializer_class = BookingMessageSerializer
+    filterset_class = NoFilters
+    page_ordering = Ordering("oldest", (Key("created_at", type="datetime"), Key("id")))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -339,10 +346,10 @@ class BookingMessagesView(generics.ListCreateAPIView):
 
 urlpatterns = [
     path("bookings/", BookingListView.as_view(), name="booking-list"),
-    path("bookings/<int:pk>/", BookingDetailView.as_view(), name="booking-detail"),
-    path("bookings/<int:pk>/messages/", BookingMessagesView.as_view(), name="booking-messages"),
+    path("bookings/<id:pk>/", BookingDetailView.as_view(), name="booking-detail"),
+    path("bookings/<id:pk>/messages/", BookingMessagesView.as_view(), name="booking-messages"),
     *[
-        path(f"bookings/<int:pk>/{name}/", _action_view(name), name=f"booking-{name}")
+        path(f"bookings/<id:pk>/{name}/", _action_view(name), name=f"booking-{name}")
         for name in ACTIONS
     ],
 ]

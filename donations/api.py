@@ -44,9 +44,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.idempotency import idempotent_api_response
-from marketplace.api_base import error_responses
+from marketplace.api_base import error_responses, page_of
+from marketplace.api_filters import StrictFilterSet, id_filter, integer_filter
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind
+from marketplace.pagination import (
+    Key,
+    Ordering,
+    newest_first,
+    page_parameters,
+    page_response,
+    paginate,
+)
 
 from . import participation, services
 from .models import Donation, DonationKind, DonationState, Receipt, ReceiptKind
@@ -54,7 +63,7 @@ from .selectors import (
     donations_for_display,
     donations_visible_to,
     donor_key_for,
-    donors_due,
+    donors_due_rows,
     receipts_for_display,
     receipts_visible_to,
     valid_receipt_of,
@@ -177,7 +186,7 @@ def _own_organisation(request, organisation_id, *, kind: str, field: str) -> Org
 # --- donations --------------------------------------------------------------------------------
 
 
-class DonationFilter(django_filters.FilterSet):
+class DonationFilter(StrictFilterSet):
     role = django_filters.ChoiceFilter(
         choices=[("donor", "donor"), ("recipient", "recipient")],
         method="filter_role",
@@ -185,7 +194,7 @@ class DonationFilter(django_filters.FilterSet):
     )
     state = django_filters.ChoiceFilter(choices=DonationState.choices)
     kind = django_filters.ChoiceFilter(choices=DonationKind.choices)
-    year = django_filters.NumberFilter(field_name="donated_on", lookup_expr="year")
+    year = integer_filter(1, 9999, field_name="donated_on", lookup_expr="year")
 
     class Meta:
         model = Donation
@@ -236,6 +245,7 @@ def _record(request, kind: str, data: dict) -> Donation:
 class DonationListView(generics.ListAPIView):
     serializer_class = DonationSerializer
     filterset_class = DonationFilter
+    page_ordering = newest_first("recorded_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -368,10 +378,10 @@ class DonationReceiptPdfView(_PdfView):
 # --- receipts ---------------------------------------------------------------------------------
 
 
-class ReceiptFilter(django_filters.FilterSet):
+class ReceiptFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=ReceiptKind.choices)
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    year = django_filters.NumberFilter(field_name="year")
+    organisation = id_filter(field_name="organisation_id")
+    year = integer_filter(1, 9999, field_name="year")
     cancelled = django_filters.BooleanFilter(
         field_name="cancelled_at", lookup_expr="isnull", exclude=True
     )
@@ -384,6 +394,7 @@ class ReceiptFilter(django_filters.FilterSet):
 class ReceiptListView(generics.ListAPIView):
     serializer_class = ReceiptSerializer
     filterset_class = ReceiptFilter
+    page_ordering = newest_first("issued_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -467,6 +478,9 @@ class ReceiptCancelView(APIView):
 # --- collective receipts ----------------------------------------------------------------------
 
 
+BY_DONOR_NAME = Ordering("donor", (Key("donor_name", type="str"), Key("donor_key", type="str")))
+
+
 class CollectiveDueView(APIView):
     @extend_schema(
         tags=TAG,
@@ -475,14 +489,11 @@ class CollectiveDueView(APIView):
             "Spender*innen mit bestätigten Geldspenden im Jahr (Standard: Vorjahr), die noch "
             "keine Zuwendungsbestätigung haben, und ohne gültige Sammelbestätigung für das Jahr."
         ),
-        parameters=[
-            OpenApiParameter("organisation", int, required=False),
-            OpenApiParameter("year", int, required=False),
-        ],
-        responses={200: DueDonorSerializer(many=True), **_errors(400, 401, 404)},
+        parameters=[DueQuerySerializer],
+        responses={200: page_of(DueDonorSerializer, "DueDonor"), **_errors(400, 401, 404)},
     )
     def get(self, request):
-        parsed = DueQuerySerializer(data=request.query_params.dict())
+        parsed = DueQuerySerializer(data=request.query_params)
         parsed.is_valid(raise_exception=True)
         organisation = _own_organisation(
             request,
@@ -491,8 +502,11 @@ class CollectiveDueView(APIView):
             field="organisation",
         )
         year = parsed.validated_data.get("year", timezone.localdate().year - 1)
-        rows = donors_due(organisation, year=year)
-        return Response(DueDonorSerializer(rows, many=True).data)
+        cursor, size = page_parameters(request.query_params)
+        page = paginate(
+            donors_due_rows(organisation, year=year), BY_DONOR_NAME, cursor=cursor, size=size
+        )
+        return page_response(request, page, DueDonorSerializer(page.rows, many=True).data)
 
 
 class CollectiveIssueView(APIView):
@@ -547,28 +561,28 @@ class ParticipationPdfView(_PdfView):
 
 urlpatterns = [
     path("donations/", DonationListView.as_view(), name="donation-list"),
-    path("donations/<int:pk>/", DonationDetailView.as_view(), name="donation-detail"),
-    path("donations/<int:pk>/confirm/", DonationConfirmView.as_view(), name="donation-confirm"),
-    path("donations/<int:pk>/reject/", DonationRejectView.as_view(), name="donation-reject"),
+    path("donations/<id:pk>/", DonationDetailView.as_view(), name="donation-detail"),
+    path("donations/<id:pk>/confirm/", DonationConfirmView.as_view(), name="donation-confirm"),
+    path("donations/<id:pk>/reject/", DonationRejectView.as_view(), name="donation-reject"),
     path(
-        "donations/<int:pk>/receipt/",
+        "donations/<id:pk>/receipt/",
         DonationReceiptIssueView.as_view(),
         name="donation-receipt-issue",
     ),
     path(
-        "donations/<int:pk>/receipt.pdf",
+        "donations/<id:pk>/receipt.pdf",
         DonationReceiptPdfView.as_view(),
         name="donation-receipt-pdf",
     ),
     path("donations/receipts/", ReceiptListView.as_view(), name="receipt-list"),
-    path("donations/receipts/<int:pk>/", ReceiptDetailView.as_view(), name="receipt-detail"),
-    path("donations/receipts/<int:pk>.pdf", ReceiptPdfView.as_view(), name="receipt-pdf"),
+    path("donations/receipts/<id:pk>/", ReceiptDetailView.as_view(), name="receipt-detail"),
+    path("donations/receipts/<id:pk>.pdf", ReceiptPdfView.as_view(), name="receipt-pdf"),
     path(
-        "donations/receipts/<int:pk>/reissue/",
+        "donations/receipts/<id:pk>/reissue/",
         ReceiptReissueView.as_view(),
         name="receipt-reissue",
     ),
-    path("donations/receipts/<int:pk>/cancel/", ReceiptCancelView.as_view(), name="receipt-cancel"),
+    path("donations/receipts/<id:pk>/cancel/", ReceiptCancelView.as_view(), name="receipt-cancel"),
     path(
         "donations/collective-receipts/",
         CollectiveIssueView.as_view(),
@@ -580,7 +594,7 @@ urlpatterns = [
         name="collective-receipt-due",
     ),
     path(
-        "donations/participation/<int:booking_id>.pdf",
+        "donations/participation/<id:booking_id>.pdf",
         ParticipationPdfView.as_view(),
         name="participation-pdf",
     ),

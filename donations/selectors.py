@@ -160,6 +160,11 @@ def collectable_donations(
 def donors_due(organisation: Organisation, *, year: int) -> list[dict]:
     """Donors of `organisation` who are due a collective receipt for `year`: they have
     collectable donations and no valid collective receipt for that year. One query."""
+    return list(donors_due_rows(organisation, year=year))
+
+
+def donors_due_rows(organisation: Organisation, *, year: int) -> QuerySet:
+    """donors_due() as a query of dicts, by donor name then key (for the API's pages)."""
     has_collective = Receipt.objects.filter(
         organisation=organisation,
         kind=ReceiptKind.COLLECTIVE,
@@ -179,4 +184,4 @@ def donors_due(organisation: Organisation, *, year: int) -> list[dict]:
         )
         .order_by("donor_name", "donor_key")
     )
-    return list(rows)
+    return rows

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api_base import StrictSerializer
+from marketplace.api_base import PageParamsSerializer, StrictSerializer
 from marketplace.models import TaxExemption
 
 from .models import (
@@ -192,7 +192,7 @@ class CollectiveInputSerializer(StrictSerializer):
         return attrs
 
 
-class DueQuerySerializer(StrictSerializer):
+class DueQuerySerializer(PageParamsSerializer):
     organisation = _id(required=False)
     year = serializers.IntegerField(min_value=2000, max_value=9999, required=False)
 

@@ -16,12 +16,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api_base import PageParamsSerializer, page_of
 from marketplace.errors import InvalidInput
 from marketplace.models import Membership, OrganisationKind
+from marketplace.pagination import Key, Ordering, page_response, paginate
 
 from . import capacity, selectors, services
 from .models import Category, Equipment, EquipmentPhoto
-from .pagination import Key, Ordering, paginate
 from .params import parse_search_params
 from .search import SearchFilters, search
 from .serializers import (
@@ -33,6 +34,7 @@ from .serializers import (
     ListingPageSerializer,
     PhotoSerializer,
     PhotoUploadSerializer,
+    SearchParamsSerializer,
     StatusChangeSerializer,
     VolunteerActionSerializer,
     summary_of,
@@ -40,14 +42,6 @@ from .serializers import (
 
 NEWEST_FIRST = Ordering("id", (Key("id", descending=True),))
 DEFAULT_PAGE_SIZE = 20
-
-
-def _next_url(request, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    params = request.query_params.copy()
-    params["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 def _is_id(value: str) -> bool:
@@ -77,16 +71,9 @@ def _default_organisation(user):
     return companies[0].organisation
 
 
-PAGE_PARAMETERS = [
-    OpenApiParameter("cursor", str, description="`next` der vorigen Seite"),
-    OpenApiParameter("page_size", int, description="1–100, Standard 20"),
-]
-KIND_LIST_PARAMETERS = [
-    *PAGE_PARAMETERS,
-    OpenApiParameter("organisation", int),
-    OpenApiParameter("status", str, enum=["draft", "published", "paused", "closed"]),
-    OpenApiParameter("category", str, description="Kurzname der Kategorie"),
-]
+# The parameters as documented; the views check them with the same serializers (the search
+# with listings.params, which checks the same things faster).
+KIND_LIST_PARAMETERS = [KindListParamsSerializer]
 
 
 class ListingViewSet(viewsets.GenericViewSet):
@@ -137,8 +124,7 @@ class ListingViewSet(viewsets.GenericViewSet):
             cursor=options.get("cursor"),
             size=options.get("page_size", DEFAULT_PAGE_SIZE),
         )
-        data = self.get_serializer(page.rows, many=True).data
-        return Response({"next": _next_url(request, page.next_cursor), "results": data})
+        return page_response(request, page, self.get_serializer(page.rows, many=True).data)
 
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.get_object()).data)
@@ -207,7 +193,10 @@ class ListingViewSet(viewsets.GenericViewSet):
 
 def _kind_schema(name):
     return extend_schema_view(
-        list=extend_schema(summary=f"{name}: sichtbare Angebote", parameters=KIND_LIST_PARAMETERS),
+        list=extend_schema(
+            summary=f"{name}: sichtbare Angebote",
+            parameters=KIND_LIST_PARAMETERS,
+        ),
         retrieve=extend_schema(summary=f"{name}: ein Angebot"),
         create=extend_schema(summary=f"{name}: als Entwurf anlegen"),
         update=extend_schema(summary=f"{name}: ändern"),
@@ -327,11 +316,25 @@ class JobOfferViewSet(ListingViewSet):
         return selectors.job_offers_for_display(user)
 
 
+BY_POSITION = Ordering("position", (Key("position"), Key("name_de", type="str"), Key("id")))
+
+
 class CategoryListView(APIView):
-    @extend_schema(summary="Kategorien der Angebote", responses=CategorySerializer(many=True))
+    @extend_schema(
+        summary="Kategorien der Angebote",
+        parameters=[PageParamsSerializer],
+        responses=page_of(CategorySerializer, "Category"),
+    )
     def get(self, request):
-        categories = Category.objects.filter(is_active=True)
-        return Response(CategorySerializer(categories, many=True).data)
+        options = PageParamsSerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        page = paginate(
+            Category.objects.filter(is_active=True),
+            BY_POSITION,
+            cursor=options.validated_data.get("cursor"),
+            size=options.validated_data.get("page_size", DEFAULT_PAGE_SIZE),
+        )
+        return page_response(request, page, CategorySerializer(page.rows, many=True).data)
 
 
 class ListingSearchView(APIView):
@@ -339,41 +342,7 @@ class ListingSearchView(APIView):
 
     @extend_schema(
         summary="Suche über alle Angebote",
-        parameters=[
-            OpenApiParameter("q", str, description="Volltext (deutsch, mit Wortstämmen)"),
-            OpenApiParameter("kind", str, enum=["volunteer_action", "equipment", "job"]),
-            OpenApiParameter("category", str, description="Kurzname der Kategorie"),
-            OpenApiParameter("organisation", int),
-            OpenApiParameter(
-                "employment_type",
-                str,
-                enum=["vollzeit", "teilzeit", "minijob", "ausbildung", "praktikum", "werkstudent"],
-            ),
-            OpenApiParameter(
-                "date_from", OpenApiTypes.DATE, description="Aktionen mit freien Plätzen ab"
-            ),
-            OpenApiParameter(
-                "date_to", OpenApiTypes.DATE, description="… bis einschließlich diesem Tag"
-            ),
-            OpenApiParameter(
-                "available_from",
-                OpenApiTypes.DATE,
-                description="Ausleihen mit genug freien Stücken ab diesem Abholtag",
-            ),
-            OpenApiParameter(
-                "available_until",
-                OpenApiTypes.DATE,
-                description="… bis einschließlich diesem Rückgabetag (auch derselbe Tag)",
-            ),
-            OpenApiParameter("quantity", int, description="so viele Stücke (Standard 1)"),
-            OpenApiParameter(
-                "ordering",
-                str,
-                enum=["newest", "soonest", "relevance"],
-                description="Standard: newest; relevance nur mit q",
-            ),
-            *PAGE_PARAMETERS,
-        ],
+        parameters=[SearchParamsSerializer],
         responses=ListingPageSerializer,
     )
     def get(self, request):
@@ -399,5 +368,6 @@ class ListingSearchView(APIView):
             size=options.get("page_size", DEFAULT_PAGE_SIZE),
         )
         language = get_language() or "de"
-        results = [summary_of(row, request, language) for row in page.rows]
-        return Response({"next": _next_url(request, page.next_cursor), "results": results})
+        return page_response(
+            request, page, [summary_of(row, request, language) for row in page.rows]
+        )

@@ -107,6 +107,9 @@ def parse_search_params(query) -> dict:
         if len(given) > 1:
             errors[name] = [_("Diesen Parameter bitte nur einmal angeben.")]
             continue
+        if given[0] == "":
+            errors[name] = [_("Bitte einen Wert angeben oder den Parameter weglassen.")]
+            continue
         try:
             values[name] = parse(given[0])
         except _Invalid as error:

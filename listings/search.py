@@ -49,6 +49,7 @@ from django.utils.translation import ngettext
 
 from marketplace.errors import InvalidInput
 from marketplace.models import OrganisationStatus
+from marketplace.pagination import Key, Ordering
 
 from .models import (
     EquipmentAllocation,
@@ -58,7 +59,6 @@ from .models import (
     VolunteerSlot,
     normalise_for_search,
 )
-from .pagination import Key, Ordering
 from .stopwords import GERMAN_STOPWORDS
 
 MAX_TERMS = 8

@@ -9,12 +9,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api_base import StrictModelSerializer, StrictSerializer
+from marketplace.api_base import (
+    PageParamsSerializer,
+    QueryParamsSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from marketplace.models import Organisation
 
 from . import capacity
 from .models import (
     Category,
+    ClosedReason,
     EmploymentType,
     Equipment,
     EquipmentPhoto,
@@ -91,6 +97,10 @@ class ListingSerializer(StrictModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     category = SafeSlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
+    # "" while the offer is not closed: said so in the schema (its enum includes "").
+    closed_reason = serializers.ChoiceField(
+        choices=ClosedReason.choices, allow_blank=True, read_only=True
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -233,28 +243,6 @@ class PhotoUploadSerializer(StrictSerializer):
     image = serializers.FileField()
 
 
-def _once(data, names):
-    repeated = sorted(name for name in names if len(data.getlist(name)) > 1)
-    if repeated:
-        raise serializers.ValidationError(
-            {name: [_("Diesen Parameter bitte nur einmal angeben.")] for name in repeated}
-        )
-
-
-class QueryParamsSerializer(StrictSerializer):
-    """Query parameters: unknown or repeated ones are a 400, never silently ignored."""
-
-    def to_internal_value(self, data):
-        if hasattr(data, "getlist"):
-            _once(data, data.keys())
-        return super().to_internal_value(data)
-
-
-class PageParamsSerializer(QueryParamsSerializer):
-    cursor = serializers.CharField(max_length=500, required=False)
-    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
-
-
 class KindListParamsSerializer(PageParamsSerializer):
     organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     status = serializers.ChoiceField(choices=ListingStatus.choices, required=False)
@@ -265,17 +253,28 @@ class SearchParamsSerializer(PageParamsSerializer):
     """The search's parameters as a serializer, for callers other than the API view (the web
     pages). The API view uses listings.params, which checks the same things faster."""
 
-    q = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    q = serializers.CharField(
+        max_length=200, required=False, help_text="Volltext (deutsch, mit Wortstämmen)"
+    )
     kind = serializers.ChoiceField(choices=ListingKind.choices, required=False)
     category = serializers.SlugField(max_length=60, required=False)
     organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     employment_type = serializers.ChoiceField(choices=EmploymentType.choices, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-    available_from = serializers.DateField(required=False)
-    available_until = serializers.DateField(required=False)
-    quantity = serializers.IntegerField(min_value=1, max_value=500, required=False)
-    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False)
+    date_from = serializers.DateField(required=False, help_text="Aktionen mit freien Plätzen ab")
+    date_to = serializers.DateField(required=False, help_text="… bis einschließlich diesem Tag")
+    available_from = serializers.DateField(
+        required=False, help_text="Ausleihen mit genug freien Stücken ab diesem Abholtag"
+    )
+    available_until = serializers.DateField(
+        required=False,
+        help_text="… bis einschließlich diesem Rückgabetag (auch derselbe Tag wie available_from)",
+    )
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=500, required=False, help_text="so viele Stücke (Standard 1)"
+    )
+    ordering = serializers.ChoiceField(
+        choices=ORDERINGS, required=False, help_text="Standard: newest; relevance nur mit q"
+    )
 
     def validate(self, attrs):
         errors = combination_errors(attrs)
@@ -322,6 +321,7 @@ class ListingSummarySerializer(serializers.Serializer):
 
 class ListingPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     results = ListingSummarySerializer(many=True)
 
 

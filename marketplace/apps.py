@@ -25,6 +25,12 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Menschen und Organisationen")
 
     def ready(self):
+        from django.urls import register_converter
+
+        from .converters import IdConverter
+
+        # Before any URL configuration is read: the API's paths name ids as <id:...>.
+        register_converter(IdConverter, "id")
         from . import schema  # noqa: F401  (registers the OpenAPI auth extension)
 
         # After every app's migrations (and their permissions) exist, not only ours.

@@ -6,13 +6,12 @@ no user, no context processors). /health/ names the part that is down.
 
 Two hooks, because Django turns an exception into a response at every middleware layer:
 DatabaseOutageMiddleware.process_exception answers what a view raised (and logs one warning
-per WARN_EVERY seconds instead of a traceback per request), and server_error (handler500)
-answers what a middleware raised (a session saved, a user looked up) the same way.
+per WARN_EVERY seconds instead of a traceback per request), and marketplace.error_views.server_error
+(handler500) answers what a middleware raised (a session saved, a user looked up) the same way.
 """
 
 import logging
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 
@@ -22,7 +21,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +102,3 @@ class DatabaseOutageMiddleware:
                 str(exception).strip().splitlines()[0] if str(exception).strip() else "",
             )
         return database_unavailable_response(request)
-
-
-def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    """handler500: the 503 for a database outage met outside a view, else Django's 500 page."""
-    if is_database_unavailable(sys.exc_info()[1]):
-        return database_unavailable_response(request)
-    return defaults.server_error(request, *args, **kwargs)

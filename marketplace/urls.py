@@ -27,7 +27,12 @@ urlpatterns = [
     # The web pages, last: their paths are German words that no other prefix uses.
     path("", include("web.urls")),
 ]
-# A database outage met outside a view answers 503 too (marketplace/outage.py).
-handler500 = "marketplace.outage.server_error"
+# Under /api/ these answer JSON, elsewhere the web pages' templates (marketplace/error_views.py);
+# a database outage met outside a view answers 503 (marketplace/outage.py).
+handler400 = "marketplace.error_views.bad_request"
+handler403 = "marketplace.error_views.permission_denied"
+handler404 = "marketplace.error_views.page_not_found"
+handler500 = "marketplace.error_views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

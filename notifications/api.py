@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api_base import ErrorSerializer
+from marketplace.api_filters import NoFilters
+from marketplace.pagination import Key, Ordering
 
 from . import selectors, services
 from .models import Notification
@@ -22,6 +24,15 @@ class NotificationListView(generics.ListAPIView):
     """My notifications that the app lists (not account e-mails): unread first, then newest."""
 
     serializer_class = NotificationSerializer
+    filterset_class = NoFilters
+    page_ordering = Ordering(
+        "unread",
+        (
+            Key("unread_first"),
+            Key("created_at", descending=True, type="datetime"),
+            Key("id", descending=True),
+        ),
+    )
     queryset = Notification.objects.none()  # the schema's model; requests use get_queryset()
 
     def get_queryset(self):

@@ -17,7 +17,7 @@ urlpatterns = [
         name="notification-preferences",
     ),
     path(
-        "notifications/<int:pk>/read/",
+        "notifications/<id:pk>/read/",
         api.NotificationReadView.as_view(),
         name="notification-read",
     ),

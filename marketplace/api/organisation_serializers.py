@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api_base import StrictModelSerializer, StrictSerializer
+from marketplace.api_base import (
+    OptionalEmailField,
+    OptionalURLField,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from marketplace.models import (
     Invitation,
     InvitationState,
@@ -29,6 +34,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
     status_reason = serializers.SerializerMethodField()
     status_changed_at = serializers.SerializerMethodField()
     created_at = serializers.SerializerMethodField()
+    website = OptionalURLField()
+    contact_email = OptionalEmailField()
 
     class Meta:
         model = Organisation

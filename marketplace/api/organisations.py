@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketplace.api_base import StrictSerializer, error_responses
+from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.models import (
     Invitation,
@@ -27,6 +28,7 @@ from marketplace.models import (
     OrganisationStatus,
     TaxExemption,
 )
+from marketplace.pagination import Key, Ordering, newest_first
 from marketplace.selectors import belongs, manages, organisations_for
 from marketplace.services import organisations as services
 
@@ -94,7 +96,7 @@ def _members_visible_or_404(request: Request, pk: int) -> Organisation:
     return organisation
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
     status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices)
     mine = django_filters.BooleanFilter(
@@ -123,6 +125,7 @@ class OrganisationFilter(django_filters.FilterSet):
 class OrganisationListView(generics.ListCreateAPIView):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
+    page_ordering = Ordering("name", (Key("name", type="str"), Key("id")))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -303,7 +306,8 @@ class MemberListView(generics.ListAPIView):
     """Members and the coordinator see who belongs to the organisation."""
 
     serializer_class = MembershipSerializer
-    filter_backends = []
+    filterset_class = NoFilters
+    page_ordering = Ordering("id", (Key("id"),))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -345,11 +349,12 @@ class MemberDetailView(generics.GenericAPIView):
     def patch(self, request, pk: int, membership_id: int):
         organisation, membership = self._membership(request, pk, membership_id)
         _require_manager(request, organisation)
-        serializer = RoleSerializer(data=request.data)
+        serializer = RoleSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_change_role(
-            membership=membership, by=request.user, role=serializer.validated_data["role"]
-        )
+        if "role" in serializer.validated_data:  # a PATCH without a role changes nothing
+            membership = services.membership_change_role(
+                membership=membership, by=request.user, role=serializer.validated_data["role"]
+            )
         membership = Membership.objects.select_related("user").get(pk=membership.pk)
         return Response(MembershipSerializer(membership).data)
 
@@ -377,7 +382,8 @@ def _invitations_managed_or_error(request: Request, pk: int) -> Organisation:
 
 class InvitationListView(generics.ListCreateAPIView):
     serializer_class = InvitationSerializer
-    filter_backends = []
+    filterset_class = NoFilters
+    page_ordering = newest_first("created_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -465,40 +471,40 @@ class InvitationAcceptView(generics.GenericAPIView):
 
 urlpatterns = [
     path("organisations/", OrganisationListView.as_view(), name="organisation-list"),
-    path("organisations/<int:pk>/", OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("organisations/<id:pk>/", OrganisationDetailView.as_view(), name="organisation-detail"),
     path(
-        "organisations/<int:pk>/approve/",
+        "organisations/<id:pk>/approve/",
         OrganisationApproveView.as_view(),
         name="organisation-approve",
     ),
     path(
-        "organisations/<int:pk>/reject/",
+        "organisations/<id:pk>/reject/",
         OrganisationRejectView.as_view(),
         name="organisation-reject",
     ),
     path(
-        "organisations/<int:pk>/suspend/",
+        "organisations/<id:pk>/suspend/",
         OrganisationSuspendView.as_view(),
         name="organisation-suspend",
     ),
     path(
-        "organisations/<int:pk>/tax-exemption/",
+        "organisations/<id:pk>/tax-exemption/",
         TaxExemptionView.as_view(),
         name="organisation-tax-exemption",
     ),
-    path("organisations/<int:pk>/members/", MemberListView.as_view(), name="organisation-members"),
+    path("organisations/<id:pk>/members/", MemberListView.as_view(), name="organisation-members"),
     path(
-        "organisations/<int:pk>/members/<int:membership_id>/",
+        "organisations/<id:pk>/members/<id:membership_id>/",
         MemberDetailView.as_view(),
         name="organisation-member",
     ),
     path(
-        "organisations/<int:pk>/invitations/",
+        "organisations/<id:pk>/invitations/",
         InvitationListView.as_view(),
         name="organisation-invitations",
     ),
     path(
-        "organisations/<int:pk>/invitations/<int:invitation_id>/",
+        "organisations/<id:pk>/invitations/<id:invitation_id>/",
         InvitationRevokeView.as_view(),
         name="organisation-invitation",
     ),

@@ -33,6 +33,7 @@ from marketplace.models import (
     validate_logo,
 )
 from marketplace.selectors import admins_of, coordinators
+from marketplace.text import validate_one_line
 from notifications.services import Recipient, notify
 
 # What an applicant or admin may set; kind is chosen once, status only by the coordinator.
@@ -50,6 +51,8 @@ PROFILE_FIELDS_IN_ORDER = (
     "logo",
 )
 PROFILE_FIELDS = frozenset(PROFILE_FIELDS_IN_ORDER)
+# Shown on one line (lists, receipts, e-mail headers): no line breaks or other control characters.
+ONE_LINE_PROFILE_FIELDS = PROFILE_FIELDS - {"description", "logo"}
 TAX_EXEMPTION_FIELDS = frozenset(
     {
         "tax_office",
@@ -150,6 +153,11 @@ def _apply_profile(organisation: Organisation, profile: Mapping[str, Any]) -> li
                 raise InvalidInput(error.messages[0], field="logo") from error
             # Stored re-encoded: EXIF (a GPS position), comments and the like stay behind.
             value = reencode_logo(value)
+        if field in ONE_LINE_PROFILE_FIELDS and isinstance(value, str):
+            try:
+                validate_one_line(value)
+            except ValidationError as error:
+                raise InvalidInput(error.messages[0], field=field) from error
         setattr(organisation, field, "" if value is None else value)
         changed.append(field)
     return changed

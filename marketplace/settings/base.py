@@ -288,11 +288,12 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "marketplace.api_base.StablePageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.KeysetPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.api_errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "marketplace.api_base.DescriptionOnlyMetadata",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_AUTH", default="20/minute"),
         "anon": env.str("THROTTLE_ANON", default="200/minute"),
@@ -320,10 +321,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Ids in paths (marketplace/converters.py): longer ones match no route.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
     # Swagger UI served from this site, not a CDN (works offline, fits a strict CSP).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its 400/401/403/404 (marketplace/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "marketplace.schema.complete_responses",
+    ],
     # One schema name per choice set, whatever the fields using it are called.
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "marketplace.models.Role",

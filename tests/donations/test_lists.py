@@ -54,7 +54,7 @@ def test_receipts_are_listed_for_both_sides_and_the_coordinator(world, client_fo
     ):
         response = client_for(person).get("/api/v1/donations/receipts/")
         assert response.status_code == 200
-        assert response.json()["count"] == count, person
+        assert len(response.json()["results"]) == count, person
     [row] = client_for(world.company_admin).get("/api/v1/donations/receipts/").json()["results"]
     assert row["donor_name"] == receipt_donation.donor_name
     assert row["pdf_url"] == f"/api/v1/donations/receipts/{row['id']}.pdf"

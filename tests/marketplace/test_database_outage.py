@@ -16,7 +16,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from marketplace.outage import is_database_unavailable, server_error
+from marketplace.error_views import server_error
+from marketplace.outage import is_database_unavailable
 from tests.factories import PASSWORD, UserFactory
 from tests.support.redis_server import unused_tcp_port
 

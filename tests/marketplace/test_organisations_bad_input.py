@@ -168,7 +168,7 @@ BAD = {
         "role_huge_number": {"role": HUGE_NUMBER},
         "role_null": {"role": None},
         "role_nul": {"role": "ad\x00min"},
-        "role_missing": {},
+        # {} is a partial PATCH that changes nothing (issue 11: PATCH is partial, as documented).
     },
     "invite": {
         "email_invalid": {"email": "keine-adresse"},

@@ -25,11 +25,11 @@ from listings.models import (
     Listing,
     ListingKind,
 )
-from listings.pagination import paginate
 from listings.params import parse_search_params
 from listings.search import SearchFilters, search
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.models import OrganisationKind
+from marketplace.pagination import paginate
 from marketplace.selectors import is_member
 
 from .. import access, offers
