@@ -10,6 +10,7 @@ from .views import (
     bookings,
     coordination,
     core,
+    directory,
     donations,
     legal,
     listings,
@@ -28,6 +29,9 @@ urlpatterns = [
     path("datenschutz/", legal.privacy_notice, name="privacy"),
     path("impressum/", legal.imprint, name="imprint"),
     path("willkommen/", onboarding.welcome, name="welcome"),
+    # the public face of the network
+    path("netzwerk/", directory.directory, name="directory"),
+    path("netzwerk/<int:pk>/", directory.member_profile, name="member-profile"),
     # accounts
     path("registrieren/", accounts.sign_up, name="sign-up"),
     path("anmelden/", accounts.sign_in, name="sign-in"),

@@ -48,6 +48,7 @@ PROFILE_FIELDS_IN_ORDER = (
     "contact_email",
     "phone",
     "logo",
+    "show_contacts",
 )
 PROFILE_FIELDS = frozenset(PROFILE_FIELDS_IN_ORDER)
 TAX_EXEMPTION_FIELDS = frozenset(

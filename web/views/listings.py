@@ -30,7 +30,7 @@ from listings.params import parse_search_params
 from listings.search import SearchFilters, search
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.models import OrganisationKind
-from marketplace.selectors import is_member
+from marketplace.selectors import is_member, is_network_member
 
 from .. import access, offers
 from ..booking_box import booking_form_context
@@ -68,13 +68,14 @@ EXTRA_ROWS = 2
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "web/home.html", {"nav": "offers"})
+    """The start page: the search with the latest offers first, for everyone. Visitors outside
+    the network see the offers that are not members-only, and an invitation to join."""
     form = SearchForm(request.GET or None)
     cards, next_cursor, status = [], None, 200
+    public_only = not is_network_member(request.user)
     if not form.is_bound or form.is_valid():
         try:
-            cards, next_cursor = _search(form, request.GET.get("cursor"))
+            cards, next_cursor = _search(form, request.GET.get("cursor"), public_only=public_only)
         except _FormHasErrors:
             status = 400
         except DomainError as error:
@@ -90,12 +91,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/listings/search.html",
-        {"form": form, "cards": cards, "next_url": next_url, "nav": "offers"},
+        {
+            "form": form,
+            "cards": cards,
+            "next_url": next_url,
+            "nav": "offers",
+            "is_start": not form.is_bound and not request.GET.get("cursor"),
+            # The network-life issue's upcoming public events join the start page here.
+            "upcoming_events": [],
+        },
         status=status,
     )
 
 
-def _search(form: SearchForm, cursor: str | None):
+def _search(form: SearchForm, cursor: str | None, *, public_only: bool):
     """One page of results; the filters are checked by the API's own parameter parser."""
     params = QueryDict(mutable=True)
     params.update(form.api_params() if form.is_bound else {})
@@ -126,6 +135,7 @@ def _search(form: SearchForm, cursor: str | None):
         available_until=options.get("available_until"),
         quantity=options.get("quantity", 1),
         ordering=options.get("ordering", ""),
+        public_only=public_only,
     )
     queryset, ordering = search(filters)
     page = paginate(queryset, ordering, cursor=options.get("cursor"), size=PAGE_SIZE)
@@ -176,8 +186,8 @@ def offer_page(request: HttpRequest, offer, *, booking_form=None, status: int = 
     return render(request, "web/listings/detail.html", context, status=status)
 
 
-@login_required
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Open to visitors: published public offers; requesting one asks them to sign in.
     return offer_page(request, specific_visible_or_404(request, pk))
 
 

@@ -1,0 +1,74 @@
+"""/api/v1/ routes of the directory and the reports: thin views over reports' reads.
+
+- GET directory/            the public member directory (q, kind, district, page); no account
+- GET directory/{id}/       an approved organisation's public profile and published offers;
+                            contact data only for network members, where the organisation wants
+"""
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.models import OrganisationKind
+
+from .directory import directory_page, public_profile
+from .serializers import DirectoryPageSerializer, MemberProfileSerializer
+
+
+class DirectoryView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Öffentliches Verzeichnis der Mitgliedsorganisationen",
+        operation_id="directory_list",
+        parameters=[
+            OpenApiParameter("q", str, description="Wörter in Name oder Beschreibung"),
+            OpenApiParameter("kind", str, enum=list(OrganisationKind.values)),
+            OpenApiParameter("district", str),
+            OpenApiParameter("page", int),
+        ],
+        responses=DirectoryPageSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        kind = params.get("kind", "")
+        if kind and kind not in OrganisationKind.values:
+            raise ValidationError({"kind": [f"Erlaubt: {', '.join(OrganisationKind.values)}."]})
+        page_number = params.get("page", "1")
+        if not page_number.isdigit() or int(page_number) < 1:
+            raise ValidationError({"page": ["Eine Seitenzahl ab 1 angeben."]})
+        page = directory_page(
+            user=request.user,
+            q=params.get("q", "").strip()[:200],
+            kind=kind,
+            district=params.get("district", "").strip()[:100],
+            page=int(page_number),
+        )
+        data = {
+            "count": page.page.paginator.count,
+            "page": page.page.number,
+            "pages": page.page.paginator.num_pages,
+            "results": page.entries,
+        }
+        return Response(DirectoryPageSerializer(data).data)
+
+
+class ProfileView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Öffentliches Profil einer Organisation",
+        operation_id="directory_profile",
+        responses=MemberProfileSerializer,
+    )
+    def get(self, request, pk: int):
+        return Response(MemberProfileSerializer(public_profile(user=request.user, pk=pk)).data)
+
+
+urlpatterns = [
+    path("directory/", DirectoryView.as_view(), name="directory"),
+    path("directory/<int:pk>/", ProfileView.as_view(), name="directory-profile"),
+]
