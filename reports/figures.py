@@ -54,6 +54,7 @@ from marketplace.selectors import (
 from .periods import Period
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 PRIVATE_DONORS = "private"
 
 # (key, label, definition, unit) of every figure, in the order the page and the exports show
@@ -621,11 +622,10 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         pairs=len(weights),
         new_pairs=sum(1 for pair in weights if pair not in earlier),
     )
+    totals = _normalised(totals)
     if only is not None:  # an organisation's own report: no counts of the whole network
-        for key in ("companies", "social_organisations", "joined", "left"):
+        for key in NETWORK_ONLY:
             totals.pop(key)
-    for key in units():
-        totals.setdefault(key, ZERO if units()[key] in ("hours", "euros") else 0)
 
     names = {org["id"]: org for org in organisations}
     rows = []
@@ -641,6 +641,19 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         monthly=monthly,
         hour_rate=rates[-1].euros if rates else None,
     )
+
+
+NETWORK_ONLY = ("companies", "social_organisations", "joined", "left")
+
+
+def _normalised(values: dict) -> dict:
+    """Every figure present; hours and euros as Decimal with two places, counts as int."""
+    kinds = units()
+    result = {}
+    for key, unit in kinds.items():
+        value = values.get(key) or 0
+        result[key] = Decimal(value).quantize(CENT) if unit in ("hours", "euros") else int(value)
+    return result
 
 
 def _as_month(value) -> dt.date:
@@ -683,17 +696,22 @@ def _table(sides: _Sides, names: dict, approved: list, only) -> list[Organisatio
         if org is None:
             continue
         source = sides.receiving if org["kind"] == OrganisationKind.SOCIAL else sides.giving
-        values = {key: source.get(org_id, {}).get(key, 0) for key in TABLE_KEYS}
+        values = _row_values(source.get(org_id, {}))
         rows.append(OrganisationRow(id=org_id, name=org["name"], kind=org["kind"], values=values))
     rows.sort(key=lambda row: (row.name.lower(), row.id))
     if PRIVATE_DONORS in sides.giving and only is None:
-        values = {key: sides.giving[PRIVATE_DONORS].get(key, 0) for key in TABLE_KEYS}
+        values = _row_values(sides.giving[PRIVATE_DONORS])
         rows.append(
             OrganisationRow(
                 id=None, name=_("Private Spender*innen"), kind=PRIVATE_DONORS, values=values
             )
         )
     return rows
+
+
+def _row_values(source: dict) -> dict:
+    normalised = _normalised(source)
+    return {key: normalised[key] for key in TABLE_KEYS}
 
 
 def _pairs(weights: dict, earlier: set, names: dict) -> list[Pair]:
