@@ -3,19 +3,26 @@
 - GET directory/            the public member directory (q, kind, district, page); no account
 - GET directory/{id}/       an approved organisation's public profile and published offers;
                             contact data only for network members, where the organisation wants
+- GET reports/network/?from=YYYY-MM&until=YYYY-MM         the network report (coordinator)
+- GET reports/organisations/{id}/?from=YYYY-MM&until=...  an organisation's report (its admins,
+                                                          the coordinator); others get 404
 """
 
 from django.urls import path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api_base import error_responses
 from marketplace.models import OrganisationKind
 
+from . import access
 from .directory import directory_page, public_profile
-from .serializers import DirectoryPageSerializer, MemberProfileSerializer
+from .periods import period_from_params
+from .serializers import DirectoryPageSerializer, MemberProfileSerializer, ReportSerializer
 
 
 class DirectoryView(APIView):
@@ -68,7 +75,51 @@ class ProfileView(APIView):
         return Response(MemberProfileSerializer(public_profile(user=request.user, pk=pk)).data)
 
 
+ERRORS = {
+    400: gettext_lazy("Zeitraum ungültig (JJJJ-MM, höchstens zehn Jahre, bis nicht vor von)"),
+    401: gettext_lazy("nicht angemeldet"),
+    404: gettext_lazy("Bericht nicht gefunden oder nicht Ihrer"),
+}
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", str, description="erster Monat, JJJJ-MM (Standard: Januar)"),
+    OpenApiParameter(
+        "until", str, description="letzter Monat einschließlich, JJJJ-MM (Standard: Dezember)"
+    ),
+]
+
+
+class NetworkReportView(APIView):
+    @extend_schema(
+        summary="Netzwerkbericht für einen Zeitraum (Koordination)",
+        operation_id="reports_network",
+        parameters=PERIOD_PARAMETERS,
+        responses={200: ReportSerializer, **error_responses(ERRORS, 400, 401, 404)},
+    )
+    def get(self, request):
+        report = access.network_report_for(request.user, period_from_params(request.query_params))
+        return Response(ReportSerializer(report).data)
+
+
+class OrganisationReportView(APIView):
+    @extend_schema(
+        summary="Bericht einer Organisation (ihre Administrator*innen, Koordination)",
+        operation_id="reports_organisation",
+        parameters=PERIOD_PARAMETERS,
+        responses={200: ReportSerializer, **error_responses(ERRORS, 400, 401, 404)},
+    )
+    def get(self, request, pk: int):
+        period = period_from_params(request.query_params)
+        report = access.organisation_report_for(request.user, pk, period)
+        return Response(ReportSerializer(report).data)
+
+
 urlpatterns = [
+    path("reports/network/", NetworkReportView.as_view(), name="report-network"),
+    path(
+        "reports/organisations/<int:pk>/",
+        OrganisationReportView.as_view(),
+        name="report-organisation",
+    ),
     path("directory/", DirectoryView.as_view(), name="directory"),
     path("directory/<int:pk>/", ProfileView.as_view(), name="directory-profile"),
 ]

@@ -18,6 +18,7 @@ from .views import (
     notifications,
     onboarding,
     organisations,
+    reports,
 )
 
 app_name = "web"
@@ -194,6 +195,35 @@ urlpatterns = [
         "benachrichtigungen/kalender/",
         notifications.calendar_feed_regenerate,
         name="calendar-feed-regenerate",
+    ),
+    # reports
+    path("berichte/netzwerk/", reports.network_report, name="report-network"),
+    path("berichte/netzwerk/<str:chart>.png", reports.network_chart, name="report-network-chart"),
+    path(
+        "berichte/netzwerk/export.<str:fmt>",
+        reports.network_export,
+        name="report-network-export",
+    ),
+    path("berichte/stundensatz/", reports.hour_rate, name="report-hour-rate"),
+    path(
+        "organisationen/<int:pk>/bericht/",
+        reports.organisation_report,
+        name="report-organisation",
+    ),
+    path(
+        "organisationen/<int:pk>/bericht/<str:chart>.png",
+        reports.organisation_chart,
+        name="report-organisation-chart",
+    ),
+    path(
+        "organisationen/<int:pk>/bericht/export.<str:fmt>",
+        reports.organisation_export,
+        name="report-organisation-export",
+    ),
+    path(
+        "organisationen/<int:pk>/engagement-bericht.pdf",
+        reports.engagement_report,
+        name="report-engagement",
     ),
     # coordination
     path("koordination/", coordination.overview, name="coordination"),
