@@ -59,7 +59,7 @@ def monthly_chart(report: Report) -> bytes:
         for index, tick in enumerate(axes.get_xticklabels()):
             tick.set_visible(index % step == 0)
     axes.tick_params(axis="x", labelrotation=45, labelsize=8)
-    axes.legend(loc="upper left", fontsize=8, frameon=False, ncols=4)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=8, frameon=False, ncols=4)
     return _png(figure)
 
 

@@ -76,6 +76,8 @@ def _page(request, *, report, period_error, title, base_url, organisation=None):
         "columns": [(key, label_of(key), units()[key]) for key in TABLE_KEYS],
         "sort": sort,
         "order": "desc" if descending else "asc",
+        "form_from": report.period.from_param if report else request.GET.get("from", ""),
+        "form_until": report.period.until_param if report else request.GET.get("until", ""),
     }
     if report is not None:
         context["company_rows"] = _sorted(report.company_rows, sort, descending)
