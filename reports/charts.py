@@ -79,7 +79,11 @@ def network_picture(report: Report) -> bytes:
     if graph.number_of_nodes() == 0:
         axes.text(0.5, 0.5, _("Keine Kooperationen im Zeitraum."), ha="center", va="center")
         return _png(figure)
-    layout = nx.spring_layout(graph, seed=13, weight="weight")
+    # ForceAtlas2 (made for drawing networks) needs only numpy, also for hundreds of points;
+    # spring_layout needs scipy from 500 points on.
+    # Fewer steps for big networks keep the PDF within its two seconds.
+    steps = 100 if len(graph) <= 150 else 30
+    layout = nx.forceatlas2_layout(graph, seed=13, weight="weight", max_iter=steps)
     weights = [graph.edges[edge]["weight"] for edge in graph.edges]
     heaviest = max(weights)
     nx.draw_networkx_edges(
