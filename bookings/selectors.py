@@ -6,7 +6,19 @@ else is told it does not exist (404).
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,4 +135,82 @@ def bookings_for_calendar(user: User) -> QuerySet[Booking]:
         .select_related("listing__equipment", "requester", "provider", "slot")
         .annotate(event_count=Count("events"))
         .order_by("starts_at", "id")
+    )
+
+
+# --- reads for the reports (reports/ aggregates these; it writes nothing) ----------------------
+
+
+class _DaysBetween(Func):
+    """Whole days from one date to another, as an integer, on PostgreSQL and SQLite."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
+def loan_days() -> Func:
+    """The days a loan lasts, as a database expression over a booking's loan dates.
+
+    THE one place that knows how loan dates count: `pickup_on` and `return_on` are both
+    inclusive, so a loan picked up on Monday and brought back on Wednesday lasts three days, and
+    a same-day loan one.
+    """
+    return _DaysBetween(F("return_on"), F("pickup_on")) + 1
+
+
+# What counts as a cooperation that took place: a volunteer action carried out (completed, with
+# or without confirmed hours), a loan handed over, a referral that led to a hire. Cancelled,
+# declined, expired, withdrawn and rejected bookings never count.
+VOLUNTEER_DONE = [BookingState.COMPLETED, BookingState.HOURS_CONFIRMED]
+LOAN_HANDED_OVER = [BookingState.HANDED_OVER, BookingState.OVERDUE, BookingState.RETURNED]
+
+
+def volunteer_bookings_done() -> QuerySet[Booking]:
+    """Volunteer bookings carried out; `starts_at` is the day of the action."""
+    return Booking.objects.filter(kind=BookingKind.VOLUNTEER, state__in=VOLUNTEER_DONE)
+
+
+def loans_handed_over() -> QuerySet[Booking]:
+    """Equipment loans that were handed over (under way, overdue or returned), dated by
+    `handed_over_at`."""
+    return Booking.objects.filter(
+        kind=BookingKind.EQUIPMENT, state__in=LOAN_HANDED_OVER, handed_over_at__isnull=False
+    )
+
+
+def referrals_made() -> QuerySet[Booking]:
+    """Job referrals submitted, not withdrawn by the referrer (dated by `created_at`)."""
+    return Booking.objects.filter(kind=BookingKind.JOB).exclude(state=BookingState.WITHDRAWN)
+
+
+def referral_steps(to_states: list[str]) -> QuerySet[BookingEvent]:
+    """Steps of referrals into `to_states` (interviewing, hired), dated by `at`; never any
+    candidate data."""
+    return BookingEvent.objects.filter(booking__kind=BookingKind.JOB, to_state__in=to_states)
+
+
+def cooperations_done() -> QuerySet[Booking]:
+    """Bookings that took place, each annotated with `done_at` (the action's start, the
+    hand-over, the hire): what makes a company and a social organisation a cooperating pair."""
+    return Booking.objects.filter(
+        Q(kind=BookingKind.VOLUNTEER, state__in=VOLUNTEER_DONE)
+        | Q(kind=BookingKind.EQUIPMENT, state__in=LOAN_HANDED_OVER, handed_over_at__isnull=False)
+        | Q(kind=BookingKind.JOB, state=BookingState.HIRED, ended_at__isnull=False)
+    ).annotate(
+        done_at=Case(
+            When(kind=BookingKind.EQUIPMENT, then=F("handed_over_at")),
+            When(kind=BookingKind.JOB, then=F("ended_at")),
+            default=F("starts_at"),
+        )
     )

@@ -185,3 +185,22 @@ def donors_due_rows(organisation: Organisation, *, year: int) -> QuerySet:
         .order_by("donor_name", "donor_key")
     )
     return rows
+
+
+# --- reads for the reports (reports/ aggregates these; it writes nothing) ----------------------
+
+
+def donations_received() -> QuerySet[Donation]:
+    """Donations whose receipt the receiving organisation confirmed (dated by `donated_on`);
+    recorded-only and rejected ones never count."""
+    return Donation.objects.filter(state=DonationState.CONFIRMED)
+
+
+def receipts_in_force() -> QuerySet[Receipt]:
+    """Receipts not cancelled (dated by `issued_on`): a cancelled and reissued receipt counts
+    once, as its replacement."""
+    return Receipt.objects.filter(cancelled_at__isnull=True)
+
+
+def is_private_donor_key(key: str) -> bool:
+    return key.startswith("person:")

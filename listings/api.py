@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +21,7 @@ from marketplace.api_base import PageParamsSerializer, page_of
 from marketplace.errors import InvalidInput
 from marketplace.models import Membership, OrganisationKind
 from marketplace.pagination import Key, Ordering, page_response, paginate
+from marketplace.selectors import is_network_member
 
 from . import capacity, selectors, services
 from .models import Category, Equipment, EquipmentPhoto
@@ -320,6 +322,8 @@ BY_POSITION = Ordering("position", (Key("position"), Key("name_de", type="str"),
 
 
 class CategoryListView(APIView):
+    permission_classes = [AllowAny]  # public browsing, like the search
+
     @extend_schema(
         summary="Kategorien der Angebote",
         parameters=[PageParamsSerializer],
@@ -338,7 +342,10 @@ class CategoryListView(APIView):
 
 
 class ListingSearchView(APIView):
-    """One search across volunteer actions, equipment and job offers."""
+    """One search across volunteer actions, equipment and job offers. Open without an account:
+    visitors outside the network see the offers that are not members-only."""
+
+    permission_classes = [AllowAny]
 
     @extend_schema(
         summary="Suche über alle Angebote",
@@ -359,6 +366,7 @@ class ListingSearchView(APIView):
             available_until=options.get("available_until"),
             quantity=options.get("quantity", 1),
             ordering=options.get("ordering", ""),
+            public_only=not is_network_member(request.user),
         )
         queryset, ordering = search(filters)
         page = paginate(

@@ -109,6 +109,12 @@ class Listing(models.Model):
     status = models.CharField(
         _("Status"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )
+    # "nur für Netzwerkmitglieder": out of the public views (directory, anonymous search).
+    members_only = models.BooleanField(
+        _("nur für Netzwerkmitglieder"),
+        default=False,
+        help_text=_("Nur angemeldete Mitglieder freigegebener Organisationen sehen das Angebot."),
+    )
     closed_reason = models.CharField(
         _("Grund der Schließung"), max_length=10, choices=ClosedReason.choices, blank=True
     )

@@ -122,6 +122,8 @@ class SearchFilters:
     available_until: dt.date | None = None
     quantity: int = 1
     ordering: str = ""
+    # Anonymous visitors and people outside the network: leave out members-only offers.
+    public_only: bool = False
 
 
 _local = threading.local()
@@ -268,6 +270,8 @@ def search(filters: SearchFilters) -> tuple[QuerySet, Ordering]:
         status=ListingStatus.PUBLISHED,
         organisation__status=OrganisationStatus.APPROVED,
     )
+    if filters.public_only:
+        queryset = queryset.filter(members_only=False)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.category_id is not None:

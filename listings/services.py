@@ -43,7 +43,7 @@ from .models import (
 )
 from .photos import process_photo
 
-COMMON_FIELDS = ("title", "description", "category")
+COMMON_FIELDS = ("title", "description", "category", "members_only")
 VOLUNTEER_ACTION_FIELDS = (
     *COMMON_FIELDS,
     "location_kind",

@@ -225,6 +225,16 @@ class Organisation(models.Model):
     logo = models.ImageField(
         _("Logo"), upload_to=logo_upload_to, blank=True, validators=[validate_logo]
     )
+    # The public profile shows contact people, e-mail and phone to signed-in members of approved
+    # organisations only, and only when the organisation chose so.
+    show_contacts = models.BooleanField(
+        _("Kontaktdaten den Netzwerkmitgliedern zeigen"),
+        default=False,
+        help_text=_(
+            "Ansprechpersonen, E-Mail und Telefon erscheinen im öffentlichen Profil nur für "
+            "angemeldete Mitglieder freigegebener Organisationen."
+        ),
+    )
 
     status = models.CharField(
         _("Status"),
@@ -540,3 +550,35 @@ class PrivacyConsent(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.notice}"
+
+
+class VolunteerHourRate(models.Model):
+    """The value of one volunteer hour in euros that the coordinator sets for the reports,
+    from a day on (a network setting). Each change is a new row, so older periods keep the rate
+    that applied then."""
+
+    valid_from = models.DateField(_("gilt ab"), unique=True)
+    euros = models.DecimalField(_("Euro je Stunde"), max_digits=7, decimal_places=2)
+    created_at = models.DateTimeField(_("festgelegt am"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("festgelegt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Wert einer Freiwilligenstunde")
+        verbose_name_plural = _("Werte einer Freiwilligenstunde")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(euros__gte=0) & models.Q(euros__lte=10_000),
+                name="volunteer_hour_rate_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.euros} € ab {self.valid_from:%d.%m.%Y}"

@@ -1,6 +1,7 @@
 """Reads about people and organisations that every app shares (permissions, recipients)."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from .legal_defaults import DEFAULT_TEXTS
@@ -11,8 +12,10 @@ from .models import (
     Membership,
     Organisation,
     OrganisationStatus,
+    OrganisationStatusChange,
     Role,
     User,
+    VolunteerHourRate,
 )
 
 
@@ -38,6 +41,28 @@ def organisation_ids_of(user: User) -> list[int]:
     if not user.is_authenticated:
         return []
     return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def network_member_condition(user: User) -> Exists | bool:
+    """Whether the person is a network member (signed in, in an approved organisation, or the
+    coordinator), as a condition a query can use without a separate read. Members see
+    members-only offers and, where an organisation shows them, contact people."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordinator:
+        return True
+    return Exists(
+        Membership.objects.filter(user=user, organisation__status=OrganisationStatus.APPROVED)
+    )
+
+
+def is_network_member(user: User) -> bool:
+    condition = network_member_condition(user)
+    if isinstance(condition, bool):
+        return condition
+    return Membership.objects.filter(
+        user=user, organisation__status=OrganisationStatus.APPROVED
+    ).exists()
 
 
 def approved_organisations_of(user: User) -> QuerySet[Organisation]:
@@ -108,4 +133,111 @@ def open_invitations_for(user: User) -> QuerySet[Invitation]:
         .exclude(organisation__memberships__user=user)
         .select_related("organisation")
         .order_by("-created_at", "-id")
+    )
+
+
+# --- the public member directory ---------------------------------------------------------------
+
+DIRECTORY_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "kind",
+    "district",
+    "description",
+    "website",
+    "logo",
+)
+
+
+def directory_organisations(*, q: str = "", kind: str = "", district: str = "") -> QuerySet:
+    """Approved organisations for the public directory, sorted by name, with `purposes` (a
+    social organisation's tax-privileged purposes, which its receipts print; the tax office
+    and number stay private). Words in `q` must each appear in the name or the description."""
+    queryset = Organisation.objects.approved()
+    for word in q.split()[:8]:
+        queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if district:
+        queryset = queryset.filter(district__iexact=district)
+    return (
+        queryset.only(*DIRECTORY_FIELDS)
+        .annotate(purposes=F("tax_exemption__purposes"))
+        .order_by("name", "id")
+    )
+
+
+def directory_districts() -> list[str]:
+    """The districts approved organisations name, for the directory's filter."""
+    return list(
+        Organisation.objects.approved()
+        .exclude(district="")
+        .values_list("district", flat=True)
+        .distinct()
+        .order_by("district")
+    )
+
+
+def contact_people_of(organisation: Organisation) -> list[User]:
+    """Who to ask at an organisation: its active admins (names and e-mail addresses)."""
+    return list(admins_of(organisation).order_by("full_name", "id").only("full_name", "email"))
+
+
+def volunteer_hour_rates() -> list:
+    """Every rate a volunteer hour was valued at, oldest first (one query)."""
+    return list(VolunteerHourRate.objects.order_by("valid_from"))
+
+
+# --- reads for the reports ---------------------------------------------------------------------
+
+
+def organisations_as_of(moment) -> QuerySet[Organisation]:
+    """Organisations that existed before `moment` (an aware datetime), each annotated with
+    `status_at` (its status then, from the status history; without history, its status now)
+    and `first_approved_at` (its first approval; without history, its creation if approved)."""
+    last_before = (
+        OrganisationStatusChange.objects.filter(organisation=OuterRef("pk"), at__lt=moment)
+        .order_by("-at", "-id")
+        .values("to_status")[:1]
+    )
+    first_after = (
+        OrganisationStatusChange.objects.filter(organisation=OuterRef("pk"), at__gte=moment)
+        .order_by("at", "id")
+        .values("from_status")[:1]
+    )
+    first_approval = (
+        OrganisationStatusChange.objects.filter(
+            organisation=OuterRef("pk"), to_status=OrganisationStatus.APPROVED
+        )
+        .order_by("at", "id")
+        .values("at")[:1]
+    )
+    return Organisation.objects.filter(created_at__lt=moment).annotate(
+        status_at=Coalesce(
+            Subquery(last_before), NullIf(Subquery(first_after), Value("")), "status"
+        ),
+        first_approved_at=Coalesce(
+            Subquery(first_approval),
+            Case(When(status=OrganisationStatus.APPROVED, then=F("created_at"))),
+        ),
+    )
+
+
+def suspensions_between(start, end) -> QuerySet[OrganisationStatusChange]:
+    """Approved organisations suspended in [start, end)."""
+    return OrganisationStatusChange.objects.filter(
+        from_status=OrganisationStatus.APPROVED,
+        to_status=OrganisationStatus.SUSPENDED,
+        at__gte=start,
+        at__lt=end,
+    )
+
+
+def people_with_account_as_of(moment) -> QuerySet[User]:
+    """Active people registered before `moment` who belong to an organisation."""
+    return User.objects.filter(
+        is_active=True,
+        date_joined__lt=moment,
+        pk__in=Membership.objects.filter(created_at__lt=moment).values("user_id"),
     )

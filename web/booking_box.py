@@ -58,6 +58,14 @@ def request_form(offer, user, data=None):
 def booking_form_context(request: HttpRequest, offer, form=None) -> dict:
     """The booking box on an offer's page: the form, or why the person cannot book."""
     user = request.user
+    if not user.is_authenticated:
+        return {
+            "booking_note": _(
+                "Um dieses Angebot anzufragen, melden Sie sich bitte an – oder registrieren Sie "
+                "Ihre Organisation im Netzwerk."
+            ),
+            "visitor": True,
+        }
     if Membership.objects.filter(user=user, organisation_id=offer.organisation_id).exists():
         return {"booking_note": _("Das ist ein Angebot Ihrer Organisation.")}
     if offer.status != ListingStatus.PUBLISHED:

@@ -10,6 +10,7 @@ from .views import (
     bookings,
     coordination,
     core,
+    directory,
     donations,
     legal,
     listings,
@@ -17,6 +18,7 @@ from .views import (
     notifications,
     onboarding,
     organisations,
+    reports,
 )
 
 app_name = "web"
@@ -28,6 +30,9 @@ urlpatterns = [
     path("datenschutz/", legal.privacy_notice, name="privacy"),
     path("impressum/", legal.imprint, name="imprint"),
     path("willkommen/", onboarding.welcome, name="welcome"),
+    # the public face of the network
+    path("netzwerk/", directory.directory, name="directory"),
+    path("netzwerk/<int:pk>/", directory.member_profile, name="member-profile"),
     # accounts
     path("registrieren/", accounts.sign_up, name="sign-up"),
     path("anmelden/", accounts.sign_in, name="sign-in"),
@@ -190,6 +195,35 @@ urlpatterns = [
         "benachrichtigungen/kalender/",
         notifications.calendar_feed_regenerate,
         name="calendar-feed-regenerate",
+    ),
+    # reports
+    path("berichte/netzwerk/", reports.network_report, name="report-network"),
+    path("berichte/netzwerk/<str:chart>.png", reports.network_chart, name="report-network-chart"),
+    path(
+        "berichte/netzwerk/export.<str:fmt>",
+        reports.network_export,
+        name="report-network-export",
+    ),
+    path("berichte/stundensatz/", reports.hour_rate, name="report-hour-rate"),
+    path(
+        "organisationen/<int:pk>/bericht/",
+        reports.organisation_report,
+        name="report-organisation",
+    ),
+    path(
+        "organisationen/<int:pk>/bericht/<str:chart>.png",
+        reports.organisation_chart,
+        name="report-organisation-chart",
+    ),
+    path(
+        "organisationen/<int:pk>/bericht/export.<str:fmt>",
+        reports.organisation_export,
+        name="report-organisation-export",
+    ),
+    path(
+        "organisationen/<int:pk>/engagement-bericht.pdf",
+        reports.engagement_report,
+        name="report-engagement",
     ),
     # coordination
     path("koordination/", coordination.overview, name="coordination"),

@@ -53,6 +53,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "contact_email",
             "phone",
             "logo_url",
+            "show_contacts",
             "status",
             "my_role",
             "status_reason",

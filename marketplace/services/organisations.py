@@ -49,6 +49,7 @@ PROFILE_FIELDS_IN_ORDER = (
     "contact_email",
     "phone",
     "logo",
+    "show_contacts",
 )
 PROFILE_FIELDS = frozenset(PROFILE_FIELDS_IN_ORDER)
 # Shown on one line (lists, receipts, e-mail headers): no line breaks or other control characters.

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "listings",
     "bookings",
     "donations",
+    "reports",
     "web",
 ]
 

@@ -397,5 +397,12 @@ def test_a_cursor_of_another_ordering_is_a_400(reader):
     assert "cursor" in response.json()
 
 
-def test_the_search_needs_a_signed_in_person(api_client):
-    assert api_client.get(URL).status_code == 401
+def test_the_search_is_open_to_visitors_without_members_only_offers(api_client):
+    # Issue 13: published offers can be browsed without an account (members-only ones not).
+    public = EquipmentFactory(title="Beamer für alle")
+    EquipmentFactory(title="Lastenrad intern", members_only=True)
+
+    response = api_client.get(URL)
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [public.pk]

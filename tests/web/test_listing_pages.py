@@ -263,7 +263,8 @@ def test_drafts_are_hidden_from_others_and_unknown_offers_are_404(
 
     assert signed_in(social_worker).get(f"/angebote/{draft.pk}/").status_code == 404
     assert signed_in(social_worker).get("/angebote/999999/").status_code == 404
-    assert Client().get(f"/angebote/{draft.pk}/").status_code == 302  # sign in first
+    # offers are public since issue 13, drafts are not
+    assert Client().get(f"/angebote/{draft.pk}/").status_code == 404
 
 
 # --- posting offers -------------------------------------------------------------------------

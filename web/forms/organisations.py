@@ -25,6 +25,7 @@ PROFILE_FORM_FIELDS = [
     "contact_email",
     "phone",
     "logo",
+    "show_contacts",
 ]
 
 

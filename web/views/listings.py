@@ -30,7 +30,7 @@ from listings.search import SearchFilters, search
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.models import OrganisationKind
 from marketplace.pagination import paginate
-from marketplace.selectors import is_member
+from marketplace.selectors import is_member, is_network_member
 
 from .. import access, offers
 from ..booking_box import booking_form_context
@@ -68,13 +68,14 @@ EXTRA_ROWS = 2
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "web/home.html", {"nav": "offers"})
+    """The start page: the search with the latest offers first, for everyone. Visitors outside
+    the network see the offers that are not members-only, and an invitation to join."""
     form = SearchForm(request.GET or None)
     cards, next_cursor, status, partial = [], None, 200, False
+    public_only = not is_network_member(request.user)
     if not form.is_bound or form.is_valid():
         try:
-            cards, next_cursor = _search(form, request.GET.get("cursor"))
+            cards, next_cursor = _search(form, request.GET.get("cursor"), public_only=public_only)
         except _FormHasErrors:
             status = 400
         except DomainError as error:
@@ -85,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if status == 400:
         # The form stays as typed, with its errors; below it the offers that the rest of the
         # filters find, so a slip in one field does not empty the page.
-        cards, partial = _search_without_errors(form), True
+        cards, partial = _search_without_errors(form, public_only=public_only), True
     next_url = ""
     if next_cursor:
         params = request.GET.copy()
@@ -100,12 +101,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "next_url": next_url,
             "nav": "offers",
             "partial_results": partial,
+            "is_start": not form.is_bound and not request.GET.get("cursor"),
+            # The network-life issue's upcoming public events join the start page here.
+            "upcoming_events": [],
         },
         status=status,
     )
 
 
-def _search_without_errors(form: SearchForm) -> list:
+def _search_without_errors(form: SearchForm, *, public_only: bool) -> list:
     """The first page of results for the filters of `form` that have no error."""
     data = form.data.copy()
     for name in form.errors:
@@ -120,13 +124,13 @@ def _search_without_errors(form: SearchForm) -> list:
     if not fallback.is_valid():
         return []
     try:
-        cards, _cursor = _search(fallback, None)
+        cards, _cursor = _search(fallback, None, public_only=public_only)
     except (_FormHasErrors, DomainError):
         return []
     return cards
 
 
-def _search(form: SearchForm, cursor: str | None):
+def _search(form: SearchForm, cursor: str | None, *, public_only: bool):
     """One page of results; the filters are checked by the API's own parameter parser."""
     params = QueryDict(mutable=True)
     params.update(form.api_params() if form.is_bound else {})
@@ -159,6 +163,7 @@ def _search(form: SearchForm, cursor: str | None):
         available_until=options.get("available_until"),
         quantity=options.get("quantity", 1),
         ordering=options.get("ordering", ""),
+        public_only=public_only,
     )
     queryset, ordering = search(filters)
     page = paginate(queryset, ordering, cursor=options.get("cursor"), size=PAGE_SIZE)
@@ -209,8 +214,8 @@ def offer_page(request: HttpRequest, offer, *, booking_form=None, status: int = 
     return render(request, "web/listings/detail.html", context, status=status)
 
 
-@login_required
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Open to visitors: published public offers; requesting one asks them to sign in.
     return offer_page(request, specific_visible_or_404(request, pk))
 
 

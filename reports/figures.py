@@ -1,0 +1,734 @@
+"""The network report for a period, and the same report limited to one organisation.
+
+Every figure is an aggregate query over a domain app's selector (one query per figure group,
+grouped by the pair of organisations involved, so the per-organisation table and the
+cooperating pairs come from the same rows): a constant number of queries whatever the number of
+organisations, bookings or donations. Python only adds up the pair rows.
+
+Attribution, so that the per-organisation table adds up: what happens between a company and a
+social organisation counts for the company on the giving side (volunteers sent, loans given,
+referrals received, donations given) and for the social organisation on the receiving side; the
+companies' rows (with private donors as one row) sum to the totals, and so do the social
+organisations' rows. A cooperating pair counts once on each side.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings.models import BookingKind, BookingState
+from bookings.selectors import (
+    cooperations_done,
+    loan_days,
+    loans_handed_over,
+    referral_steps,
+    referrals_made,
+    volunteer_bookings_done,
+)
+from donations.models import DonationKind
+from donations.selectors import donations_received, receipts_in_force
+from marketplace.models import OrganisationKind, OrganisationStatus
+from marketplace.selectors import (
+    organisations_as_of,
+    people_with_account_as_of,
+    suspensions_between,
+    volunteer_hour_rates,
+)
+
+from .periods import Period
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+PRIVATE_DONORS = "private"
+
+# (key, label, definition, unit) of every figure, in the order the page and the exports show
+# them. Units: count, hours, euros.
+GROUPS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
+    (
+        "members",
+        gettext_lazy("Mitglieder"),
+        [
+            (
+                "companies",
+                gettext_lazy("Unternehmen"),
+                gettext_lazy("Freigegebene Unternehmen am Ende des Zeitraums."),
+                "count",
+            ),
+            (
+                "social_organisations",
+                gettext_lazy("Soziale Organisationen"),
+                gettext_lazy("Freigegebene soziale Organisationen am Ende des Zeitraums."),
+                "count",
+            ),
+            (
+                "joined",
+                gettext_lazy("neu beigetreten"),
+                gettext_lazy("Organisationen, die im Zeitraum zum ersten Mal freigegeben wurden."),
+                "count",
+            ),
+            (
+                "left",
+                gettext_lazy("ausgeschieden"),
+                gettext_lazy(
+                    "Freigegebene Organisationen, die im Zeitraum gesperrt wurden und es am Ende "
+                    "noch sind."
+                ),
+                "count",
+            ),
+            (
+                "people",
+                gettext_lazy("Personen mit Konto"),
+                gettext_lazy(
+                    "Aktive Personen, die am Ende des Zeitraums einer Organisation angehören."
+                ),
+                "count",
+            ),
+        ],
+    ),
+    (
+        "volunteering",
+        gettext_lazy("Freiwilligeneinsätze"),
+        [
+            (
+                "volunteer_bookings",
+                gettext_lazy("durchgeführte Einsätze"),
+                gettext_lazy(
+                    "Gebuchte Freiwilligeneinsätze mit Termin im Zeitraum, die stattgefunden "
+                    "haben (stornierte, abgelehnte, abgelaufene zählen nie)."
+                ),
+                "count",
+            ),
+            (
+                "volunteers",
+                gettext_lazy("entsandte Freiwillige"),
+                gettext_lazy("Freiwillige in diesen Einsätzen (wie gemeldet, sonst wie gebucht)."),
+                "count",
+            ),
+            (
+                "hours_confirmed",
+                gettext_lazy("bestätigte Stunden"),
+                gettext_lazy("Geleistete Stunden, die die soziale Organisation bestätigt hat."),
+                "hours",
+            ),
+            (
+                "hours_unconfirmed",
+                gettext_lazy("noch unbestätigte Stunden"),
+                gettext_lazy(
+                    "Vom Unternehmen gemeldete Stunden, die noch nicht bestätigt sind (nicht in "
+                    "der Summe der bestätigten)."
+                ),
+                "hours",
+            ),
+            (
+                "hours_value",
+                gettext_lazy("Wert der bestätigten Stunden"),
+                gettext_lazy(
+                    "Bestätigte Stunden mal dem Stundensatz der Koordination, der am Tag des "
+                    "Einsatzes galt."
+                ),
+                "euros",
+            ),
+        ],
+    ),
+    (
+        "lending",
+        gettext_lazy("Ausleihen"),
+        [
+            (
+                "loans",
+                gettext_lazy("übergebene Ausleihen"),
+                gettext_lazy(
+                    "Ausleihen, die im Zeitraum übergeben wurden; eine Ausleihe zählt einmal, im "
+                    "Monat der Übergabe."
+                ),
+                "count",
+            ),
+            (
+                "unit_days",
+                gettext_lazy("Stück-Tage"),
+                gettext_lazy("Ausgeliehene Stück mal Tage der Ausleihe, für diese Ausleihen."),
+                "count",
+            ),
+            (
+                "items",
+                gettext_lazy("verschiedene Gegenstände"),
+                gettext_lazy("Verschiedene Angebote zum Ausleihen unter diesen Ausleihen."),
+                "count",
+            ),
+            (
+                "borrowers",
+                gettext_lazy("ausleihende Organisationen"),
+                gettext_lazy("Verschiedene Organisationen, die ausgeliehen haben."),
+                "count",
+            ),
+        ],
+    ),
+    (
+        "jobs",
+        gettext_lazy("Stellen"),
+        [
+            (
+                "referrals",
+                gettext_lazy("Vermittlungen"),
+                gettext_lazy("Im Zeitraum eingereichte Empfehlungen (ohne zurückgezogene)."),
+                "count",
+            ),
+            (
+                "interviews",
+                gettext_lazy("Vorstellungsgespräche"),
+                gettext_lazy("Vermittlungen, die im Zeitraum ins Gespräch gingen."),
+                "count",
+            ),
+            (
+                "hires",
+                gettext_lazy("Einstellungen"),
+                gettext_lazy(
+                    "Vermittlungen, die im Zeitraum zu einer Einstellung führten (ohne Daten der "
+                    "Personen)."
+                ),
+                "count",
+            ),
+        ],
+    ),
+    (
+        "donations",
+        gettext_lazy("Spenden"),
+        [
+            (
+                "money",
+                gettext_lazy("Geldspenden"),
+                gettext_lazy("Geldzuwendungen mit bestätigtem Eingang und Datum im Zeitraum."),
+                "euros",
+            ),
+            (
+                "goods",
+                gettext_lazy("Sachspenden (Wert)"),
+                gettext_lazy(
+                    "Sachzuwendungen mit bestätigtem Eingang, zum angegebenen Wert, im Zeitraum."
+                ),
+                "euros",
+            ),
+            (
+                "receipts",
+                gettext_lazy("Zuwendungsbestätigungen"),
+                gettext_lazy(
+                    "Im Zeitraum ausgestellte, nicht stornierte Bestätigungen (eine stornierte "
+                    "und neu ausgestellte zählt einmal)."
+                ),
+                "count",
+            ),
+            (
+                "donor_companies",
+                gettext_lazy("spendende Unternehmen"),
+                gettext_lazy("Verschiedene Unternehmen mit bestätigter Spende im Zeitraum."),
+                "count",
+            ),
+            (
+                "private_donors",
+                gettext_lazy("private Spender*innen"),
+                gettext_lazy("Verschiedene Privatpersonen mit bestätigter Spende (nur die Zahl)."),
+                "count",
+            ),
+        ],
+    ),
+    (
+        "cooperations",
+        gettext_lazy("Kooperationen"),
+        [
+            (
+                "pairs",
+                gettext_lazy("kooperierende Paare"),
+                gettext_lazy(
+                    "Paare aus einem Unternehmen und einer sozialen Organisation mit mindestens "
+                    "einem durchgeführten Einsatz, einer übergebenen Ausleihe, einer Einstellung "
+                    "oder einer bestätigten Spende im Zeitraum."
+                ),
+                "count",
+            ),
+            (
+                "new_pairs",
+                gettext_lazy("davon neue Paare"),
+                gettext_lazy("Paare, die vor dem Zeitraum noch nie kooperiert hatten."),
+                "count",
+            ),
+        ],
+    ),
+]
+# The network-life issue (events, working groups) fills this group once it lands: meetings
+# held, organisations attending. Until then it shows as "not recorded yet".
+PENDING_GROUPS = [("network_life", gettext_lazy("Veranstaltungen und Arbeitsgruppen"))]
+
+# Columns of the per-organisation table: figures that add up across organisations.
+TABLE_KEYS = [
+    "volunteer_bookings",
+    "volunteers",
+    "hours_confirmed",
+    "hours_unconfirmed",
+    "hours_value",
+    "loans",
+    "unit_days",
+    "referrals",
+    "interviews",
+    "hires",
+    "money",
+    "goods",
+    "receipts",
+    "partners",
+    "new_partners",
+]
+TABLE_LABELS = {
+    "partners": gettext_lazy("Partner"),
+    "new_partners": gettext_lazy("neue Partner"),
+}
+COOPERATION_KINDS = [
+    (BookingKind.VOLUNTEER, gettext_lazy("Freiwilligeneinsätze")),
+    (BookingKind.EQUIPMENT, gettext_lazy("Ausleihen")),
+    (BookingKind.JOB, gettext_lazy("Einstellungen")),
+    ("donation", gettext_lazy("Spenden")),
+]
+
+
+def units() -> dict[str, str]:
+    return {key: unit for _group, _title, figures in GROUPS for key, _l, _d, unit in figures} | {
+        "partners": "count",
+        "new_partners": "count",
+    }
+
+
+def label_of(key: str) -> str:
+    for _group, _title, figures in GROUPS:
+        for figure_key, label, _definition, _unit in figures:
+            if figure_key == key:
+                return str(label)
+    return str(TABLE_LABELS[key])
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    definition: str
+    unit: str
+    value: int | Decimal
+
+
+@dataclass
+class FigureGroup:
+    key: str
+    title: str
+    figures: list[Figure]
+    pending: bool = False
+
+
+@dataclass
+class OrganisationRow:
+    id: int | None  # None: the private donors
+    name: str
+    kind: str
+    values: dict[str, int | Decimal]
+
+
+@dataclass
+class Pair:
+    company_id: int
+    social_id: int
+    company: str
+    social: str
+    weight: int  # cooperations in the period
+    new: bool
+
+
+@dataclass
+class Report:
+    period: Period
+    organisation: object | None  # the organisation of an organisation's report
+    totals: dict[str, int | Decimal]
+    groups: list[FigureGroup]
+    rows: list[OrganisationRow] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)
+    monthly: dict[str, list[int]] = field(default_factory=dict)  # kind -> count per month
+    hour_rate: Decimal | None = None
+
+    @property
+    def company_rows(self) -> list[OrganisationRow]:
+        return [row for row in self.rows if row.kind != OrganisationKind.SOCIAL]
+
+    @property
+    def social_rows(self) -> list[OrganisationRow]:
+        return [row for row in self.rows if row.kind == OrganisationKind.SOCIAL]
+
+
+def _in(period: Period, name: str, *, dates: bool = False) -> Q:
+    if dates:
+        return Q(**{f"{name}__gte": period.start_date, f"{name}__lt": period.end_date})
+    return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
+
+
+def _involving(organisation, provider: str, requester: str) -> Q:
+    if organisation is None:
+        return Q()
+    return Q(**{provider: organisation.pk}) | Q(**{requester: organisation.pk})
+
+
+def _rate_case(period: Period, rates) -> Case | Value:
+    """The hour rate in force at each booking's start (rates set from a day on)."""
+    if not rates:
+        return Value(ZERO, output_field=DecimalField(max_digits=9, decimal_places=2))
+    whens = [
+        When(
+            starts_at__gte=dt.datetime.combine(
+                rate.valid_from, dt.time(), tzinfo=period.start.tzinfo
+            ),
+            then=Value(rate.euros),
+        )
+        for rate in reversed(rates)
+    ]
+    return Case(
+        *whens,
+        default=Value(ZERO),
+        output_field=DecimalField(max_digits=9, decimal_places=2),
+    )
+
+
+class _Sides:
+    """Per-organisation sums on the giving side (companies) and the receiving side (social
+    organisations), and the network totals, from pair rows."""
+
+    def __init__(self):
+        self.giving: dict = defaultdict(lambda: defaultdict(int))
+        self.receiving: dict = defaultdict(lambda: defaultdict(int))
+        self.totals: dict = defaultdict(int)
+
+    def add(self, giver, receiver, key: str, value) -> None:
+        value = value or 0
+        self.giving[giver if giver is not None else PRIVATE_DONORS][key] += value
+        self.receiving[receiver][key] += value
+        self.totals[key] += value
+
+
+def build_report(period: Period, *, organisation=None, with_table: bool = True) -> Report:
+    """The report for `period`: the network's, or limited to `organisation` (what involves it).
+    A fixed number of queries (about a dozen) whatever the data's size."""
+    sides = _Sides()
+    only = organisation
+
+    # volunteering, by pair (one query)
+    rates = volunteer_hour_rates()
+    confirmed = Q(state=BookingState.HOURS_CONFIRMED)
+    value = ExpressionWrapper(
+        F("hours_given") * _rate_case(period, rates),
+        output_field=DecimalField(max_digits=14, decimal_places=4),
+    )
+    for row in (
+        volunteer_bookings_done()
+        .filter(_in(period, "starts_at"), _involving(only, "provider_id", "requester_id"))
+        .values("provider_id", "requester_id")
+        .annotate(
+            bookings=Count("id"),
+            volunteers=Sum(Coalesce("volunteers_given", "volunteers")),
+            hours_confirmed=Sum("hours_given", filter=confirmed),
+            hours_unconfirmed=Sum("hours_given", filter=~confirmed),
+            hours_value=Sum(value, filter=confirmed),
+        )
+        .order_by()
+    ):
+        giver, receiver = row["provider_id"], row["requester_id"]
+        sides.add(giver, receiver, "volunteer_bookings", row["bookings"])
+        sides.add(giver, receiver, "volunteers", row["volunteers"])
+        sides.add(giver, receiver, "hours_confirmed", Decimal(row["hours_confirmed"] or 0))
+        sides.add(giver, receiver, "hours_unconfirmed", Decimal(row["hours_unconfirmed"] or 0))
+        sides.add(giver, receiver, "hours_value", Decimal(row["hours_value"] or 0))
+
+    # lending, by pair (one query) and its distinct counts (one query)
+    loans = loans_handed_over().filter(
+        _in(period, "handed_over_at"), _involving(only, "provider_id", "requester_id")
+    )
+    for row in (
+        loans.values("provider_id", "requester_id")
+        .annotate(loans=Count("id"), unit_days=Sum(F("units") * loan_days()))
+        .order_by()
+    ):
+        sides.add(row["provider_id"], row["requester_id"], "loans", row["loans"])
+        sides.add(row["provider_id"], row["requester_id"], "unit_days", row["unit_days"])
+    distinct = loans.aggregate(
+        items=Count("listing_id", distinct=True), borrowers=Count("requester_id", distinct=True)
+    )
+
+    # jobs: referrals made (one query), interviews and hires from their steps (one query)
+    for row in (
+        referrals_made()
+        .filter(_in(period, "created_at"), _involving(only, "provider_id", "requester_id"))
+        .values("provider_id", "requester_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        sides.add(row["provider_id"], row["requester_id"], "referrals", row["n"])
+    for row in (
+        referral_steps([BookingState.INTERVIEWING, BookingState.HIRED])
+        .filter(
+            _in(period, "at"), _involving(only, "booking__provider_id", "booking__requester_id")
+        )
+        .values("booking__provider_id", "booking__requester_id")
+        .annotate(
+            interviews=Count(
+                "booking_id", distinct=True, filter=Q(to_state=BookingState.INTERVIEWING)
+            ),
+            hires=Count("booking_id", distinct=True, filter=Q(to_state=BookingState.HIRED)),
+        )
+        .order_by()
+    ):
+        giver, receiver = row["booking__provider_id"], row["booking__requester_id"]
+        sides.add(giver, receiver, "interviews", row["interviews"])
+        sides.add(giver, receiver, "hires", row["hires"])
+
+    # donations, by donor and recipient (one query), donors (one query), receipts (one query)
+    donations = donations_received().filter(
+        _in(period, "donated_on", dates=True),
+        _involving(only, "donor_organisation_id", "recipient_id"),
+    )
+    donation_pairs: dict[tuple, int] = {}
+    for row in (
+        donations.values("donor_organisation_id", "recipient_id")
+        .annotate(
+            money=Sum("amount", filter=Q(kind=DonationKind.MONEY)),
+            goods=Sum("amount", filter=Q(kind=DonationKind.GOODS)),
+            n=Count("id"),
+        )
+        .order_by()
+    ):
+        giver, receiver = row["donor_organisation_id"], row["recipient_id"]
+        sides.add(giver, receiver, "money", Decimal(row["money"] or 0))
+        sides.add(giver, receiver, "goods", Decimal(row["goods"] or 0))
+        if giver is not None:
+            donation_pairs[(giver, receiver)] = row["n"]
+    donors = donations.aggregate(
+        companies=Count("donor_organisation_id", distinct=True),
+        private=Count("donor_key", distinct=True, filter=Q(donor_organisation_id__isnull=True)),
+    )
+    for row in (
+        receipts_in_force()
+        .filter(
+            _in(period, "issued_on", dates=True),
+            _involving(only, "donor_organisation_id", "organisation_id"),
+        )
+        .values("donor_organisation_id", "organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        sides.add(row["donor_organisation_id"], row["organisation_id"], "receipts", row["n"])
+
+    # cooperating pairs: in the period (one query, plus the donation pairs above) and before it
+    # (one query each for bookings and donations), so that new pairs are known
+    done = cooperations_done().filter(_involving(only, "provider_id", "requester_id"))
+    weights: dict[tuple, int] = defaultdict(int)
+    for row in (
+        done.filter(_in(period, "done_at"))
+        .values("provider_id", "requester_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        weights[(row["provider_id"], row["requester_id"])] += row["n"]
+    for pair, n in donation_pairs.items():
+        weights[pair] += n
+    earlier = set(
+        done.filter(done_at__lt=period.start)
+        .values_list("provider_id", "requester_id")
+        .distinct()
+        .order_by()
+    ) | set(
+        donations_received()
+        .filter(donated_on__lt=period.start_date, donor_organisation_id__isnull=False)
+        .filter(_involving(only, "donor_organisation_id", "recipient_id"))
+        .values_list("donor_organisation_id", "recipient_id")
+        .distinct()
+        .order_by()
+    )
+    for giver, receiver in weights:
+        is_new = (giver, receiver) not in earlier
+        sides.add(giver, receiver, "partners", 1)
+        sides.add(giver, receiver, "new_partners", 1 if is_new else 0)
+
+    # month by month per kind of cooperation (two queries)
+    month_index = {month: i for i, month in enumerate(period.months)}
+    monthly = {kind: [0] * len(month_index) for kind, _label in COOPERATION_KINDS}
+    for row in (
+        done.filter(_in(period, "done_at"))
+        .annotate(month=TruncMonth("done_at"))
+        .values("month", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        month = _as_month(row["month"])
+        if month in month_index:
+            monthly[row["kind"]][month_index[month]] += row["n"]
+    for row in (
+        donations.filter(donor_organisation_id__isnull=False)
+        .annotate(month=TruncMonth("donated_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        month = _as_month(row["month"])
+        if month in month_index:
+            monthly["donation"][month_index[month]] += row["n"]
+
+    # members and the organisations' names (two queries)
+    organisations = list(
+        organisations_as_of(period.end)
+        .annotate(
+            left=Q(pk__in=suspensions_between(period.start, period.end).values("organisation_id"))
+        )
+        .values("id", "name", "kind", "status_at", "first_approved_at", "left")
+        .order_by("name", "id")
+    )
+    approved = [org for org in organisations if org["status_at"] == OrganisationStatus.APPROVED]
+    people = people_with_account_as_of(period.end)
+    if only is not None:
+        people = people.filter(memberships__organisation=only)
+    totals = dict(sides.totals)
+    totals.update(
+        companies=sum(org["kind"] == OrganisationKind.COMPANY for org in approved),
+        social_organisations=sum(org["kind"] == OrganisationKind.SOCIAL for org in approved),
+        joined=sum(
+            org["first_approved_at"] is not None
+            and period.start <= org["first_approved_at"] < period.end
+            for org in organisations
+        ),
+        left=sum(
+            bool(org["left"]) and org["status_at"] != OrganisationStatus.APPROVED
+            for org in organisations
+        ),
+        people=people.count(),
+        items=distinct["items"],
+        borrowers=distinct["borrowers"],
+        donor_companies=donors["companies"],
+        private_donors=donors["private"],
+        pairs=len(weights),
+        new_pairs=sum(1 for pair in weights if pair not in earlier),
+    )
+    totals = _normalised(totals)
+    if only is not None:  # an organisation's own report: no counts of the whole network
+        for key in NETWORK_ONLY:
+            totals.pop(key)
+
+    names = {org["id"]: org for org in organisations}
+    rows = []
+    if with_table:
+        rows = _table(sides, names, approved, only)
+    return Report(
+        period=period,
+        organisation=only,
+        totals=totals,
+        groups=_groups(totals, only),
+        rows=rows,
+        pairs=_pairs(weights, earlier, names),
+        monthly=monthly,
+        hour_rate=rates[-1].euros if rates else None,
+    )
+
+
+NETWORK_ONLY = ("companies", "social_organisations", "joined", "left")
+
+
+def _normalised(values: dict) -> dict:
+    """Every figure present; hours and euros as Decimal with two places, counts as int."""
+    kinds = units()
+    result = {}
+    for key, unit in kinds.items():
+        value = values.get(key) or 0
+        result[key] = Decimal(value).quantize(CENT) if unit in ("hours", "euros") else int(value)
+    return result
+
+
+def _as_month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.tzinfo is None else dt.date(value.year, value.month, 1)
+    return dt.date(value.year, value.month, 1)
+
+
+def _groups(totals: dict, only) -> list[FigureGroup]:
+    groups = []
+    for key, title, figures in GROUPS:
+        shown = [
+            Figure(
+                key=figure_key,
+                label=str(label),
+                definition=str(definition),
+                unit=unit,
+                value=totals[figure_key],
+            )
+            for figure_key, label, definition, unit in figures
+            if figure_key in totals
+        ]
+        groups.append(FigureGroup(key=key, title=str(title), figures=shown))
+    for key, title in PENDING_GROUPS:
+        groups.append(FigureGroup(key=key, title=str(title), figures=[], pending=True))
+    return groups
+
+
+def _table(sides: _Sides, names: dict, approved: list, only) -> list[OrganisationRow]:
+    """One row per member organisation (approved at the end, or active in the period); the
+    private donors as one row on the giving side."""
+    ids = {org["id"] for org in approved} | set(sides.giving) | set(sides.receiving)
+    ids.discard(PRIVATE_DONORS)
+    ids.discard(None)
+    if only is not None:
+        ids = {only.pk}
+    rows = []
+    for org_id in ids:
+        org = names.get(org_id)
+        if org is None:
+            continue
+        source = sides.receiving if org["kind"] == OrganisationKind.SOCIAL else sides.giving
+        values = _row_values(source.get(org_id, {}))
+        rows.append(OrganisationRow(id=org_id, name=org["name"], kind=org["kind"], values=values))
+    rows.sort(key=lambda row: (row.name.lower(), row.id))
+    if PRIVATE_DONORS in sides.giving and only is None:
+        values = _row_values(sides.giving[PRIVATE_DONORS])
+        rows.append(
+            OrganisationRow(
+                id=None, name=_("Private Spender*innen"), kind=PRIVATE_DONORS, values=values
+            )
+        )
+    return rows
+
+
+def _row_values(source: dict) -> dict:
+    normalised = _normalised(source)
+    return {key: normalised[key] for key in TABLE_KEYS}
+
+
+def _pairs(weights: dict, earlier: set, names: dict) -> list[Pair]:
+    pairs = []
+    for (giver, receiver), weight in weights.items():
+        company, social = names.get(giver), names.get(receiver)
+        if company is None or social is None:
+            continue
+        pairs.append(
+            Pair(
+                company_id=giver,
+                social_id=receiver,
+                company=company["name"],
+                social=social["name"],
+                weight=weight,
+                new=(giver, receiver) not in earlier,
+            )
+        )
+    pairs.sort(key=lambda pair: (-pair.weight, pair.company, pair.social))
+    return pairs

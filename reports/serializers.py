@@ -1,0 +1,130 @@
+"""Output shapes of the directory and the reports (read-only; nothing here writes)."""
+
+from rest_framework import serializers
+
+
+class OfferCountsSerializer(serializers.Serializer):
+    volunteer_action = serializers.IntegerField()
+    equipment = serializers.IntegerField()
+    job = serializers.IntegerField()
+
+
+class DirectoryEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    district = serializers.CharField()
+    description = serializers.CharField()
+    website = serializers.CharField()
+    logo_url = serializers.CharField()
+    purposes = serializers.CharField()
+    offers = serializers.SerializerMethodField()
+
+    def get_offers(self, entry) -> OfferCountsSerializer:
+        return {kind: entry.offers.get(kind, 0) for kind in OfferCountsSerializer().fields}
+
+
+class DirectoryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = DirectoryEntrySerializer(many=True)
+
+
+class ContactPersonSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    email = serializers.CharField()
+
+
+class ProfileOfferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    excerpt = serializers.CharField()
+
+
+class MemberProfileSerializer(serializers.Serializer):
+    organisation = DirectoryEntrySerializer(source="entry")
+    offers = ProfileOfferSerializer(many=True)
+    show_contacts = serializers.BooleanField(
+        help_text="Kontaktdaten nur für Netzwerkmitglieder, wenn die Organisation es will."
+    )
+    contact_email = serializers.CharField()
+    phone = serializers.CharField()
+    contact_people = ContactPersonSerializer(many=True)
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    definition = serializers.CharField()
+    unit = serializers.ChoiceField(choices=["count", "hours", "euros"])
+    value = serializers.SerializerMethodField(
+        help_text="Anzahl als Zahl; Stunden und Euro als Dezimalzahl in einem String"
+    )
+
+    def get_value(self, figure) -> str:
+        return figure.value if figure.unit == "count" else f"{figure.value:.2f}"
+
+
+class FigureGroupSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    pending = serializers.BooleanField(
+        help_text="Noch nicht erfasst (Veranstaltungen und Arbeitsgruppen)"
+    )
+    figures = FigureSerializer(many=True)
+
+
+class OrganisationRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="null: die privaten Spender*innen")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    values = serializers.SerializerMethodField()
+
+    def get_values(self, row) -> dict[str, str]:
+        return {key: _plain(value) for key, value in row.values.items()}
+
+
+class PairSerializer(serializers.Serializer):
+    company_id = serializers.IntegerField()
+    social_id = serializers.IntegerField()
+    company = serializers.CharField()
+    social = serializers.CharField()
+    weight = serializers.IntegerField()
+    new = serializers.BooleanField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    from_ = serializers.CharField(source="from_param")
+    until = serializers.CharField(source="until_param")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class ReportSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    organisation_id = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
+    groups = FigureGroupSerializer(many=True)
+    organisations = OrganisationRowSerializer(
+        source="rows", many=True, help_text="Nur im Netzwerkbericht: eine Zeile je Organisation"
+    )
+    pairs = PairSerializer(many=True)
+    monthly = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Kooperationen je Art und Monat, in der Reihenfolge der Monate",
+    )
+
+    def get_organisation_id(self, report) -> int | None:
+        return report.organisation.pk if report.organisation is not None else None
+
+    def get_totals(self, report) -> dict[str, str]:
+        return {key: _plain(value) for key, value in report.totals.items()}
+
+
+def _plain(value):
+    return value if isinstance(value, int) else f"{value:.2f}"
