@@ -49,7 +49,7 @@ def test_coordinator_approves_a_new_organisation(browser_page, new_page, csp_vio
 
     # Given a social worker signs up ...
     page.goto("/")
-    page.get_by_role("link", name="Registrieren").click()
+    page.get_by_role("link", name="Registrieren", exact=True).click()
     page.get_by_label("Ihr Name").fill("Sophie Keller")
     page.get_by_label("E-Mail-Adresse").fill("sophie@kinderladen.example")
     page.get_by_label("Passwort", exact=True).fill(NEW_PASSWORD)
