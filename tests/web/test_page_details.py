@@ -119,3 +119,29 @@ def test_a_german_page_writes_every_date_the_german_way(signed_in):
 
     assert f"{start.day}. " in html
     assert not US_DATE.search(html)
+
+
+@pytest.mark.parametrize(
+    "language, shown, ticked",
+    [("de", "Deutsch, Türkisch", "Türkisch"), ("en", "German, Turkish", "Turkish")],
+)
+def test_languages_are_ticked_and_shown_by_name_in_the_readers_language(
+    signed_in, language, shown, ticked
+):
+    from listings.models import VolunteerAction
+
+    company = CompanyFactory()
+    client = signed_in(member_of(company, Role.ADMIN))
+    client.post("/sprache/", {"language": language, "next": "/"})
+    form_page = client.get(f"/organisationen/{company.pk}/angebote/neu/freiwilligenaktion/")
+    assert re.search(
+        rf'<input type="checkbox" name="languages" value="tr"[^>]*>\s*{ticked}',
+        form_page.content.decode(),
+    )
+    _worker, action, _booking, _start = _volunteer_booking()
+    VolunteerAction.objects.filter(pk=action.pk).update(languages=["de", "tr"])
+
+    html = client.get(f"/angebote/{action.pk}/").content.decode()
+
+    assert shown in html
+    assert "de, tr" not in html

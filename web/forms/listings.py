@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from listings import services as listing_services
+from listings.languages import language_choices
 from listings.models import (
     Category,
     EmploymentType,
@@ -37,8 +38,7 @@ def _formfield(model_field, **kwargs):
 class _ListField(forms.CharField):
     """A list typed as text with commas: "Streichen, Tragen" → ["Streichen", "Tragen"]."""
 
-    def __init__(self, *, lower: bool = False, **kwargs):
-        self.lower = lower
+    def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 2000)
         super().__init__(**kwargs)
@@ -51,7 +51,7 @@ class _ListField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
         items = [item.strip() for item in text.split(",")]
-        return [item.lower() if self.lower else item for item in items if item]
+        return [item for item in items if item]
 
 
 class _OfferForm(forms.ModelForm):
@@ -76,11 +76,17 @@ class VolunteerActionForm(_OfferForm):
         label=_("Fähigkeiten"),
         help_text=_("Mit Komma getrennt, zum Beispiel: Streichen, Tragen, Gartenarbeit."),
     )
-    languages = _ListField(
+    languages = forms.MultipleChoiceField(
         label=_("Sprachen"),
-        lower=True,
-        help_text=_("Sprachcodes mit Komma getrennt, zum Beispiel: de, en, tr."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Sprachen, in denen sich das Team verständigen kann."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names in the reader's language; codes an offer has beyond the offered ones stay.
+        self.fields["languages"].choices = language_choices(self.instance.languages or ())
 
     class Meta:
         model = VolunteerAction
