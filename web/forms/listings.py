@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from listings import services as listing_services
 from listings.languages import language_choices
@@ -103,7 +104,47 @@ class VolunteerActionForm(_OfferForm):
         }
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several pictures chosen at once; cleans to a list of uploads (empty if none)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data]
+        cleaned = [super(PhotosField, self).clean(upload, initial) for upload in uploads if upload]
+        if len(cleaned) > listing_services.MAX_PHOTOS:
+            raise forms.ValidationError(
+                ngettext(
+                    "Höchstens %(n)d Foto je Gegenstand.",
+                    "Höchstens %(n)d Fotos je Gegenstand.",
+                    listing_services.MAX_PHOTOS,
+                )
+                % {"n": listing_services.MAX_PHOTOS}
+            )
+        return cleaned
+
+
 class EquipmentForm(_OfferForm):
+    # Only when posting: an item's page manages its photos afterwards (offer_form.html).
+    photos = PhotosField(
+        label=_("Fotos"),
+        help_text=_("Sie können mehrere auf einmal wählen: JPEG, PNG oder WebP."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["photos"]
+
     class Meta:
         model = Equipment
         fields = list(listing_services.EQUIPMENT_FIELDS)
@@ -182,10 +223,10 @@ UnavailableFormSet = forms.formset_factory(
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(
-        label=_("Foto hinzufügen"),
-        help_text=_("JPEG, PNG oder WebP."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    image = PhotosField(
+        label=_("Fotos hinzufügen"),
+        required=True,
+        help_text=_("Sie können mehrere auf einmal wählen: JPEG, PNG oder WebP."),
     )
 
 
