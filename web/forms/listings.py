@@ -185,6 +185,14 @@ class SlotForm(forms.Form):
         label=_("Plätze"), min_value=1, max_value=1000, widget=forms.NumberInput(attrs={"size": 4})
     )
 
+    def clean(self):
+        # Also the service's rule, checked here so that it is told with the other errors.
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("Das Ende eines Termins muss nach dem Beginn liegen."))
+        return cleaned
+
     def spec(self) -> SlotSpec:
         data = self.cleaned_data
         return SlotSpec(
