@@ -18,7 +18,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Min, ProtectedError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -262,7 +262,7 @@ def volunteer_action_update(
 
 
 def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def _check_slot(spec: SlotSpec, now: dt.datetime) -> None:
@@ -649,10 +649,22 @@ def equipment_photo_add(*, item: Equipment, by: User, upload) -> EquipmentPhoto:
     Raises NotAllowed, InvalidInput (not a JPEG, PNG or WebP picture, too big or too small),
     Conflict (the item has MAX_PHOTOS photos already).
     """
+    return equipment_photos_add(item=item, by=by, uploads=[upload])[0]
+
+
+@transaction.atomic
+def equipment_photos_add(*, item: Equipment, by: User, uploads: Sequence) -> list[EquipmentPhoto]:
+    """Several photos at once, all or none: every file is checked and re-encoded before the
+    first is stored.
+
+    Raises NotAllowed, InvalidInput (field "image"; a file that is not a JPEG, PNG or WebP
+    picture, too big or too small, named when there are several), Conflict (more than
+    MAX_PHOTOS photos in all).
+    """
     _require_can_post(by, item.organisation)
     item = _lock_listing(Equipment, item)
     count = item.photos.count()
-    if count >= MAX_PHOTOS:
+    if count + len(uploads) > MAX_PHOTOS:
         raise Conflict(
             ngettext(
                 "Höchstens %(n)d Foto je Gegenstand.",
@@ -661,13 +673,24 @@ def equipment_photo_add(*, item: Equipment, by: User, upload) -> EquipmentPhoto:
             )
             % {"n": MAX_PHOTOS}
         )
-    processed = process_photo(upload)
-    photo = EquipmentPhoto(item=item, position=count)
-    photo.image.save(processed.image.name, processed.image, save=False)
-    photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
-    photo.save()
+    processed = []
+    for upload in uploads:
+        try:
+            processed.append(process_photo(upload))
+        except InvalidInput as error:
+            if len(uploads) == 1:
+                raise
+            name = getattr(upload, "name", "") or "?"
+            raise InvalidInput(f"{name}: {error.message}", field="image") from None
+    photos = []
+    for position, photo_files in enumerate(processed, start=count):
+        photo = EquipmentPhoto(item=item, position=position)
+        photo.image.save(photo_files.image.name, photo_files.image, save=False)
+        photo.thumbnail.save(photo_files.thumbnail.name, photo_files.thumbnail, save=False)
+        photo.save()
+        photos.append(photo)
     _refresh_thumbnail(item)
-    return photo
+    return photos
 
 
 @transaction.atomic

@@ -237,6 +237,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates per language (marketplace/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "/static/"

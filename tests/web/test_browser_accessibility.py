@@ -140,6 +140,26 @@ def test_main_pages_have_no_serious_accessibility_findings(new_page, network, vi
         ],
     )
 
+    lender = new_page(**viewport)
+    sign_in(lender, network["lender"].email, PASSWORD)
+    _set_language(lender, language)
+    company = network["item"].organisation_id
+    found |= _check(
+        lender,
+        [
+            f"/organisationen/{company}/angebote/",
+            f"/organisationen/{company}/angebote/neu/freiwilligenaktion/",
+            f"/organisationen/{company}/mitglieder/",
+        ],
+    )
+    # A form sent with errors: the summary, the marked fields and the focus
+    lender.goto(f"/organisationen/{company}/angebote/neu/ausleihe/")
+    lender.locator("form.offer-form button[type=submit]").last.click()
+    lender.wait_for_load_state()
+    assert lender.locator(".error-summary").is_visible()
+    if findings := axe_findings(lender):
+        found["offer form with errors"] = findings
+
     coordinator = new_page(**viewport)
     sign_in(coordinator, network["coordinator"].email, PASSWORD)
     _set_language(coordinator, language)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.bookings.support import in_days, item_of, make_world
-from tests.factories import SocialOrganisationFactory, member_of
+from tests.factories import CompanyFactory, SocialOrganisationFactory, member_of
 from tests.listings.factories import EquipmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,21 @@ def test_search_errors_name_the_fields_labels_and_keep_form_and_results(signed_i
         assert f'value="{value}"' in html
     assert 'value="Beamer"' in html
     assert "Beamer Epson" in html
+
+
+def test_the_offer_form_tells_a_missing_title_and_a_reversed_slot_together(signed_in):
+    from tests.web.test_listing_pages import action_data, local
+
+    company = CompanyFactory()
+    member = member_of(company, "member")
+
+    response = signed_in(member).post(
+        f"/organisationen/{company.pk}/angebote/neu/freiwilligenaktion/",
+        action_data(title="", **{"slots-1-end": local(9, 8).strftime("%Y-%m-%dT%H:%M")}),
+    )
+
+    assert response.status_code == 400
+    summary = summary_of(response.content.decode())
+    assert '<a href="#id_title">' in summary
+    assert '<a href="#id_slots-1-end">' in summary
+    assert "Das Ende eines Termins muss nach dem Beginn liegen." in summary

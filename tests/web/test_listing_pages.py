@@ -278,7 +278,7 @@ def action_data(**overrides):
         "category": category.pk,
         "location_kind": "at_organisation",
         "skills": "Streichen, Tragen",
-        "languages": "de, en",
+        "languages": ["de", "en"],
         "slots-TOTAL_FORMS": "2",
         "slots-INITIAL_FORMS": "0",
         "slots-0-start": local(8, 9).strftime("%Y-%m-%dT%H:%M"),
@@ -310,6 +310,7 @@ def test_a_company_member_posts_a_volunteer_action_with_two_slots_and_publishes_
     assert response["Location"] == f"/angebote/{action.pk}/"
     assert action.status == ListingStatus.DRAFT
     assert action.skills == ["Streichen", "Tragen"]
+    assert action.languages == ["de", "en"]
     assert [s.volunteers_available for s in action.slots.order_by("start")] == [6, 4]
     assert timezone.localtime(action.slots.order_by("start").first().start).hour == 9
 

@@ -4,7 +4,7 @@ messages. They parse input; the bookings services decide what is allowed."""
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.services import MESSAGE_LIMIT, TEXT_LIMIT
@@ -59,9 +59,9 @@ def slot_label(slot) -> str:
     start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
     free = slot.volunteers_available - slot.volunteers_held
     return _("%(date)s, %(start)s–%(end)s (%(free)s frei)") % {
-        "date": start.strftime("%d.%m.%Y"),
-        "start": start.strftime("%H:%M"),
-        "end": end.strftime("%H:%M"),
+        "date": formats.date_format(start, "SHORT_DATE_FORMAT"),
+        "start": formats.time_format(start, "TIME_FORMAT"),
+        "end": formats.time_format(end, "TIME_FORMAT"),
         "free": free,
     }
 

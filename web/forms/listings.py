@@ -7,8 +7,10 @@ import re
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from listings import services as listing_services
+from listings.languages import language_choices
 from listings.models import (
     Category,
     EmploymentType,
@@ -37,8 +39,7 @@ def _formfield(model_field, **kwargs):
 class _ListField(forms.CharField):
     """A list typed as text with commas: "Streichen, Tragen" → ["Streichen", "Tragen"]."""
 
-    def __init__(self, *, lower: bool = False, **kwargs):
-        self.lower = lower
+    def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 2000)
         super().__init__(**kwargs)
@@ -51,7 +52,7 @@ class _ListField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
         items = [item.strip() for item in text.split(",")]
-        return [item.lower() if self.lower else item for item in items if item]
+        return [item for item in items if item]
 
 
 class _OfferForm(forms.ModelForm):
@@ -76,11 +77,17 @@ class VolunteerActionForm(_OfferForm):
         label=_("Fähigkeiten"),
         help_text=_("Mit Komma getrennt, zum Beispiel: Streichen, Tragen, Gartenarbeit."),
     )
-    languages = _ListField(
+    languages = forms.MultipleChoiceField(
         label=_("Sprachen"),
-        lower=True,
-        help_text=_("Sprachcodes mit Komma getrennt, zum Beispiel: de, en, tr."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Sprachen, in denen sich das Team verständigen kann."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names in the reader's language; codes an offer has beyond the offered ones stay.
+        self.fields["languages"].choices = language_choices(self.instance.languages or ())
 
     class Meta:
         model = VolunteerAction
@@ -97,7 +104,47 @@ class VolunteerActionForm(_OfferForm):
         }
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several pictures chosen at once; cleans to a list of uploads (empty if none)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data]
+        cleaned = [super(PhotosField, self).clean(upload, initial) for upload in uploads if upload]
+        if len(cleaned) > listing_services.MAX_PHOTOS:
+            raise forms.ValidationError(
+                ngettext(
+                    "Höchstens %(n)d Foto je Gegenstand.",
+                    "Höchstens %(n)d Fotos je Gegenstand.",
+                    listing_services.MAX_PHOTOS,
+                )
+                % {"n": listing_services.MAX_PHOTOS}
+            )
+        return cleaned
+
+
 class EquipmentForm(_OfferForm):
+    # Only when posting: an item's page manages its photos afterwards (offer_form.html).
+    photos = PhotosField(
+        label=_("Fotos"),
+        help_text=_("Sie können mehrere auf einmal wählen: JPEG, PNG oder WebP."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["photos"]
+
     class Meta:
         model = Equipment
         fields = list(listing_services.EQUIPMENT_FIELDS)
@@ -138,6 +185,14 @@ class SlotForm(forms.Form):
         label=_("Plätze"), min_value=1, max_value=1000, widget=forms.NumberInput(attrs={"size": 4})
     )
 
+    def clean(self):
+        # Also the service's rule, checked here so that it is told with the other errors.
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("Das Ende eines Termins muss nach dem Beginn liegen."))
+        return cleaned
+
     def spec(self) -> SlotSpec:
         data = self.cleaned_data
         return SlotSpec(
@@ -176,10 +231,10 @@ UnavailableFormSet = forms.formset_factory(
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(
-        label=_("Foto hinzufügen"),
-        help_text=_("JPEG, PNG oder WebP."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    image = PhotosField(
+        label=_("Fotos hinzufügen"),
+        required=True,
+        help_text=_("Sie können mehrere auf einmal wählen: JPEG, PNG oder WebP."),
     )
 
 

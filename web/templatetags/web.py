@@ -8,6 +8,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from listings.languages import language_name
+
 register = template.Library()
 
 
@@ -93,3 +95,9 @@ def money(value) -> str:
     if (get_language() or settings.LANGUAGE_CODE).startswith("en"):
         return f"€{number}"
     return f"{number} €"
+
+
+@register.filter
+def language_names(codes) -> str:
+    """An offer's language codes as names in the reader's language: "Deutsch, Türkisch"."""
+    return ", ".join(language_name(code) for code in codes or ())

@@ -8,12 +8,14 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
@@ -309,7 +311,8 @@ def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) 
     more_rows = data is not None and "more_rows" in data and kind in ROWS_PREFIX
     if more_rows:
         data = _with_more_rows(data, ROWS_PREFIX[kind])
-    form = form_class(data, instance=instance)
+    files = request.FILES if data is not None else None
+    form = form_class(data, files, instance=instance)
     rows = _rows_formset(
         kind,
         data,
@@ -340,6 +343,8 @@ def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) 
                         "wenn alles stimmt."
                     ),
                 )
+                if offer is None and kind == ListingKind.EQUIPMENT:
+                    messages.info(request, _photos_note(len(form.cleaned_data.get("photos", []))))
                 return redirect("web:offer", pk=saved.pk)
         status = status if status != 200 else 400
     _annotate_held(rows, offer)
@@ -363,6 +368,17 @@ def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) 
     )
 
 
+def _photos_note(count: int) -> str:
+    """After posting an item: where its photos are added, replaced and deleted from now on."""
+    where = _("Fotos hinzufügen oder löschen Sie unter „Bearbeiten“, im Abschnitt „Fotos“.")
+    if not count:
+        return where
+    uploaded = ngettext("%(n)d Foto ist hochgeladen.", "%(n)d Fotos sind hochgeladen.", count) % {
+        "n": count
+    }
+    return f"{uploaded} {where}"
+
+
 def _save_offer(request, organisation, kind, offer, form, rows):
     fields = form.service_fields()
     nested = {}
@@ -376,7 +392,16 @@ def _save_offer(request, organisation, kind, offer, form, rows):
             ListingKind.EQUIPMENT: services.equipment_create,
             ListingKind.JOB: services.job_offer_create,
         }[kind]
-        return create(by=request.user, organisation=organisation, **nested, **fields)
+        with transaction.atomic():  # a bad photo leaves no offer behind
+            created = create(by=request.user, organisation=organisation, **nested, **fields)
+            uploads = form.cleaned_data.get("photos") or []
+            if uploads:
+                try:
+                    services.equipment_photos_add(item=created, by=request.user, uploads=uploads)
+                except DomainError as error:
+                    error.field = "photos"
+                    raise
+        return created
     if kind == ListingKind.VOLUNTEER_ACTION:
         return services.volunteer_action_update(action=offer, by=request.user, **nested, **fields)
     if kind == ListingKind.EQUIPMENT:
@@ -465,15 +490,18 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("image", [])))
     else:
+        uploads = form.cleaned_data["image"]
         try:
-            services.equipment_photo_add(
-                item=item, by=request.user, upload=form.cleaned_data["image"]
-            )
+            services.equipment_photos_add(item=item, by=request.user, uploads=uploads)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Das Foto ist hochgeladen."))
-    return redirect("web:offer-edit", pk=pk)
+            messages.success(
+                request,
+                ngettext("Das Foto ist hochgeladen.", "%(n)d Fotos sind hochgeladen.", len(uploads))
+                % {"n": len(uploads)},
+            )
+    return redirect(reverse("web:offer-edit", args=[pk]) + "#photos-heading")
 
 
 @login_required

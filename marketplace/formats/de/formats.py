@@ -1,0 +1,10 @@
+# 11. Dezember 2026 · Freitag, 11. Dezember 2026 · 11.12.2026 · 11.12.2026 17:32
+DATE_FORMAT = "j. F Y"
+WEEKDAY_DATE_FORMAT = "l, j. F Y"
+SHORT_DATE_FORMAT = "d.m.Y"
+DATETIME_FORMAT = "j. F Y H:i"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+TIME_FORMAT = "H:i"
+# The availability calendar's day and month: "11." and "12."
+CALENDAR_DAY_FORMAT = "j."
+CALENDAR_MONTH_FORMAT = "n."
