@@ -8,7 +8,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 # The README's screenshots are refreshed on request (KIEZMARKT_SCREENSHOTS=1), so that ordinary
 # test runs do not rewrite tracked files; otherwise they go to a temporary folder.
@@ -30,6 +33,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server for the embedded run. Its threads would share the test's one in-memory
+    SQLite connection, and two requests at once on it hang (a page loading two charts); served
+    in turn, each answer says `Connection: close`, so the browser never waits on a kept one."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture
