@@ -435,6 +435,7 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
             "KIEZMARKT_VAR_DIR": str(folder / "var"),
         }
+        (folder / "var" / "static").mkdir(parents=True)  # whitenoise warns without it
         setup_django(env)
         from django.core.management import call_command
 
