@@ -26,6 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from listings.handover import handover_text
+
 from .models import Booking, BookingKind
 
 BERLIN = "Europe/Berlin"
@@ -149,7 +151,8 @@ def _loan_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]
                 "company": booking.provider.name,
                 "social": booking.requester.name,
             },
-            _("Abholzeiten: %(hours)s") % {"hours": item.pickup_hours} if item.pickup_hours else "",
+            _("Abholung und Rückgabe: %(days)s") % {"days": handover_text(item)},
+            item.handover_note,
             _url(booking),
         )
         if line

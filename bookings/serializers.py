@@ -3,6 +3,7 @@ decide. Output shows candidate data only to the two organisations (not the coord
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,7 +11,7 @@ from rest_framework import serializers
 from marketplace.api_base import StrictSerializer
 
 from .models import Booking, BookingKind, BookingState
-from .states import Side, allowed_actions
+from .states import Side, actions_now
 
 MAX_ID = 2**63 - 1
 
@@ -221,7 +222,7 @@ class BookingSerializer(serializers.Serializer):
         return sorted(str(side) for side in sides(booking))
 
     def get_allowed_actions(self, booking) -> list[str]:
-        actions = allowed_actions(booking.kind, booking.state, sides(booking))
+        actions = actions_now(booking, sides(booking), timezone.localdate())
         return [action.replace("_", "-") for action in actions]
 
     @extend_schema_field(BookingEventSerializer(many=True))

@@ -45,6 +45,7 @@ from .states import (
     Action,
     Side,
     is_final,
+    too_early,
     transition,
 )
 
@@ -550,17 +551,28 @@ def booking_expire(*, booking: Booking, now: dt.datetime | None = None) -> Booki
 
 
 def booking_hand_over(*, booking: Booking, by: User, note: str = "") -> Booking:
-    """The company hands the units of a confirmed loan over, noting their condition.
+    """The company hands the units of a confirmed loan over, noting their condition; on the
+    pickup day or later.
 
-    Raises InvalidInput, Conflict, NotAllowed, NotFound.
+    Raises InvalidInput, Conflict (wrong state, before the pickup day), NotAllowed, NotFound.
     """
     note = _text(note, field="note")
+
+    def pickup_day_came(current: Booking) -> None:
+        if too_early(current, Action.HAND_OVER, timezone.localdate()):
+            raise Conflict(
+                _("Übergeben ist erst ab dem Abholtag möglich, dem %(day)s.")
+                % {"day": current.pickup_on.strftime("%d.%m.%Y")},
+                code="before_pickup_day",
+            )
+
     return _transition(
         booking=booking,
         by=by,
         action=Action.HAND_OVER,
         message=note,
         changes={"handed_over_at": timezone.now(), "handover_note": note},
+        check=pickup_day_came,
     )
 
 

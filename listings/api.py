@@ -20,12 +20,14 @@ from marketplace.errors import InvalidInput
 from marketplace.models import Membership, OrganisationKind
 
 from . import capacity, selectors, services
+from .handover import is_handover_day
 from .models import Category, Equipment, EquipmentPhoto
 from .pagination import Key, Ordering, paginate
 from .params import parse_search_params
 from .search import SearchFilters, search
 from .serializers import (
     AvailabilityParamsSerializer,
+    AvailabilitySerializer,
     CategorySerializer,
     EquipmentSerializer,
     JobOfferSerializer,
@@ -263,11 +265,13 @@ class EquipmentViewSet(ListingViewSet):
                 "until", OpenApiTypes.DATE, required=True, description="erster Tag danach"
             ),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: AvailabilitySerializer},
     )
     @action(detail=True, methods=["get"])
     def availability(self, request, pk=None):
-        """For each day of [from, until): units neither lent, in buffer days, nor blocked."""
+        """For each day of [from, until): units neither lent, in buffer days, nor blocked, and
+        whether the item is picked up and returned on that day (`handover_day`: a day on which
+        no loan can begin or end is closed)."""
         params = AvailabilityParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         start, until = params.validated_data["from"], params.validated_data["until"]
@@ -281,7 +285,11 @@ class EquipmentViewSet(ListingViewSet):
                 "quantity": item.quantity,
                 "from": start,
                 "until": until,
-                "days": [{"date": day, "free_units": free} for day, free in days],
+                "handover_weekdays": item.handover_weekdays,
+                "days": [
+                    {"date": day, "free_units": free, "handover_day": is_handover_day(item, day)}
+                    for day, free in days
+                ],
             }
         )
 

@@ -236,7 +236,10 @@ def seed_listings(demo) -> None:
         pickup = {
             "pickup_street": getattr(organisation, "street", "") or "Wassertorstraße 48",
             "pickup_postcode": getattr(organisation, "postcode", "") or "10969",
-            "pickup_hours": "Mo–Fr 9–17 Uhr, nach kurzer Absprache",
+            "handover_weekdays": [1, 2, 3, 4, 5],
+            "handover_opens_at": dt.time(9),
+            "handover_closes_at": dt.time(17),
+            "handover_note": "nach kurzer Absprache",
         }
         item, created = _listing(
             demo, Equipment, company, category, title, description, {**pickup, **fields}

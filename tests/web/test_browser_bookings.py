@@ -50,7 +50,9 @@ def test_social_worker_books_a_projector_and_the_company_confirms(browser_page, 
         quantity=1,
         pickup_street="Skalitzer Straße 12",
         pickup_postcode="10999",
-        pickup_hours="Mo–Fr 10–16 Uhr",
+        handover_weekdays=[1, 2, 3, 4, 5],
+        handover_opens_at=dt.time(10),
+        handover_closes_at=dt.time(16),
     )
     listing_services.equipment_photo_add(
         item=projector, by=company_member, upload=projector_photo()

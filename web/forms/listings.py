@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from listings import services as listing_services
+from listings.handover import all_weekdays, weekday_choices
 from listings.models import (
     Category,
     EmploymentType,
@@ -97,13 +98,25 @@ class VolunteerActionForm(_OfferForm):
 
 
 class EquipmentForm(_OfferForm):
+    handover_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Tage für Abholung und Rückgabe"),
+        coerce=int,
+        choices=weekday_choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=all_weekdays,
+    )
+
     class Meta:
         model = Equipment
         fields = list(listing_services.EQUIPMENT_FIELDS)
         formfield_callback = _formfield
+        widgets = {
+            "handover_opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "handover_closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
         help_texts = {
             "buffer_days": _("Tage nach jeder Rückgabe, in denen das Stück nicht verliehen wird."),
-            "pickup_hours": _("Zum Beispiel: Mo–Fr 9–17 Uhr nach Absprache."),
+            "handover_note": _("Zum Beispiel: am Empfang klingeln, nach kurzer Absprache."),
         }
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +30,7 @@ from bookings.selectors import (
     messages_of,
     requesting_organisation,
 )
-from bookings.states import Action, Side, allowed_actions
+from bookings.states import Action, Side, actions_now, allowed_actions, too_early
 from donations.participation import participation_booking
 from listings.models import ListingKind
 from marketplace.errors import DomainError
@@ -251,7 +252,7 @@ def _action_form(action: str, data=None):
 def _booking_page(request, booking, *, failed=None, message_form=None, status=200):
     sides = _sides(booking)
     actions = []
-    for action in allowed_actions(booking.kind, booking.state, sides):
+    for action in actions_now(booking, sides, timezone.localdate()):
         if action not in ACTIONS:
             continue
         form = failed[1] if failed and failed[0] == action else _action_form(action)
@@ -268,6 +269,12 @@ def _booking_page(request, booking, *, failed=None, message_form=None, status=20
             # The candidate's data is for the two organisations only, not the coordinator.
             "shows_candidate": bool(sides),
             "actions": actions,
+            # A confirmed loan waits for its pickup day before it can be handed over.
+            "hand_over_from": booking.pickup_on
+            if Side.PROVIDER in sides
+            and Action.HAND_OVER in allowed_actions(booking.kind, booking.state, sides)
+            and too_early(booking, Action.HAND_OVER, timezone.localdate())
+            else None,
             "events": list(booking.events.all()),
             "thread": messages_of(booking),
             "message_form": message_form or (PostMessageForm() if sides else None),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from listings import selectors, services
+from listings.handover import handover_text
 from listings.models import (
     Category,
     Equipment,
@@ -170,6 +171,7 @@ def offer_page(request: HttpRequest, offer, *, booking_form=None, status: int = 
         context["slots"] = [slot for slot in offer.slots.all() if slot.end > timezone.now()]
     elif offer.kind == ListingKind.EQUIPMENT:
         context["weeks"] = offers.availability_weeks(offer)
+        context["handover_text"] = handover_text(offer)
         context["weekday_names"] = [WEEKDAYS_ABBR[day] for day in range(7)]
         context["photos"] = list(offer.photos.all())
     context.update(booking_form_context(request, offer, booking_form))
