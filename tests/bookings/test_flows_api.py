@@ -220,6 +220,10 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
         "returned_at": None,
         "return_note": "",
         "damaged": False,
+        "deposit": None,
+        "deposit_received": None,
+        "deposit_paid_back": None,
+        "deposit_kept_reason": "",
     }
     days = client_for(world.outsider).get(availability).json()["days"]
     # Yesterday free; today and tomorrow lent; the day after is the buffer day; then free.

@@ -156,7 +156,10 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Die Übergabe ist vermerkt."),
         "",
         lambda booking, by, data: services.booking_hand_over(
-            booking=booking, by=by, note=data["note"]
+            booking=booking,
+            by=by,
+            note=data["note"],
+            deposit_received=data.get("deposit_received"),
         ),
     ),
     Action.RETURN: ActionSpec(
@@ -165,7 +168,12 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Die Rückgabe ist vermerkt."),
         "",
         lambda booking, by, data: services.booking_return(
-            booking=booking, by=by, note=data["note"], damaged=data["damaged"]
+            booking=booking,
+            by=by,
+            note=data["note"],
+            damaged=data["damaged"],
+            deposit_paid_back=data.get("deposit_paid_back"),
+            deposit_kept_reason=data.get("deposit_kept_reason", ""),
         ),
     ),
     Action.COMPLETE: ActionSpec(
@@ -240,10 +248,12 @@ def _sides(booking: Booking) -> set[Side]:
     return sides
 
 
-def _action_form(action: str, data=None):
+def _action_form(action: str, booking: Booking, data=None):
     # The prefix keeps the forms' fields and ids apart (id_cancel-reason, id_confirm-message).
     spec = ACTIONS[action]
     form = spec.form_class(data, prefix=action)
+    if hasattr(form, "for_booking"):
+        form = form.for_booking(booking)
     if spec.message_label and "message" in form.fields:
         form.fields["message"].label = spec.message_label
     return form
@@ -255,7 +265,7 @@ def _booking_page(request, booking, *, failed=None, message_form=None, status=20
     for action in actions_now(booking, sides, timezone.localdate()):
         if action not in ACTIONS:
             continue
-        form = failed[1] if failed and failed[0] == action else _action_form(action)
+        form = failed[1] if failed and failed[0] == action else _action_form(action, booking)
         spec = ACTIONS[action]
         actions.append({"name": action, "label": spec.label, "style": spec.style, "form": form})
     return render(
@@ -308,7 +318,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = _booking_or_404(request, pk)
     if action not in ACTIONS:
         raise Http404
-    form = _action_form(action, request.POST)
+    form = _action_form(action, booking, request.POST)
     status = 400
     if form.is_valid():
         try:
