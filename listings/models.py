@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import Organisation, postcode_validator
+from marketplace.models import Organisation, phone_validator, postcode_validator
 
 from .handover import all_weekdays
 from .validators import validate_handover_weekdays, validate_languages, validate_skills
@@ -276,6 +276,11 @@ class VolunteerAction(Listing):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
     notes = models.TextField(_("Hinweise"), max_length=2000, blank=True)
+    # The company's person for the day (the social organisation names its own in the booking).
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    contact_phone = models.CharField(
+        _("Telefon der Ansprechperson"), max_length=40, blank=True, validators=[phone_validator]
+    )
 
     class Meta:
         verbose_name = _("Freiwilligenaktion")
@@ -386,6 +391,10 @@ class Equipment(Listing):
     handover_opens_at = models.TimeField(_("Übergabe ab"), null=True, blank=True)
     handover_closes_at = models.TimeField(_("Übergabe bis"), null=True, blank=True)
     handover_note = models.CharField(_("Hinweis zur Übergabe"), max_length=300, blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    contact_phone = models.CharField(
+        _("Telefon der Ansprechperson"), max_length=40, blank=True, validators=[phone_validator]
+    )
     max_loan_days = models.PositiveSmallIntegerField(
         _("längste Ausleihe in Tagen"),
         default=7,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bookings import services
+from bookings.details import carry_out_details
 from bookings.models import Booking, BookingKind
 from bookings.selectors import (
     bookings_for_display,
@@ -285,6 +286,7 @@ def _booking_page(request, booking, *, failed=None, message_form=None, status=20
             and Action.HAND_OVER in allowed_actions(booking.kind, booking.state, sides)
             and too_early(booking, Action.HAND_OVER, timezone.localdate())
             else None,
+            "details": carry_out_details(booking),
             "events": list(booking.events.all()),
             "thread": messages_of(booking),
             "message_form": message_form or (PostMessageForm() if sides else None),

@@ -268,7 +268,14 @@ def _annotate_held(formset, offer) -> None:
 
 def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) -> HttpResponse:
     form_class = OFFER_FORMS[kind]
-    instance = copy.copy(offer) if offer else form_class._meta.model(organisation=organisation)
+    instance = (
+        copy.copy(offer)
+        if offer
+        else form_class._meta.model(
+            organisation=organisation,
+            **services.offer_defaults(kind=kind, organisation=organisation, by=request.user),
+        )
+    )
     data = request.POST if request.method == "POST" else None
     more_rows = data is not None and "more_rows" in data and kind in ROWS_PREFIX
     if more_rows:
