@@ -120,6 +120,8 @@ def test_the_availability_calendar_marks_closed_days(world, client_for, client):
     assert html.count("cal-day--closed") >= 4 * 4
     assert html.count("geschlossen</span>") >= 4 * 4
     assert "Mo, Di, Mi" in html
+    # and the booking form says which days can be chosen
+    assert "Abholung und Rückgabe: Mo, Di, Mi" in html
 
 
 def test_hours_and_note_are_shown_with_the_days(world, signed_in_client):
