@@ -296,21 +296,23 @@ class SearchParamsSerializer(PageParamsSerializer):
 
 
 class AvailabilityParamsSerializer(QueryParamsSerializer):
+    """The days shown: `from` through `to`, both inclusive (as a loan's days are)."""
+
     # "from" is a Python keyword, hence the explicit field names.
     def get_fields(self):
         return {
             "from": serializers.DateField(),
-            "until": serializers.DateField(),
+            "to": serializers.DateField(),
         }
 
     def validate(self, attrs):
-        if attrs["until"] <= attrs["from"]:
+        if attrs["to"] < attrs["from"]:
             raise serializers.ValidationError(
-                {"until": [_("until muss nach from liegen (der Tag nach dem letzten Tag).")]}
+                {"to": [_("to (letzter Tag) darf nicht vor from (erster Tag) liegen.")]}
             )
-        if (attrs["until"] - attrs["from"]).days > MAX_SEARCH_DAYS:
+        if (attrs["to"] - attrs["from"]).days >= MAX_SEARCH_DAYS:
             raise serializers.ValidationError(
-                {"until": [_("Der Zeitraum darf höchstens ein Jahr lang sein.")]}
+                {"to": [_("Der Zeitraum darf höchstens ein Jahr lang sein.")]}
             )
         return attrs
 
@@ -331,7 +333,7 @@ class AvailabilitySerializer(serializers.Serializer):
             "id": serializers.IntegerField(),
             "quantity": serializers.IntegerField(),
             "from": serializers.DateField(),
-            "until": serializers.DateField(),
+            "to": serializers.DateField(),
             "handover_weekdays": serializers.ListField(child=serializers.IntegerField()),
             "days": AvailabilityDaySerializer(many=True),
         }

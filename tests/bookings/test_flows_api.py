@@ -189,9 +189,7 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
     social, company = client_for(world.social_member), client_for(world.company_member)
     # Picked up today (a loan is handed over on its pickup day at the earliest), back tomorrow.
     pickup_on, return_on = in_days(0), in_days(1)
-    availability = (
-        f"/api/v1/equipment/{item.pk}/availability/?from={in_days(-1)}&until={in_days(4)}"
-    )
+    availability = f"/api/v1/equipment/{item.pk}/availability/?from={in_days(-1)}&to={in_days(3)}"
 
     response = send(
         social,

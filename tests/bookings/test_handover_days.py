@@ -104,7 +104,7 @@ def test_the_availability_calendar_marks_closed_days(world, client_for, client):
 
     response = reader.get(
         f"/api/v1/equipment/{item.pk}/availability/",
-        {"from": str(monday), "until": str(monday + dt.timedelta(days=7))},
+        {"from": str(monday), "to": str(monday + dt.timedelta(days=6))},
     )
 
     assert response.status_code == 200

@@ -173,7 +173,7 @@ def test_availability_gives_free_units_per_day(client_for, company, social_membe
         capacity.block_period_locked(capacity.lock_equipment(item.pk), start=day(6), end=day(7))
 
     response = client_for(social_member).get(
-        f"{URL}{item.pk}/availability/", {"from": str(day(1)), "until": str(day(8))}
+        f"{URL}{item.pk}/availability/", {"from": str(day(1)), "to": str(day(7))}
     )
 
     assert response.status_code == 200, response.json()
@@ -195,12 +195,13 @@ def test_availability_gives_free_units_per_day(client_for, company, social_membe
     [
         {},
         {"from": "2030-01-01"},
-        {"from": "2030-01-05", "until": "2030-01-05"},
-        {"from": "2030-01-05", "until": "2030-01-01"},
-        {"from": "2030-01-01", "until": "2031-06-01"},
-        {"from": "kein-datum", "until": "2030-01-02"},
-        {"from": "2030-01-01", "until": "2030-01-02", "units": "2"},
-        {"from": "2030-01-01\x00", "until": "2030-01-02"},
+        {"from": "2030-01-05", "to": "2030-01-04"},
+        {"from": "2030-01-05", "to": "2030-01-01"},
+        {"from": "2030-01-01", "to": "2031-06-01"},
+        {"from": "kein-datum", "to": "2030-01-02"},
+        {"from": "2030-01-01", "to": "2030-01-02", "units": "2"},
+        {"from": "2030-01-01\x00", "to": "2030-01-02"},
+        {"from": "2030-01-01", "until": "2030-01-02"},
     ],
 )
 def test_availability_with_bad_dates_is_a_400(client_for, member, company, params):
@@ -212,7 +213,7 @@ def test_availability_with_bad_dates_is_a_400(client_for, member, company, param
 def test_availability_of_an_item_one_may_not_see_is_a_404(client_for, social_member):
     draft = EquipmentFactory(status=ListingStatus.DRAFT)
     response = client_for(social_member).get(
-        f"{URL}{draft.pk}/availability/", {"from": "2030-01-01", "until": "2030-01-02"}
+        f"{URL}{draft.pk}/availability/", {"from": "2030-01-01", "to": "2030-01-01"}
     )
     assert response.status_code == 404
 
