@@ -153,6 +153,10 @@ def _loan_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]
             },
             _("Abholung und Rückgabe: %(days)s") % {"days": handover_text(item)},
             item.handover_note,
+            _("Ansprechperson: %(name)s %(phone)s")
+            % {"name": item.contact_name, "phone": item.contact_phone}
+            if item.contact_name
+            else "",
             _url(booking),
         )
         if line

@@ -18,6 +18,7 @@ from django.test import Client
 from bookings import services
 from listings.models import Category, Equipment, VolunteerLocation
 from marketplace.models import Role
+from tests.bookings.calendar_support import invitations
 from tests.bookings.support import (
     in_days,
     item_of,
@@ -82,6 +83,11 @@ def test_a_confirmed_loan_shows_address_days_deposit_and_contact(
     for text in (page, _words(email.body), _words(email.alternatives[0][0])):
         for part in expected:
             assert part in text, part
+    # and the calendar entry says where, when and whom to call too
+    pickup = invitations(email)["abholung.ics"][1].walk("VEVENT")[0]
+    assert str(pickup["LOCATION"]) == "Skalitzer Straße 12, 10999 Berlin"
+    for part in ("Mo, Di, Mi, 10:00–16:00", "Lena Brandt 030 6112233"):
+        assert part in str(pickup["DESCRIPTION"]), part
 
 
 def test_the_details_are_in_each_readers_language(
