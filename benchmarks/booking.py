@@ -133,7 +133,6 @@ def seed(clients: int) -> dict:
             quantity=quantity,
             pickup_street="Wassertorstraße 48",
             pickup_postcode="10969",
-            pickup_hours="Mo–Fr",
             max_loan_days=30,
         )
 

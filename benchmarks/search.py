@@ -393,7 +393,10 @@ def fill(offers: int, seed: int) -> None:
                         f"{rng.choice(STREETS)} {rng.randint(1, 99)}",
                         "10969",
                         "Berlin",
-                        "Mo–Fr 9–17 Uhr",
+                        json.dumps([1, 2, 3, 4, 5]),
+                        dt.time(9),
+                        dt.time(17),
+                        "",
                         rng.choice([3, 7, 14]),
                         rng.choice([None, "20.00", "50.00"]),
                         buffer_days,
@@ -500,7 +503,8 @@ def fill(offers: int, seed: int) -> None:
                 cursor,
                 "listings_equipment",
                 "listing_ptr_id, quantity, condition, pickup_street, pickup_postcode, "
-                "pickup_city, pickup_hours, max_loan_days, deposit, buffer_days",
+                "pickup_city, handover_weekdays, handover_opens_at, handover_closes_at, "
+                "handover_note, max_loan_days, deposit, buffer_days",
                 items,
             )
             copy_rows(

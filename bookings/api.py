@@ -219,16 +219,21 @@ ACTIONS: dict[str, ActionSpec] = {
     "hand-over": ActionSpec(
         BookingHandOverSerializer,
         lambda booking, by, data: services.booking_hand_over(
-            booking=booking, by=by, note=data["note"]
+            booking=booking, by=by, note=data["note"], deposit_received=data["deposit_received"]
         ),
-        "Ausleihe übergeben (Zustand)",
+        "Ausleihe übergeben (Zustand, Kaution erhalten)",
     ),
     "return": ActionSpec(
         BookingReturnSerializer,
         lambda booking, by, data: services.booking_return(
-            booking=booking, by=by, note=data["note"], damaged=data["damaged"]
+            booking=booking,
+            by=by,
+            note=data["note"],
+            damaged=data["damaged"],
+            deposit_paid_back=data["deposit_paid_back"],
+            deposit_kept_reason=data["deposit_kept_reason"],
         ),
-        "Rückgabe erfassen (Zustand, Schaden)",
+        "Rückgabe erfassen (Zustand, Schaden, Kaution zurück oder einbehalten)",
     ),
     "complete": ActionSpec(
         BookingCompleteSerializer,

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from listings.handover import handover_text
+
 from .models import Booking, BookingKind
 
 BERLIN = "Europe/Berlin"
@@ -154,7 +156,12 @@ def _loan_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]
                 "company": booking.provider.name,
                 "social": booking.requester.name,
             },
-            _("Abholzeiten: %(hours)s") % {"hours": item.pickup_hours} if item.pickup_hours else "",
+            _("Abholung und Rückgabe: %(days)s") % {"days": handover_text(item)},
+            item.handover_note,
+            _("Ansprechperson: %(name)s %(phone)s")
+            % {"name": item.contact_name, "phone": item.contact_phone}
+            if item.contact_name
+            else "",
             _url(booking),
         )
         if line

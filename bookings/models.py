@@ -128,6 +128,16 @@ class Booking(models.Model):
     returned_at = models.DateTimeField(_("zurückgegeben am"), null=True)
     return_note = models.TextField(_("Zustand bei Rückgabe"), max_length=2000, blank=True)
     damaged = models.BooleanField(_("beschädigt"), default=False)
+    # The item's deposit when it was requested (a later change of the offer leaves it); the
+    # hand-over records whether it was received, the return whether it was paid back or kept.
+    deposit = models.DecimalField(
+        _("Kaution in Euro"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    deposit_received = models.BooleanField(_("Kaution erhalten"), null=True, blank=True)
+    deposit_paid_back = models.BooleanField(_("Kaution zurückgezahlt"), null=True, blank=True)
+    deposit_kept_reason = models.TextField(
+        _("Grund für die einbehaltene Kaution"), max_length=2000, blank=True
+    )
 
     # --- job referral ---
     candidate_name = models.CharField(_("Name der Person"), max_length=150, blank=True)

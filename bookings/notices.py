@@ -22,6 +22,7 @@ from marketplace.models import Organisation, User
 from notifications.services import Attachment, notify_organisation
 
 from . import calendar
+from .details import carry_out_details
 from .models import Booking, BookingKind, BookingMessage, BookingState
 from .states import Action, Side
 
@@ -127,6 +128,8 @@ def transitioned(
     extra = {"actor_name": _name(by), "message": message}
     key = _key(booking)
     if action == Action.CONFIRM:
+        # Everything needed to carry it out, so nobody has to look the offer up again.
+        extra.update(carry_out_details(booking))
         _tell("booking_confirmed", booking, booking.requester, key=key, **extra)
         _tell("booking_confirmed", booking, booking.provider, key=key, copy=True, **extra)
     elif action == Action.DECLINE:
@@ -175,10 +178,9 @@ def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> 
 
 def _remind(kind: str, booking: Booking, sides: list[Organisation], *, day: dt.date) -> None:
     key = f"booking:{booking.pk}:{kind}:{day.isoformat()}"
+    details = context(booking, **carry_out_details(booking))
     for organisation in sides:
-        notify_organisation(
-            kind=kind, organisation=organisation, context=context(booking), event_key=key
-        )
+        notify_organisation(kind=kind, organisation=organisation, context=details, event_key=key)
 
 
 def remind_tomorrow(booking: Booking, *, today: dt.date) -> None:

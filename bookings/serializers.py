@@ -3,6 +3,7 @@ decide. Output shows candidate data only to the two organisations (not the coord
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,7 +11,7 @@ from rest_framework import serializers
 from marketplace.api_base import StrictSerializer
 
 from .models import Booking, BookingKind, BookingState
-from .states import Side, allowed_actions
+from .states import Side, actions_now
 
 MAX_ID = 2**63 - 1
 
@@ -102,11 +103,27 @@ class BookingCancelReasonSerializer(StrictSerializer):
 
 class BookingHandOverSerializer(StrictSerializer):
     note = _text(2000, required=False)
+    deposit_received = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Kaution erhalten? Nötig, wenn die Ausleihe eine Kaution hat."),
+    )
 
 
 class BookingReturnSerializer(StrictSerializer):
     note = _text(2000, required=False)
     damaged = serializers.BooleanField(required=False, default=False)
+    deposit_paid_back = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Kaution zurückgezahlt (true) oder einbehalten (false)? Nötig, wenn bei der Übergabe "
+            "eine Kaution erhalten wurde."
+        ),
+    )
+    deposit_kept_reason = _text(2000, required=False)
 
 
 class BookingCompleteSerializer(StrictSerializer):
@@ -176,6 +193,35 @@ class BookingMessageSerializer(serializers.Serializer):
         return {"id": message.organisation_id, "name": message.organisation.name}
 
 
+class EquipmentLoanSerializer(serializers.Serializer):
+    """The shape of a booking's `equipment` (documentation; get_equipment builds the dict)."""
+
+    item = serializers.IntegerField()
+    units = serializers.IntegerField()
+    pickup_on = serializers.DateField(help_text=_("Tag der Abholung (einschließlich)"))
+    return_on = serializers.DateField(help_text=_("Tag der Rückgabe (einschließlich)"))
+    purpose = serializers.CharField()
+    handed_over_at = serializers.DateTimeField(allow_null=True)
+    handover_note = serializers.CharField(allow_blank=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    return_note = serializers.CharField(allow_blank=True)
+    damaged = serializers.BooleanField()
+    deposit = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("Kaution in Euro, wie beim Anfragen im Angebot (null: keine)"),
+    )
+    deposit_received = serializers.BooleanField(
+        allow_null=True, help_text=_("bei der Übergabe erhalten (null: keine Kaution)")
+    )
+    deposit_paid_back = serializers.BooleanField(
+        allow_null=True,
+        help_text=_("bei der Rückgabe zurückgezahlt (true) oder einbehalten (false)"),
+    )
+    deposit_kept_reason = serializers.CharField(allow_blank=True)
+
+
 def sides(booking: Booking) -> set[Side]:
     """The sides the requesting person belongs to (annotated by bookings_visible_to)."""
     found = set()
@@ -221,7 +267,7 @@ class BookingSerializer(serializers.Serializer):
         return sorted(str(side) for side in sides(booking))
 
     def get_allowed_actions(self, booking) -> list[str]:
-        actions = allowed_actions(booking.kind, booking.state, sides(booking))
+        actions = actions_now(booking, sides(booking), timezone.localdate())
         return [action.replace("_", "-") for action in actions]
 
     @extend_schema_field(BookingEventSerializer(many=True))
@@ -252,6 +298,7 @@ class BookingSerializer(serializers.Serializer):
             "hours_confirmed_at": _when(booking.hours_confirmed_at),
         }
 
+    @extend_schema_field(EquipmentLoanSerializer(allow_null=True))
     def get_equipment(self, booking) -> dict | None:
         if booking.kind != BookingKind.EQUIPMENT:
             return None
@@ -266,6 +313,10 @@ class BookingSerializer(serializers.Serializer):
             "returned_at": _when(booking.returned_at),
             "return_note": booking.return_note,
             "damaged": booking.damaged,
+            "deposit": None if booking.deposit is None else str(booking.deposit),
+            "deposit_received": booking.deposit_received,
+            "deposit_paid_back": booking.deposit_paid_back,
+            "deposit_kept_reason": booking.deposit_kept_reason,
         }
 
     def get_job(self, booking) -> dict | None:

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from listings import capacity
@@ -45,6 +46,7 @@ from .states import (
     Action,
     Side,
     is_final,
+    too_early,
     transition,
 )
 
@@ -320,6 +322,7 @@ def booking_request_equipment(
             units=units,
             pickup_on=pickup_on,
             return_on=return_on,
+            deposit=item.deposit if item.deposit else None,
             hold_id=hold_id,
             **fields,
         )
@@ -549,35 +552,112 @@ def booking_expire(*, booking: Booking, now: dt.datetime | None = None) -> Booki
     return _transition(booking=booking, by=None, action=Action.EXPIRE, check=due)
 
 
-def booking_hand_over(*, booking: Booking, by: User, note: str = "") -> Booking:
-    """The company hands the units of a confirmed loan over, noting their condition.
+def _yes_no(value, *, field: str) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInput(_("Bitte ja oder nein angeben."), field=field)
 
-    Raises InvalidInput, Conflict, NotAllowed, NotFound.
+
+def _euros(amount: Decimal) -> str:
+    """ "50,00 €" in German, "50.00 €" in English."""
+    return f"{number_format(amount, 2, force_grouping=True)} €"
+
+
+def booking_hand_over(
+    *, booking: Booking, by: User, note: str = "", deposit_received: bool | None = None
+) -> Booking:
+    """The company hands the units of a confirmed loan over, noting their condition and, when
+    the loan has a deposit, whether it was received; on the pickup day or later.
+
+    Raises InvalidInput (no answer about the deposit the loan asks for, or an answer about one
+    it does not), Conflict (wrong state, before the pickup day), NotAllowed, NotFound.
     """
     note = _text(note, field="note")
+    _yes_no(deposit_received, field="deposit_received")
+
+    def may_hand_over(current: Booking) -> None:
+        if too_early(current, Action.HAND_OVER, timezone.localdate()):
+            raise Conflict(
+                _("Übergeben ist erst ab dem Abholtag möglich, dem %(day)s.")
+                % {"day": current.pickup_on.strftime("%d.%m.%Y")},
+                code="before_pickup_day",
+            )
+        if current.deposit and deposit_received is None:
+            raise InvalidInput(
+                _("Bitte angeben, ob die Kaution von %(amount)s erhalten wurde.")
+                % {"amount": _euros(current.deposit)},
+                field="deposit_received",
+            )
+        if not current.deposit and deposit_received:
+            raise InvalidInput(
+                _("Für diese Ausleihe ist keine Kaution vereinbart."), field="deposit_received"
+            )
+
     return _transition(
         booking=booking,
         by=by,
         action=Action.HAND_OVER,
         message=note,
-        changes={"handed_over_at": timezone.now(), "handover_note": note},
+        changes={
+            "handed_over_at": timezone.now(),
+            "handover_note": note,
+            "deposit_received": deposit_received if booking.deposit else None,
+        },
+        check=may_hand_over,
     )
 
 
-def booking_return(*, booking: Booking, by: User, note: str = "", damaged: bool = False) -> Booking:
+def booking_return(
+    *,
+    booking: Booking,
+    by: User,
+    note: str = "",
+    damaged: bool = False,
+    deposit_paid_back: bool | None = None,
+    deposit_kept_reason: str = "",
+) -> Booking:
     """The company takes the units back (also when overdue), noting their condition and any
-    damage. The units stay taken for the item's buffer days from the return day (cleaning and
+    damage, and, when it received a deposit, whether it paid it back or kept it (with the
+    reason). The units stay taken for the item's buffer days from the return day (cleaning and
     checks), never longer than the loan had them; with no buffer days they are free from the
     return day on. The booking keeps its hold while any day of it is left, else forgets it.
 
-    Raises InvalidInput, Conflict, NotAllowed, NotFound, Busy.
+    Raises InvalidInput (bad texts; no answer about a received deposit, a kept deposit without
+    a reason, an answer about a deposit not received), Conflict, NotAllowed, NotFound, Busy.
     """
     note = _text(note, field="note")
     if not isinstance(damaged, bool):
         raise InvalidInput(_("Bitte ja oder nein angeben."), field="damaged")
+    _yes_no(deposit_paid_back, field="deposit_paid_back")
+    reason = _text(deposit_kept_reason, field="deposit_kept_reason")
+    if deposit_paid_back is not False:
+        reason = ""  # a reason only for a deposit kept
+
+    def deposit_answered(current: Booking) -> None:
+        if current.deposit_received and deposit_paid_back is None:
+            raise InvalidInput(
+                _("Bitte angeben, ob die Kaution zurückgezahlt oder einbehalten wird."),
+                field="deposit_paid_back",
+            )
+        if current.deposit_received and deposit_paid_back is False and not reason:
+            raise InvalidInput(
+                _("Bitte den Grund nennen, aus dem die Kaution einbehalten wird."),
+                field="deposit_kept_reason",
+            )
+        if not current.deposit_received and deposit_paid_back is not None:
+            raise InvalidInput(
+                _("Bei der Übergabe wurde keine Kaution erhalten."), field="deposit_paid_back"
+            )
+
     _side_for(booking, by, Action.RETURN)  # fail fast, before the item's lock
+    deposit_answered(booking)
     returned_at = timezone.now()
-    changes = {"returned_at": returned_at, "return_note": note, "damaged": damaged}
+    changes = {
+        "returned_at": returned_at,
+        "return_note": note,
+        "damaged": damaged,
+        "deposit_paid_back": deposit_paid_back,
+        "deposit_kept_reason": reason,
+    }
     with transaction.atomic():
         # The item's lock first, then the booking's (in _transition); a return refused there
         # (returned meanwhile) rolls the shortened hold back with it.
@@ -588,7 +668,12 @@ def booking_return(*, booking: Booking, by: User, note: str = "", damaged: bool 
             if not kept:
                 changes["hold_id"] = None
         return _transition(
-            booking=booking, by=by, action=Action.RETURN, message=note, changes=changes
+            booking=booking,
+            by=by,
+            action=Action.RETURN,
+            message=note,
+            changes=changes,
+            check=deposit_answered,
         )
 
 

@@ -1,11 +1,13 @@
 """The one table of what may happen to a booking: per kind, per state, which action leads to
 which state and which side may take it. Services ask `transition()` before they change anything;
-the API lists `allowed_actions()` with each booking.
+the API lists `actions_now()` with each booking (the table's actions less a hand-over before
+the pickup day).
 
 Sides: the provider is the company that posted the offer, the requester the social organisation
 that booked it; `SYSTEM` actions are taken by beat tasks only (expiry, overdue).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -166,6 +168,22 @@ def can(kind: str, state: str, action: str, side: Side) -> bool:
 
 
 def allowed_actions(kind: str, state: str, sides: set[Side]) -> list[str]:
-    """The actions the given sides may take now, in the table's order."""
+    """The actions the given sides may take in `state`, in the table's order."""
     moves = TRANSITIONS[kind].get(state, {})
     return [str(action) for action, move in moves.items() if move.sides & sides]
+
+
+def too_early(booking, action: str, today: dt.date) -> bool:
+    """A loan is handed over on its pickup day or later, never before."""
+    return (
+        action == Action.HAND_OVER and booking.pickup_on is not None and today < booking.pickup_on
+    )
+
+
+def actions_now(booking, sides: set[Side], today: dt.date) -> list[str]:
+    """allowed_actions() of the booking's state, less those whose day has not come."""
+    return [
+        action
+        for action in allowed_actions(booking.kind, booking.state, sides)
+        if not too_early(booking, action, today)
+    ]

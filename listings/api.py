@@ -4,6 +4,8 @@ Views parse, call one service or selector, and render. Offers a person may not s
 offers they may see but not change are 403 (the services decide).
 """
 
+import datetime as dt
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -24,11 +26,13 @@ from marketplace.pagination import Key, Ordering, page_response, paginate
 from marketplace.selectors import is_network_member
 
 from . import capacity, selectors, services
+from .handover import is_handover_day
 from .models import Category, Equipment, EquipmentPhoto
 from .params import parse_search_params
 from .search import SearchFilters, search
 from .serializers import (
     AvailabilityParamsSerializer,
+    AvailabilitySerializer,
     CategorySerializer,
     EquipmentSerializer,
     JobOfferSerializer,
@@ -249,30 +253,38 @@ class EquipmentViewSet(ListingViewSet):
     @extend_schema(
         summary="Freie Stücke je Tag",
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
             OpenApiParameter(
-                "until", OpenApiTypes.DATE, required=True, description="erster Tag danach"
+                "from", OpenApiTypes.DATE, required=True, description="erster Tag (einschließlich)"
+            ),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, required=True, description="letzter Tag (einschließlich)"
             ),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: AvailabilitySerializer},
     )
     @action(detail=True, methods=["get"])
     def availability(self, request, pk=None):
-        """For each day of [from, until): units neither lent, in buffer days, nor blocked."""
+        """For each day from `from` through `to`: units neither lent, in buffer days, nor
+        blocked, and whether the item is picked up and returned on that day (`handover_day`: a
+        day on which no loan can begin or end is closed)."""
         params = AvailabilityParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        start, until = params.validated_data["from"], params.validated_data["until"]
+        start, last = params.validated_data["from"], params.validated_data["to"]
         if not _is_id(pk):
             raise Http404
         item = get_object_or_404(selectors.visible_listings(request.user, Equipment), pk=pk)
-        days = capacity.equipment_daily_availability(item, start, until)
+        days = capacity.equipment_daily_availability(item, start, last + dt.timedelta(days=1))
         return Response(
             {
                 "id": item.pk,
                 "quantity": item.quantity,
                 "from": start,
-                "until": until,
-                "days": [{"date": day, "free_units": free} for day, free in days],
+                "to": last,
+                "handover_weekdays": item.handover_weekdays,
+                "days": [
+                    {"date": day, "free_units": free, "handover_day": is_handover_day(item, day)}
+                    for day, free in days
+                ],
             }
         )
 

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 
 from marketplace.errors import Busy, Conflict, InvalidInput, NotFound
 
+from .handover import closed_days_message, is_handover_day
 from .models import (
     AllocationKind,
     ClosedReason,
@@ -210,7 +211,8 @@ def equipment_hold(
     `check(item)` (the item with its organisation) runs right after the lock, as in
     slot_hold().
     Caller must be inside transaction.atomic(); takes the row lock of the item.
-    Raises InvalidInput (bad days, longer than the item's longest loan), Conflict (not enough
+    Raises InvalidInput (bad days, a pickup or return day that is not one of the item's
+    hand-over days, longer than the item's longest loan), Conflict (not enough
     units free over the whole loan, buffer days and unavailable dates included), NotFound,
     Busy, and what `check` raises.
     """
@@ -222,6 +224,9 @@ def equipment_hold(
     item = lock_equipment(item_id)
     if check is not None:
         check(item)
+    for field, day in (("pickup_on", pickup_on), ("return_on", return_on)):
+        if not is_handover_day(item, day):
+            raise InvalidInput(closed_days_message(item), field=field)
     if loan_days(pickup_on, return_on) > item.max_loan_days:
         raise InvalidInput(
             ngettext(

@@ -187,6 +187,13 @@ def _listing(demo, model, company_slug, category_slug, title, description, field
     if organisation is None:
         return None, False
     now = timezone.now()
+    poster = organisation.memberships.order_by("id").first().user
+    # The poster and the organisation's phone as the contact, as a new offer's page fills in.
+    contact = (
+        {"contact_name": poster.full_name, "contact_phone": organisation.phone}
+        if model in (Equipment, VolunteerAction)
+        else {}
+    )
     listing, created = model.objects.get_or_create(
         organisation=organisation,
         title=title,
@@ -196,7 +203,8 @@ def _listing(demo, model, company_slug, category_slug, title, description, field
             "status": ListingStatus.PUBLISHED,
             "published_at": now,
             "status_changed_at": now,
-            "created_by": organisation.memberships.order_by("id").first().user,
+            "created_by": poster,
+            **contact,
             **fields,
         },
     )
@@ -236,7 +244,10 @@ def seed_listings(demo) -> None:
         pickup = {
             "pickup_street": getattr(organisation, "street", "") or "Wassertorstraße 48",
             "pickup_postcode": getattr(organisation, "postcode", "") or "10969",
-            "pickup_hours": "Mo–Fr 9–17 Uhr, nach kurzer Absprache",
+            "handover_weekdays": [1, 2, 3, 4, 5],
+            "handover_opens_at": dt.time(9),
+            "handover_closes_at": dt.time(17),
+            "handover_note": "nach kurzer Absprache",
         }
         item, created = _listing(
             demo, Equipment, company, category, title, description, {**pickup, **fields}

@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import Organisation, postcode_validator
+from marketplace.models import Organisation, phone_validator, postcode_validator
 
-from .validators import validate_languages, validate_skills
+from .handover import all_weekdays
+from .validators import validate_handover_weekdays, validate_languages, validate_skills
 
 
 class Category(models.Model):
@@ -281,6 +282,11 @@ class VolunteerAction(Listing):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
     notes = models.TextField(_("Hinweise"), max_length=2000, blank=True)
+    # The company's person for the day (the social organisation names its own in the booking).
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    contact_phone = models.CharField(
+        _("Telefon der Ansprechperson"), max_length=40, blank=True, validators=[phone_validator]
+    )
 
     class Meta:
         verbose_name = _("Freiwilligenaktion")
@@ -381,7 +387,20 @@ class Equipment(Listing):
         _("Abholung: PLZ"), max_length=5, validators=[postcode_validator]
     )
     pickup_city = models.CharField(_("Abholung: Ort"), max_length=100, default="Berlin")
-    pickup_hours = models.CharField(_("Abholzeiten"), max_length=500)
+    # The days (ISO weekdays, 1 = Monday) and optional hours of pick-up and return:
+    # listings.handover words them and checks a loan's days against them.
+    handover_weekdays = models.JSONField(
+        _("Tage für Abholung und Rückgabe"),
+        default=all_weekdays,
+        validators=[validate_handover_weekdays],
+    )
+    handover_opens_at = models.TimeField(_("Übergabe ab"), null=True, blank=True)
+    handover_closes_at = models.TimeField(_("Übergabe bis"), null=True, blank=True)
+    handover_note = models.CharField(_("Hinweis zur Übergabe"), max_length=300, blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    contact_phone = models.CharField(
+        _("Telefon der Ansprechperson"), max_length=40, blank=True, validators=[phone_validator]
+    )
     max_loan_days = models.PositiveSmallIntegerField(
         _("längste Ausleihe in Tagen"),
         default=7,
@@ -403,8 +422,28 @@ class Equipment(Listing):
         verbose_name = _("Ausleihe")
         verbose_name_plural = _("Ausleihen")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="equipment_quantity_positive")
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="equipment_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(handover_opens_at__isnull=True, handover_closes_at__isnull=True)
+                | Q(
+                    handover_opens_at__isnull=False,
+                    handover_closes_at__isnull=False,
+                    handover_closes_at__gt=F("handover_opens_at"),
+                ),
+                name="equipment_handover_hours",
+                violation_error_message=_(
+                    "Bitte beide Uhrzeiten angeben, die zweite nach der ersten (oder keine)."
+                ),
+            ),
         ]
+
+    def clean(self):
+        super().clean()
+        days = self.handover_weekdays
+        if isinstance(days, list) and all(isinstance(day, int) for day in days):
+            self.handover_weekdays = sorted(days)
 
 
 def photo_upload_to(instance: "EquipmentPhoto", filename: str) -> str:

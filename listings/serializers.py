@@ -6,6 +6,7 @@ import re
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -184,6 +185,16 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 class EquipmentSerializer(ListingSerializer):
     unavailable = UnavailablePeriodSerializer(many=True, required=False, max_length=100)
+    handover_weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7),
+        min_length=1,
+        max_length=7,
+        required=False,
+        help_text=gettext_lazy(
+            "Wochentage für Abholung und Rückgabe (ISO: 1 = Montag … 7 = Sonntag); "
+            "Standard: jeden Tag."
+        ),
+    )
     photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
@@ -284,23 +295,47 @@ class SearchParamsSerializer(PageParamsSerializer):
 
 
 class AvailabilityParamsSerializer(QueryParamsSerializer):
+    """The days shown: `from` through `to`, both inclusive (as a loan's days are)."""
+
     # "from" is a Python keyword, hence the explicit field names.
     def get_fields(self):
         return {
             "from": serializers.DateField(),
-            "until": serializers.DateField(),
+            "to": serializers.DateField(),
         }
 
     def validate(self, attrs):
-        if attrs["until"] <= attrs["from"]:
+        if attrs["to"] < attrs["from"]:
             raise serializers.ValidationError(
-                {"until": [_("until muss nach from liegen (der Tag nach dem letzten Tag).")]}
+                {"to": [_("to (letzter Tag) darf nicht vor from (erster Tag) liegen.")]}
             )
-        if (attrs["until"] - attrs["from"]).days > MAX_SEARCH_DAYS:
+        if (attrs["to"] - attrs["from"]).days >= MAX_SEARCH_DAYS:
             raise serializers.ValidationError(
-                {"until": [_("Der Zeitraum darf höchstens ein Jahr lang sein.")]}
+                {"to": [_("Der Zeitraum darf höchstens ein Jahr lang sein.")]}
             )
         return attrs
+
+
+class AvailabilityDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    free_units = serializers.IntegerField()
+    handover_day = serializers.BooleanField(
+        help_text=gettext_lazy("An diesem Tag kann abgeholt und zurückgegeben werden.")
+    )
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    """The shape of an item's availability (documentation; the view builds the dict)."""
+
+    def get_fields(self):
+        return {
+            "id": serializers.IntegerField(),
+            "quantity": serializers.IntegerField(),
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            "handover_weekdays": serializers.ListField(child=serializers.IntegerField()),
+            "days": AvailabilityDaySerializer(many=True),
+        }
 
 
 class ListingSummarySerializer(serializers.Serializer):

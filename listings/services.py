@@ -36,6 +36,7 @@ from .models import (
     EquipmentPhoto,
     JobOffer,
     Listing,
+    ListingKind,
     ListingStatus,
     ListingStatusChange,
     VolunteerAction,
@@ -55,6 +56,8 @@ VOLUNTEER_ACTION_FIELDS = (
     "min_volunteers_per_booking",
     "max_volunteers_per_booking",
     "notes",
+    "contact_name",
+    "contact_phone",
 )
 EQUIPMENT_FIELDS = (
     *COMMON_FIELDS,
@@ -63,7 +66,12 @@ EQUIPMENT_FIELDS = (
     "pickup_street",
     "pickup_postcode",
     "pickup_city",
-    "pickup_hours",
+    "handover_weekdays",
+    "handover_opens_at",
+    "handover_closes_at",
+    "handover_note",
+    "contact_name",
+    "contact_phone",
     "max_loan_days",
     "deposit",
     "buffer_days",
@@ -179,9 +187,30 @@ def _check_category(category: Category, current: Category | None = None) -> None
         raise InvalidInput(_("Diese Kategorie kann nicht mehr gewählt werden."), field="category")
 
 
+def offer_defaults(*, kind: str, organisation: Organisation, by: User) -> dict[str, str]:
+    """What a new offer starts with, so nobody types it twice: the poster as the contact
+    person with the organisation's phone, and (equipment) the organisation's address as the
+    pickup address. The new-offer page shows them filled in; a create leaves out none of the
+    contact fields (an API client may send them empty)."""
+    defaults = {}
+    if kind in (ListingKind.EQUIPMENT, ListingKind.VOLUNTEER_ACTION):
+        defaults.update(contact_name=by.full_name, contact_phone=organisation.phone)
+    if kind == ListingKind.EQUIPMENT:
+        defaults.update(
+            pickup_street=organisation.street,
+            pickup_postcode=organisation.postcode,
+            pickup_city=organisation.city,
+        )
+    return {name: value for name, value in defaults.items() if value}
+
+
 def _create(model, *, by: User, organisation: Organisation, fields: dict[str, Any]):
     _require_can_post(by, organisation)
     _check_category(fields.get("category"))
+    defaults = offer_defaults(kind=model.KIND, organisation=organisation, by=by)
+    for name in ("contact_name", "contact_phone"):
+        if name in defaults and not fields.get(name):
+            fields = {**fields, name: defaults[name]}
     listing = model(organisation=organisation, created_by=by, status=ListingStatus.DRAFT, **fields)
     if not isinstance(listing, VolunteerAction):  # an action's derived fields need its slots
         listing_refresh_derived(listing)

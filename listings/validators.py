@@ -1,4 +1,4 @@
-"""Validators of offer fields that are lists (skills, languages)."""
+"""Validators of offer fields that are lists (skills, languages, hand-over weekdays)."""
 
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
@@ -45,3 +45,19 @@ def validate_languages(value) -> None:
         )
     if len(set(value)) != len(value):
         raise ValidationError(_("Jede Sprache bitte nur einmal."), code="invalid")
+
+
+def validate_handover_weekdays(value) -> None:
+    """ISO weekday numbers (1 = Monday … 7 = Sunday), at least one, each once."""
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(day, int) and not isinstance(day, bool) for day in value)
+        or not all(1 <= day <= 7 for day in value)
+    ):
+        raise ValidationError(
+            _("Bitte mindestens einen Wochentag für Abholung und Rückgabe wählen."),
+            code="invalid",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Jeden Wochentag bitte nur einmal."), code="invalid")

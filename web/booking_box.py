@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from listings.handover import handover_text
 from listings.models import ListingKind, ListingStatus
 from marketplace.models import Membership, OrganisationKind, OrganisationStatus
 from marketplace.selectors import has_organisation
@@ -49,7 +50,12 @@ def request_form(offer, user, data=None):
             },
         )
     if offer.kind == ListingKind.EQUIPMENT:
-        return EquipmentRequestForm(data, organisations=organisations, initial={"units": 1})
+        form = EquipmentRequestForm(data, organisations=organisations, initial={"units": 1})
+        # Which days can be chosen, before anyone picks a closed one.
+        form.fields["pickup_on"].help_text = _("Abholung und Rückgabe: %(days)s") % {
+            "days": handover_text(offer)
+        }
+        return form
     return ReferralForm(
         data, organisations=organisations, initial={"consent_date": timezone.localdate()}
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from listings import capacity
+from listings.handover import is_handover_day
 from listings.models import Equipment, ListingKind, VolunteerSlot
 
 # How far ahead a card looks for the next day an item has a unit free.
@@ -108,6 +109,7 @@ class CalendarDay:
     day: dt.date
     free: int | None  # None: outside the period shown
     quantity: int
+    closed: bool = False  # no pick-up or return on this day (not one of the hand-over days)
 
     @property
     def level(self) -> str:
@@ -125,7 +127,7 @@ def availability_weeks(item: Equipment, *, weeks: int = CALENDAR_WEEKS) -> list[
     end = monday + dt.timedelta(weeks=weeks)
     free = dict(capacity.equipment_daily_availability(item, today, end))
     days = [
-        CalendarDay(day, free.get(day), item.quantity)
+        CalendarDay(day, free.get(day), item.quantity, closed=not is_handover_day(item, day))
         for day in (monday + dt.timedelta(days=n) for n in range((end - monday).days))
     ]
     return [days[i : i + 7] for i in range(0, len(days), 7)]

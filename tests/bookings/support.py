@@ -188,12 +188,22 @@ def _steps(world: World) -> dict:
     }
 
 
-def booking_in_state(world: World, kind: str, state: str) -> Booking:
-    """A fresh booking of `kind` (on a fresh offer) brought into `state` through the services."""
+HANDED_OVER_ONCE = {S.HANDED_OVER, S.OVERDUE, S.RETURNED}
+
+
+def booking_in_state(
+    world: World, kind: str, state: str, *, pickup_in: int | None = None
+) -> Booking:
+    """A fresh booking of `kind` (on a fresh offer) brought into `state` through the services.
+
+    A loan is picked up in `pickup_in` days: by default in three days, or today for a state
+    after the hand-over (a loan is handed over on its pickup day at the earliest)."""
     if kind == BookingKind.VOLUNTEER:
         booking = request_volunteers(world, slot_of(world, started=True))
     elif kind == BookingKind.EQUIPMENT:
-        booking = request_equipment(world, item_of(world))
+        if pickup_in is None:
+            pickup_in = 0 if state in HANDED_OVER_ONCE else 3
+        booking = request_equipment(world, item_of(world), start=pickup_in)
     else:
         booking = refer(world, job_of(world))
     for step in _steps(world)[kind][state]:

@@ -187,8 +187,9 @@ def test_a_cancellation_needs_a_reason_and_tells_the_other_side(world, client_fo
 def test_equipment_loan_request_hand_over_return_and_availability(world, client_for, send):
     item = item_of(world, quantity=2, buffer_days=1, title="Biertischgarnitur")
     social, company = client_for(world.social_member), client_for(world.company_member)
-    pickup_on, return_on = in_days(3), in_days(4)
-    availability = f"/api/v1/equipment/{item.pk}/availability/?from={in_days(2)}&until={in_days(7)}"
+    # Picked up today (a loan is handed over on its pickup day at the earliest), back tomorrow.
+    pickup_on, return_on = in_days(0), in_days(1)
+    availability = f"/api/v1/equipment/{item.pk}/availability/?from={in_days(-1)}&to={in_days(3)}"
 
     response = send(
         social,
@@ -217,9 +218,13 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
         "returned_at": None,
         "return_note": "",
         "damaged": False,
+        "deposit": None,
+        "deposit_received": None,
+        "deposit_paid_back": None,
+        "deposit_kept_reason": "",
     }
     days = client_for(world.outsider).get(availability).json()["days"]
-    # Day 2 free; days 3 and 4 lent; day 5 is the buffer day; day 6 free.
+    # Yesterday free; today and tomorrow lent; the day after is the buffer day; then free.
     assert [d["free_units"] for d in days] == [2, 0, 0, 0, 2]
     search = client_for(world.outsider).get(
         "/api/v1/listings/",
@@ -249,12 +254,13 @@ def test_equipment_loan_request_hand_over_return_and_availability(world, client_
     assert response.json()["state"] == "returned"
     assert equipment["damaged"] is True and equipment["return_note"] == "Tisch wackelt"
     days = client_for(world.outsider).get(availability).json()["days"]
-    assert [d["free_units"] for d in days] == [2, 2, 2, 2, 2]
+    # Back early, today: today is its buffer day, and the units are free from tomorrow.
+    assert [d["free_units"] for d in days] == [2, 0, 2, 2, 2]
     search = client_for(world.outsider).get(
         "/api/v1/listings/",
         {
             "kind": "equipment",
-            "available_from": str(pickup_on),
+            "available_from": str(return_on),
             "available_until": str(return_on),
             "quantity": 2,
         },

@@ -54,7 +54,7 @@ def free_per_day(client, item, start: int, until: int) -> list[int]:
     """Free units on each day of [start, until) from today, as the availability endpoint says."""
     response = client.get(
         f"/api/v1/equipment/{item.pk}/availability/",
-        {"from": str(in_days(start)), "until": str(in_days(until))},
+        {"from": str(in_days(start)), "to": str(in_days(until - 1))},
     )
     assert response.status_code == 200, response.json()
     return [day["free_units"] for day in response.json()["days"]]

@@ -76,11 +76,12 @@ def test_the_borrower_is_reminded_the_day_before_a_loan_is_due_back(
     item = item_of(world, title="Biertischgarnitur")
     due = request_equipment(world, item, start=1, days=2)
     later = request_equipment(world, item, start=1, days=5)
-    for booking in (due, later):
-        services.booking_hand_over(booking=_confirmed(world, booking), by=world.company_member)
     # Both were picked up yesterday; `due` ends tomorrow (its last day), `later` after.
     Booking.objects.filter(pk=due.pk).update(pickup_on=in_days(-1), return_on=in_days(1))
     Booking.objects.filter(pk=later.pk).update(pickup_on=in_days(-1), return_on=in_days(3))
+    for booking in (due, later):
+        booking.refresh_from_db()
+        services.booking_hand_over(booking=_confirmed(world, booking), by=world.company_member)
     mail.outbox.clear()
 
     _sweep(django_capture_on_commit_callbacks)

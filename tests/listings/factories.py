@@ -101,7 +101,6 @@ class EquipmentFactory(ListingFactory):
     pickup_street = "Wassertorstraße 48"
     pickup_postcode = "10969"
     pickup_city = "Berlin"
-    pickup_hours = "Mo–Fr 9–17 Uhr"
     max_loan_days = 7
     buffer_days = 0
 

@@ -109,7 +109,7 @@ def test_bad_references_on_creation_are_a_400(client_for, member, category, body
         "category": category.slug,
         "pickup_street": "Wassertorstraße 48",
         "pickup_postcode": "10969",
-        "pickup_hours": "nach Absprache",
+        "handover_note": "nach Absprache",
         **body,
     }
     response = client_for(member).post("/api/v1/equipment/", payload, format="json")

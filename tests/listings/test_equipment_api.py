@@ -30,7 +30,9 @@ def new_item(category_, **overrides):
         "pickup_street": "Wassertorstraße 48",
         "pickup_postcode": "10969",
         "pickup_city": "Berlin",
-        "pickup_hours": "Mo–Fr 9–17 Uhr",
+        "handover_weekdays": [1, 2, 3, 4, 5],
+        "handover_opens_at": "09:00",
+        "handover_closes_at": "17:00",
         "max_loan_days": 5,
         "deposit": "50.00",
         "buffer_days": 1,
@@ -171,7 +173,7 @@ def test_availability_gives_free_units_per_day(client_for, company, social_membe
         capacity.block_period_locked(capacity.lock_equipment(item.pk), start=day(6), end=day(7))
 
     response = client_for(social_member).get(
-        f"{URL}{item.pk}/availability/", {"from": str(day(1)), "until": str(day(8))}
+        f"{URL}{item.pk}/availability/", {"from": str(day(1)), "to": str(day(7))}
     )
 
     assert response.status_code == 200, response.json()
@@ -193,12 +195,13 @@ def test_availability_gives_free_units_per_day(client_for, company, social_membe
     [
         {},
         {"from": "2030-01-01"},
-        {"from": "2030-01-05", "until": "2030-01-05"},
-        {"from": "2030-01-05", "until": "2030-01-01"},
-        {"from": "2030-01-01", "until": "2031-06-01"},
-        {"from": "kein-datum", "until": "2030-01-02"},
-        {"from": "2030-01-01", "until": "2030-01-02", "units": "2"},
-        {"from": "2030-01-01\x00", "until": "2030-01-02"},
+        {"from": "2030-01-05", "to": "2030-01-04"},
+        {"from": "2030-01-05", "to": "2030-01-01"},
+        {"from": "2030-01-01", "to": "2031-06-01"},
+        {"from": "kein-datum", "to": "2030-01-02"},
+        {"from": "2030-01-01", "to": "2030-01-02", "units": "2"},
+        {"from": "2030-01-01\x00", "to": "2030-01-02"},
+        {"from": "2030-01-01", "until": "2030-01-02"},
     ],
 )
 def test_availability_with_bad_dates_is_a_400(client_for, member, company, params):
@@ -210,7 +213,7 @@ def test_availability_with_bad_dates_is_a_400(client_for, member, company, param
 def test_availability_of_an_item_one_may_not_see_is_a_404(client_for, social_member):
     draft = EquipmentFactory(status=ListingStatus.DRAFT)
     response = client_for(social_member).get(
-        f"{URL}{draft.pk}/availability/", {"from": "2030-01-01", "until": "2030-01-02"}
+        f"{URL}{draft.pk}/availability/", {"from": "2030-01-01", "to": "2030-01-01"}
     )
     assert response.status_code == 404
 

@@ -54,7 +54,7 @@ def payload(path, category):
             **common,
             "pickup_street": "Wassertorstraße 48",
             "pickup_postcode": "10969",
-            "pickup_hours": "nach Absprache",
+            "handover_note": "nach Absprache",
         }
     return {
         **common,

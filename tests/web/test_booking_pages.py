@@ -332,7 +332,8 @@ def test_unknown_action_and_booking_are_404(signed_in, world):
 
 
 def test_the_booking_page_shows_history_and_allowed_actions(signed_in, world):
-    booking = booking_in_state(world, "equipment", S.CONFIRMED)
+    # Picked up today: its hand-over day has come.
+    booking = booking_in_state(world, "equipment", S.CONFIRMED, pickup_in=0)
 
     provider_page = signed_in(world.company_member).get(f"/buchungen/{booking.pk}/")
     requester_page = signed_in(world.social_member).get(f"/buchungen/{booking.pk}/")

@@ -50,7 +50,11 @@ def test_social_worker_books_a_projector_and_the_company_confirms(browser_page, 
         quantity=1,
         pickup_street="Skalitzer Straße 12",
         pickup_postcode="10999",
-        pickup_hours="Mo–Fr 10–16 Uhr",
+        handover_weekdays=[1, 2, 3, 4, 5],
+        handover_opens_at=dt.time(10),
+        handover_closes_at=dt.time(16),
+        contact_name="Lena Brandt",
+        contact_phone="030 6112233",
     )
     listing_services.equipment_photo_add(
         item=projector, by=company_member, upload=projector_photo()
@@ -100,6 +104,11 @@ def test_social_worker_books_a_projector_and_the_company_confirms(browser_page, 
     page.reload()
     expect(page.locator(".page-header .badge")).to_have_text("bestätigt")
     expect(page.get_by_text("Gern! Abholung ab 10 Uhr am Empfang.")).to_be_visible()
+    # ... with what she needs to fetch it: where, on which days and hours, whom to call
+    details = page.locator(".carry-out")
+    expect(details.locator(".pickup-address")).to_have_text("Skalitzer Straße 12, 10999 Berlin")
+    expect(details.locator(".handover-days")).to_have_text("Mo, Di, Mi, Do, Fr, 10:00–16:00")
+    expect(details.locator(".provider-contact")).to_contain_text("Lena Brandt")
     screenshot(page, "booking-confirmed")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # readable on a phone

@@ -57,6 +57,9 @@ def test_company_member_posts_a_volunteer_action_with_two_slots(browser_page, ne
         title="Beamer Epson EB-W06",
         category=Category.objects.get(slug="veranstaltungstechnik"),
         quantity=1,
+        handover_weekdays=[1, 2, 3, 4, 5],
+        handover_opens_at=dt.time(10),
+        handover_closes_at=dt.time(16),
     )
     listing_services.equipment_photo_add(item=item, by=member, upload=projector_photo())
     JobOfferFactory(
@@ -122,4 +125,6 @@ def test_company_member_posts_a_volunteer_action_with_two_slots(browser_page, ne
     screenshot(worker, "offer-volunteer-action")
     worker.goto(f"/angebote/{item.pk}/")
     expect(worker.locator("table.calendar")).to_be_visible()
+    # Saturdays and Sundays are marked: no pick-up or return on them
+    expect(worker.locator("table.calendar td.cal-day--closed").first).to_contain_text("geschlossen")
     screenshot(worker, "offer-equipment")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.services import MESSAGE_LIMIT, TEXT_LIMIT
 
+from ..templatetags.web import money
 from . import DateInput
 
 
@@ -120,18 +121,51 @@ class ReasonForm(forms.Form):
     reason = _text(_("Grund"), limit=MESSAGE_LIMIT, rows=2)
 
 
+def _yes_no(label, yes, no):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("ja", yes), ("nein", no)],
+        coerce=lambda value: value == "ja",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class NoteForm(forms.Form):
+    """The hand-over; asks about the deposit only when the loan has one."""
+
     note = _text(
         _("Zustand bei Übergabe"),
         required=False,
         rows=2,
         help_text=_("Zum Beispiel: vollständig, mit Fernbedienung."),
     )
+    deposit_received = _yes_no(_("Kaution erhalten?"), _("ja, erhalten"), _("nein"))
+
+    def for_booking(self, booking) -> "NoteForm":
+        if booking.deposit:
+            self.fields["deposit_received"].label = _("Kaution von %(amount)s erhalten?") % {
+                "amount": money(booking.deposit)
+            }
+        else:
+            del self.fields["deposit_received"]
+        return self
 
 
 class ReturnForm(forms.Form):
+    """The return; asks about the deposit only when one was received at the hand-over."""
+
     note = _text(_("Zustand bei Rückgabe"), required=False, rows=2)
     damaged = forms.BooleanField(label=_("beschädigt zurückgekommen"), required=False)
+    deposit_paid_back = _yes_no(_("Kaution"), _("zurückgezahlt"), _("einbehalten (Grund unten)"))
+    deposit_kept_reason = _text(_("Grund für die einbehaltene Kaution"), required=False, rows=2)
+
+    def for_booking(self, booking) -> "ReturnForm":
+        if not booking.deposit_received:
+            del self.fields["deposit_paid_back"]
+            del self.fields["deposit_kept_reason"]
+        return self
 
 
 class CompleteForm(forms.Form):

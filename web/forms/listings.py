@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from listings import services as listing_services
+from listings.handover import all_weekdays, weekday_choices
 from listings.languages import language_choices
 from listings.models import (
     Category,
@@ -134,6 +135,14 @@ class PhotosField(forms.FileField):
 
 
 class EquipmentForm(_OfferForm):
+    handover_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Tage für Abholung und Rückgabe"),
+        coerce=int,
+        choices=weekday_choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=all_weekdays,
+    )
+
     # Only when posting: an item's page manages its photos afterwards (offer_form.html).
     photos = PhotosField(
         label=_("Fotos"),
@@ -149,9 +158,13 @@ class EquipmentForm(_OfferForm):
         model = Equipment
         fields = list(listing_services.EQUIPMENT_FIELDS)
         formfield_callback = _formfield
+        widgets = {
+            "handover_opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "handover_closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
         help_texts = {
             "buffer_days": _("Tage nach jeder Rückgabe, in denen das Stück nicht verliehen wird."),
-            "pickup_hours": _("Zum Beispiel: Mo–Fr 9–17 Uhr nach Absprache."),
+            "handover_note": _("Zum Beispiel: am Empfang klingeln, nach kurzer Absprache."),
         }
 
 

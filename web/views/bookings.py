@@ -16,12 +16,14 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bookings import services
+from bookings.details import carry_out_details
 from bookings.models import Booking, BookingKind
 from bookings.selectors import (
     bookings_for_display,
@@ -29,7 +31,7 @@ from bookings.selectors import (
     messages_of,
     requesting_organisation,
 )
-from bookings.states import Action, Side, allowed_actions
+from bookings.states import Action, Side, actions_now, allowed_actions, too_early
 from donations.participation import participation_booking
 from listings.models import ListingKind
 from marketplace.errors import DomainError
@@ -155,7 +157,10 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Die Übergabe ist vermerkt."),
         "",
         lambda booking, by, data: services.booking_hand_over(
-            booking=booking, by=by, note=data["note"]
+            booking=booking,
+            by=by,
+            note=data["note"],
+            deposit_received=data.get("deposit_received"),
         ),
     ),
     Action.RETURN: ActionSpec(
@@ -164,7 +169,12 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Die Rückgabe ist vermerkt."),
         "",
         lambda booking, by, data: services.booking_return(
-            booking=booking, by=by, note=data["note"], damaged=data["damaged"]
+            booking=booking,
+            by=by,
+            note=data["note"],
+            damaged=data["damaged"],
+            deposit_paid_back=data.get("deposit_paid_back"),
+            deposit_kept_reason=data.get("deposit_kept_reason", ""),
         ),
     ),
     Action.COMPLETE: ActionSpec(
@@ -239,10 +249,12 @@ def _sides(booking: Booking) -> set[Side]:
     return sides
 
 
-def _action_form(action: str, data=None):
+def _action_form(action: str, booking: Booking, data=None):
     # The prefix keeps the forms' fields and ids apart (id_cancel-reason, id_confirm-message).
     spec = ACTIONS[action]
     form = spec.form_class(data, prefix=action)
+    if hasattr(form, "for_booking"):
+        form = form.for_booking(booking)
     if spec.message_label and "message" in form.fields:
         form.fields["message"].label = spec.message_label
     return form
@@ -251,10 +263,10 @@ def _action_form(action: str, data=None):
 def _booking_page(request, booking, *, failed=None, message_form=None, status=200):
     sides = _sides(booking)
     actions = []
-    for action in allowed_actions(booking.kind, booking.state, sides):
+    for action in actions_now(booking, sides, timezone.localdate()):
         if action not in ACTIONS:
             continue
-        form = failed[1] if failed and failed[0] == action else _action_form(action)
+        form = failed[1] if failed and failed[0] == action else _action_form(action, booking)
         spec = ACTIONS[action]
         actions.append({"name": action, "label": spec.label, "style": spec.style, "form": form})
     return render(
@@ -268,6 +280,13 @@ def _booking_page(request, booking, *, failed=None, message_form=None, status=20
             # The candidate's data is for the two organisations only, not the coordinator.
             "shows_candidate": bool(sides),
             "actions": actions,
+            # A confirmed loan waits for its pickup day before it can be handed over.
+            "hand_over_from": booking.pickup_on
+            if Side.PROVIDER in sides
+            and Action.HAND_OVER in allowed_actions(booking.kind, booking.state, sides)
+            and too_early(booking, Action.HAND_OVER, timezone.localdate())
+            else None,
+            "details": carry_out_details(booking),
             "events": list(booking.events.all()),
             "thread": messages_of(booking),
             "message_form": message_form or (PostMessageForm() if sides else None),
@@ -301,7 +320,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = _booking_or_404(request, pk)
     if action not in ACTIONS:
         raise Http404
-    form = _action_form(action, request.POST)
+    form = _action_form(action, booking, request.POST)
     status = 400
     if form.is_valid():
         try:

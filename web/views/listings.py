@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from listings import selectors, services
+from listings.handover import handover_text
 from listings.models import (
     Category,
     Equipment,
@@ -210,6 +211,7 @@ def offer_page(request: HttpRequest, offer, *, booking_form=None, status: int = 
         context["slots"] = [slot for slot in offer.slots.all() if slot.end > timezone.now()]
     elif offer.kind == ListingKind.EQUIPMENT:
         context["weeks"] = offers.availability_weeks(offer)
+        context["handover_text"] = handover_text(offer)
         context["weekday_names"] = [WEEKDAYS_ABBR[day] for day in range(7)]
         context["photos"] = list(offer.photos.all())
     context.update(booking_form_context(request, offer, booking_form))
@@ -306,7 +308,14 @@ def _annotate_held(formset, offer) -> None:
 
 def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) -> HttpResponse:
     form_class = OFFER_FORMS[kind]
-    instance = copy.copy(offer) if offer else form_class._meta.model(organisation=organisation)
+    instance = (
+        copy.copy(offer)
+        if offer
+        else form_class._meta.model(
+            organisation=organisation,
+            **services.offer_defaults(kind=kind, organisation=organisation, by=request.user),
+        )
+    )
     data = request.POST if request.method == "POST" else None
     more_rows = data is not None and "more_rows" in data and kind in ROWS_PREFIX
     if more_rows:
