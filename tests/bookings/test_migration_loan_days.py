@@ -16,8 +16,18 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("bookings", "0002_calendar_feed_token"), ("listings", "0004_list_validators")]
-AFTER = [("bookings", "0004_loan_deposit_records"), ("listings", "0006_offer_contact_person")]
+# Organisations as they were then too: later columns (show_contacts) have no database default.
+MARKETPLACE_THEN = ("marketplace", "0005_merge_legal_texts_and_invitation_hash")
+BEFORE = [
+    ("bookings", "0002_calendar_feed_token"),
+    ("listings", "0004_list_validators"),
+    MARKETPLACE_THEN,
+]
+AFTER = [
+    ("bookings", "0004_loan_deposit_records"),
+    ("listings", "0006_offer_contact_person"),
+    MARKETPLACE_THEN,
+]
 
 
 def _migrate(targets):
