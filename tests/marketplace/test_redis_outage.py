@@ -26,6 +26,7 @@ from notifications.services import notifications_sweep
 from tests.bookings.support import make_world, slot_of
 from tests.factories import PASSWORD, UserFactory
 from tests.support.celery_worker import real_broker, start_worker, test_database_url
+from tests.support.waiting import wait_until
 
 NEW_PASSWORD = "Wassertor-Kiez-2026!"
 
@@ -202,6 +203,12 @@ def test_a_booking_made_while_redis_is_down_is_mailed_once_redis_is_back(
 
             # Then each e-mail arrives once
             received = smtp_server.wait_for(waiting, timeout=60)
+            # ... and is recorded as sent (the record follows the server's acceptance)
+            wait_until(
+                lambda: not Notification.objects.exclude(status=NotificationStatus.SENT).exists(),
+                timeout=30,
+                what="every notification recorded as sent",
+            )
         finally:
             worker.stop(signal.SIGTERM)
     assert len(received) == waiting

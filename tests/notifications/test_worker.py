@@ -15,16 +15,9 @@ from notifications.services import Recipient, notifications_sweep, notify
 from tests.factories import CoordinatorFactory, UserFactory
 from tests.support.redis_server import unused_tcp_port
 from tests.support.smtp import SMTPServer, _CollectingHandler
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.celery_worker
-
-
-def wait_until(predicate, *, timeout=60.0, interval=0.1, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
 
 
 def statuses() -> Counter:
