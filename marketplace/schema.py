@@ -124,6 +124,8 @@ def _relax_form_bodies(operation: dict, schemas: dict) -> None:
         for field, spec in schema.get("properties", {}).items():
             if field not in required:
                 spec.pop("minLength", None)
+                if "pattern" in spec:
+                    spec["pattern"] = f"^$|{spec['pattern']}"
         schemas[relaxed] = schema
     form["schema"] = {"$ref": f"#/components/schemas/{relaxed}"}
 

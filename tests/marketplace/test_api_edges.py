@@ -369,3 +369,12 @@ def test_patch_on_a_membership_is_partial_as_documented(client_for):
 
     assert unchanged.status_code == 200 and unchanged.json()["role"] == "member"
     assert changed.status_code == 200 and changed.json()["role"] == "admin"
+
+
+@pytest.mark.parametrize("value", ["AAA", "1", "yes"])
+def test_a_yes_or_no_parameter_takes_only_true_or_false(social_admin, value):
+    response = social_admin.get("/api/v1/organisations/", {"mine": value})
+
+    assert response.status_code == 400
+    assert response.json()["mine"] == ["Bitte true oder false angeben."]
+    assert social_admin.get("/api/v1/organisations/", {"mine": "true"}).status_code == 200
