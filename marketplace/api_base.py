@@ -1,4 +1,5 @@
-"""Building blocks every API module shares: pagination, strict input, error schema."""
+"""Building blocks every API module shares: strict input, query parameters, OPTIONS metadata,
+the error and page schemas (the paging itself: marketplace/pagination.py)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
