@@ -1,4 +1,5 @@
-"""Building blocks every API module shares: pagination, strict input, error schema."""
+"""Building blocks every API module shares: strict input, query parameters, OPTIONS metadata,
+the error and page schemas (the paging itself: marketplace/pagination.py)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,8 @@ class StrictFieldsMixin:
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():
+            if isinstance(field, serializers.CharField) and not field.read_only:
+                _take_strings_only(field)
             if _is_one_line(field):
                 field.validators.append(validate_one_line)
         return fields
@@ -31,6 +34,19 @@ class StrictFieldsMixin:
                     {name: [str(self.unknown_message)] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+def _take_strings_only(field) -> None:
+    """DRF's CharField turns 12 or true into text; the schema says string, so only a string
+    is taken (a field of this serializer instance, so the class stays as it is)."""
+    convert = field.to_internal_value
+
+    def to_internal_value(data):
+        if not isinstance(data, str):
+            field.fail("invalid")
+        return convert(data)
+
+    field.to_internal_value = to_internal_value
 
 
 def _is_one_line(field) -> bool:

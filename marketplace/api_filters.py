@@ -14,6 +14,7 @@ from drf_spectacular.drainage import set_override
 # Parameters every list takes besides its filters (marketplace/api_base.py, pagination).
 PAGE_PARAMETERS = ("cursor", "page_size")
 MAX_ID = 2**53
+BOOLEANS = ("true", "false")
 
 
 def integer_filter(low: int, high: int, **kwargs) -> django_filters.NumberFilter:
@@ -46,6 +47,12 @@ class StrictFilterSet(django_filters.FilterSet):
                 errors[name] = [_("Diesen Parameter bitte nur einmal angeben.")]
             elif values[0] == "":
                 errors[name] = [_("Bitte einen Wert angeben oder den Parameter weglassen.")]
+            elif (
+                isinstance(self.filters.get(name), django_filters.BooleanFilter)
+                and values[0] not in BOOLEANS
+            ):
+                # django-filter reads anything else as "no filter".
+                errors[name] = [_("Bitte true oder false angeben.")]
         return errors
 
     def range_errors(self) -> dict[str, list[str]]:

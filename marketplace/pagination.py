@@ -13,7 +13,9 @@ Every list answers {"next": url|null, "previous": url|null, "results": [...]} an
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
+import operator
 from dataclasses import dataclass, replace
 
 from django.db.models import F, Q, QuerySet
@@ -89,20 +91,24 @@ class Ordering:
 
     def after(self, values: list) -> Q:
         """Rows strictly after the row with these key values, in this ordering."""
-        condition = Q(pk__in=[])  # nothing
+        # Only the keys appear in the condition (no always-false `pk__in=[]` term): on a
+        # grouped query any other column would join the GROUP BY and split the groups.
+        terms = []
         equal = Q()
         for key, value in zip(self.keys, values, strict=True):
             if value is None:
                 # NULLs come last (nothing after them in this key) or first (all else after).
-                later = Q(**{f"{key.name}__isnull": False}) if key.nulls_first else Q(pk__in=[])
+                later = Q(**{f"{key.name}__isnull": False}) if key.nulls_first else None
                 same = Q(**{f"{key.name}__isnull": True})
             else:
                 later = Q(**{f"{key.name}__{'lt' if key.descending else 'gt'}": value})
                 if key.nullable and not key.nulls_first:
                     later |= Q(**{f"{key.name}__isnull": True})
                 same = Q(**{f"{key.name}": value})
-            condition |= equal & later
+            if later is not None:
+                terms.append(equal & later)
             equal &= same
+        condition = functools.reduce(operator.or_, terms) if terms else Q(pk__in=[])
         first, value = self.keys[0], values[0]
         if value is not None and not first.nullable:
             # Redundant, but lets the database start the index scan at the position.

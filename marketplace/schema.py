@@ -1,4 +1,7 @@
-"""OpenAPI description of the token authentication (drf-spectacular extension)."""
+"""The OpenAPI schema: the token authentication (a drf-spectacular extension) and the
+post-processing that documents what every operation can answer."""
+
+import copy
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
@@ -42,6 +45,7 @@ ERROR_TEXTS = {
     "401": "Nicht angemeldet, oder das Token ist ungültig",
     "403": "Angemeldet, aber nicht erlaubt",
     "404": "Gibt es nicht oder ist für Sie nicht sichtbar",
+    "409": "Widerspricht dem aktuellen Stand; bei code=busy mit Retry-After",
 }
 
 
@@ -63,14 +67,18 @@ def complete_responses(result, generator, request, public):
     schemas["FieldErrors"] = FIELD_ERRORS
     schemas["Error"] = ERROR
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            _complete(operation)
-    for schema in schemas.values():
+        for method, operation in operations.items():
+            _complete(operation, write=method in ("post", "put", "patch", "delete"))
+            _relax_form_bodies(operation, schemas)
+    for name, schema in list(schemas.items()):
         _narrow_discriminated_kinds(schema, schemas)
+        if name.endswith(("Request", "RequestForm")) and "properties" in schema:
+            # Every input serializer refuses unknown fields (marketplace/api_base.py).
+            schema["additionalProperties"] = False
     return result
 
 
-def _complete(operation: dict) -> None:
+def _complete(operation: dict, *, write: bool) -> None:
     responses = operation.setdefault("responses", {})
     parameters = operation.get("parameters", [])
     for parameter in parameters:
@@ -88,6 +96,10 @@ def _complete(operation: dict) -> None:
             wanted.append("403")
     if any(p["in"] == "path" for p in parameters):
         wanted.append("404")
+    if write:
+        # A constraint or a lock may refuse any write (marketplace/api_errors.py), besides the
+        # state rules of each operation.
+        wanted.append("409")
     for code in wanted:
         responses.setdefault(code, {"description": ERROR_TEXTS[code]})
     for code, response in responses.items():
@@ -95,6 +107,27 @@ def _complete(operation: dict) -> None:
             response["content"] = _json("FieldErrors")
         elif code.startswith("4"):
             response["content"] = _json("Error")
+
+
+def _relax_form_bodies(operation: dict, schemas: dict) -> None:
+    """In a multipart form an empty optional field means "not given" (DRF), so the form's
+    schema lets it be empty where the JSON body's does not."""
+    content = operation.get("requestBody", {}).get("content", {})
+    form = content.get("multipart/form-data")
+    if not form or "$ref" not in form.get("schema", {}):
+        return
+    name = form["schema"]["$ref"].rsplit("/", 1)[-1]
+    relaxed = f"{name}Form"
+    if relaxed not in schemas:
+        schema = copy.deepcopy(schemas[name])
+        required = set(schema.get("required", []))
+        for field, spec in schema.get("properties", {}).items():
+            if field not in required:
+                spec.pop("minLength", None)
+                if "pattern" in spec:
+                    spec["pattern"] = f"^$|{spec['pattern']}"
+        schemas[relaxed] = schema
+    form["schema"] = {"$ref": f"#/components/schemas/{relaxed}"}
 
 
 def _narrow_discriminated_kinds(schema: dict, schemas: dict) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -122,8 +123,13 @@ class OrganisationFilter(StrictFilterSet):
 # --- organisations ----------------------------------------------------------------------------
 
 
+# The profile may carry a logo file.
+PROFILE_PARSERS = [JSONParser, MultiPartParser]
+
+
 class OrganisationListView(generics.ListCreateAPIView):
     serializer_class = OrganisationSerializer
+    parser_classes = PROFILE_PARSERS
     filterset_class = OrganisationFilter
     page_ordering = Ordering("name", (Key("name", type="str"), Key("id")))
 
@@ -163,6 +169,7 @@ class OrganisationListView(generics.ListCreateAPIView):
 
 class OrganisationDetailView(generics.GenericAPIView):
     serializer_class = OrganisationSerializer
+    parser_classes = PROFILE_PARSERS
     http_method_names = ["get", "patch", "options", "head"]
 
     @extend_schema(tags=TAG, responses={200: OrganisationSerializer, **_errors(401, 404)})

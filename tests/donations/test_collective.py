@@ -271,3 +271,19 @@ def test_the_beat_task_is_scheduled_and_quiet_outside_january(world):
     assert entry["task"] == "donations.tasks.offer_collective_receipts"
     if dt.date.today().month != 1:
         assert tasks.offer_collective_receipts() == 0
+
+
+def test_the_due_list_pages_forward_and_back_like_every_list(world, client_for):
+    _last_years_donations(world)
+    admin = client_for(world.social_admin)
+    url = f"/api/v1/donations/collective-receipts/due/?year={LAST}&page_size=1"
+
+    first = admin.get(url).json()
+    second = admin.get(first["next"]).json()
+    back = admin.get(second["previous"]).json()
+
+    assert [len(first["results"]), len(second["results"])] == [1, 1]
+    assert second["next"] is None and first["previous"] is None
+    names = [first["results"][0]["donor_name"], second["results"][0]["donor_name"]]
+    assert names == sorted(names) == ["Erika Mustermann", "Kiezbäckerei Wassertor GmbH"]
+    assert back["results"] == first["results"] and back["previous"] is None

@@ -369,3 +369,92 @@ def test_patch_on_a_membership_is_partial_as_documented(client_for):
 
     assert unchanged.status_code == 200 and unchanged.json()["role"] == "member"
     assert changed.status_code == 200 and changed.json()["role"] == "admin"
+
+
+@pytest.mark.parametrize("value", ["AAA", "1", "yes"])
+def test_a_yes_or_no_parameter_takes_only_true_or_false(social_admin, value):
+    response = social_admin.get("/api/v1/organisations/", {"mine": value})
+
+    assert response.status_code == 400
+    assert response.json()["mine"] == ["Bitte true oder false angeben."]
+    assert social_admin.get("/api/v1/organisations/", {"mine": "true"}).status_code == 200
+
+
+# --- the schema says what the API does --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_every_operation_documents_the_errors_it_can_answer(schema):
+    for path, method, operation in _operations(schema):
+        responses, parameters = operation["responses"], operation.get("parameters", [])
+        where = f"{method.upper()} {path}"
+        if any(parameter["in"] == "path" for parameter in parameters):
+            assert "404" in responses, where
+        if any(requirement for requirement in operation.get("security", [])):
+            assert "401" in responses, where
+        if operation.get("requestBody") or any(p["in"] == "query" for p in parameters):
+            field_errors = responses["400"]["content"]["application/json"]["schema"]
+            assert field_errors == {"$ref": "#/components/schemas/FieldErrors"}, where
+        if method != "get":
+            assert "409" in responses, where
+
+
+def test_every_list_documents_one_page_shape(schema):
+    pages = {
+        path: operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        for path, method, operation in _operations(schema)
+        if method == "get" and path in LISTS
+    }
+    assert set(pages) == set(LISTS)
+    for path, ref in pages.items():
+        page = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        assert set(page["properties"]) == {"next", "previous", "results"}, path
+        assert "count" not in page["properties"], path
+
+
+def test_the_schema_tells_what_comes_back_and_what_goes_in(schema):
+    components = schema["components"]["schemas"]
+    booking_request = components["BookingRequestRequest"]["discriminator"]["mapping"]
+    organisation = components["Organisation"]["properties"]
+    equipment = components["Equipment"]["properties"]
+    patch_role = components["PatchedRoleRequest"]
+
+    assert set(booking_request) == {"volunteer", "equipment", "job"}
+    assert components["VolunteerRequestRequest"]["properties"]["kind"]["enum"] == ["volunteer"]
+    assert organisation["website"]["nullable"] and organisation["contact_email"]["nullable"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in equipment["closed_reason"]["oneOf"]
+    assert "role" not in patch_role.get("required", [])
+    assert components["OrganisationApplyRequest"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("value", [0, True, 12.5, ["Ayşe"]])
+def test_a_text_field_takes_only_a_string(client_for, value):
+    client = client_for(member_of(SocialOrganisationFactory()))
+
+    response = client.patch("/api/v1/auth/me/", {"full_name": value}, format="json")
+
+    assert response.status_code == 400
+    assert "full_name" in response.json()
+
+
+def test_the_api_takes_json_and_answers_415_for_a_form(client_for):
+    client = client_for(member_of(SocialOrganisationFactory()))
+
+    response = client.patch(
+        "/api/v1/auth/me/", "full_name=Ay", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 415
+    assert response.json()["detail"]

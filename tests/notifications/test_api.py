@@ -313,3 +313,24 @@ def test_malformed_json_is_400(test_kinds, client, person):
     assert response.status_code == 400
     assert "detail" in response.json()
     assert not NotificationOptOut.objects.exists()
+
+
+def test_the_list_pages_unread_first_forward_and_back(test_kinds, client, person):
+    rows = [
+        NotificationFactory(recipient=person, kind="test_required", context=_context())
+        for _ in range(5)
+    ]
+    for row in rows[:2]:
+        Notification.objects.filter(pk=row.pk).update(read_at=timezone.now())
+    everything = [item["id"] for item in client.get(LIST, {"page_size": 100}).json()["results"]]
+
+    seen, url, pages = [], f"{LIST}?page_size=2", []
+    while url:
+        page = client.get(url).json()
+        pages.append(page)
+        seen += [item["id"] for item in page["results"]]
+        url = page["next"]
+    back = client.get(pages[2]["previous"]).json()
+
+    assert seen == everything and set(everything[3:]) == {rows[0].pk, rows[1].pk}
+    assert back["results"] == pages[1]["results"]
