@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.api_base import (
+    ClockTimeField,
     PageParamsSerializer,
     QueryParamsSerializer,
     StrictModelSerializer,
@@ -194,6 +195,12 @@ class EquipmentSerializer(ListingSerializer):
             "Wochentage für Abholung und Rückgabe (ISO: 1 = Montag … 7 = Sonntag); "
             "Standard: jeden Tag."
         ),
+    )
+    handover_opens_at = ClockTimeField(
+        required=False, allow_null=True, help_text=gettext_lazy("Übergabe ab, HH:MM (oder null)")
+    )
+    handover_closes_at = ClockTimeField(
+        required=False, allow_null=True, help_text=gettext_lazy("Übergabe bis, HH:MM (oder null)")
     )
     photos = PhotoSerializer(many=True, read_only=True)
 

@@ -3,7 +3,7 @@ the error and page schemas (the paging itself: marketplace/pagination.py)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.metadata import SimpleMetadata
 
@@ -118,6 +118,17 @@ class OptionalURLField(BlankAsNullMixin, serializers.URLField):
 
 class OptionalEmailField(BlankAsNullMixin, serializers.EmailField):
     pass
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "09:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day as "HH:MM", read and written. (JSON Schema's `time` format means an RFC 3339
+    time with a UTC offset, which an opening hour does not have.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
 
 
 def page_of(serializer_class, name: str):

@@ -1,6 +1,6 @@
 """/api/v1/ routes of the directory and the reports: thin views over reports' reads.
 
-- GET directory/            the public member directory (q, kind, district, page); no account
+- GET directory/            the public member directory (q, kind, district; cursor pages)
 - GET directory/{id}/       an approved organisation's public profile and published offers;
                             contact data only for network members, where the organisation wants
 - GET reports/network/?from=YYYY-MM&until=YYYY-MM         the network report (coordinator)
@@ -10,19 +10,37 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api_base import error_responses
+from marketplace.api_base import (
+    PageParamsSerializer,
+    QueryParamsSerializer,
+    error_responses,
+    page_of,
+)
 from marketplace.models import OrganisationKind
+from marketplace.pagination import DEFAULT_PAGE_SIZE, Key, Ordering, page_response, paginate
+from marketplace.selectors import directory_organisations
 
 from . import access
-from .directory import directory_page, public_profile
+from .directory import directory_entries, public_profile
 from .periods import period_from_params
-from .serializers import DirectoryPageSerializer, MemberProfileSerializer, ReportSerializer
+from .serializers import DirectoryEntrySerializer, MemberProfileSerializer, ReportSerializer
+
+
+class DirectoryParamsSerializer(PageParamsSerializer):
+    q = serializers.CharField(
+        max_length=200, required=False, help_text="Wörter in Name oder Beschreibung"
+    )
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices, required=False)
+    district = serializers.CharField(max_length=100, required=False)
+
+
+BY_NAME = Ordering("name", (Key("name", type="str"), Key("id")))
 
 
 class DirectoryView(APIView):
@@ -31,36 +49,29 @@ class DirectoryView(APIView):
     @extend_schema(
         summary="Öffentliches Verzeichnis der Mitgliedsorganisationen",
         operation_id="directory_list",
-        parameters=[
-            OpenApiParameter("q", str, description="Wörter in Name oder Beschreibung"),
-            OpenApiParameter("kind", str, enum=list(OrganisationKind.values)),
-            OpenApiParameter("district", str),
-            OpenApiParameter("page", int),
-        ],
-        responses=DirectoryPageSerializer,
+        parameters=[DirectoryParamsSerializer],
+        responses={
+            200: page_of(DirectoryEntrySerializer, "DirectoryEntry"),
+            **error_responses({400: gettext_lazy("Parameter ungültig")}, 400),
+        },
     )
     def get(self, request):
-        params = request.query_params
-        kind = params.get("kind", "")
-        if kind and kind not in OrganisationKind.values:
-            raise ValidationError({"kind": [f"Erlaubt: {', '.join(OrganisationKind.values)}."]})
-        page_number = params.get("page", "1")
-        if not page_number.isdigit() or int(page_number) < 1:
-            raise ValidationError({"page": ["Eine Seitenzahl ab 1 angeben."]})
-        page = directory_page(
-            user=request.user,
-            q=params.get("q", "").strip()[:200],
-            kind=kind,
-            district=params.get("district", "").strip()[:100],
-            page=int(page_number),
+        params = DirectoryParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        options = params.validated_data
+        organisations = directory_organisations(
+            q=options.get("q", "").strip(),
+            kind=options.get("kind", ""),
+            district=options.get("district", "").strip(),
         )
-        data = {
-            "count": page.page.paginator.count,
-            "page": page.page.number,
-            "pages": page.page.paginator.num_pages,
-            "results": page.entries,
-        }
-        return Response(DirectoryPageSerializer(data).data)
+        page = paginate(
+            organisations,
+            BY_NAME,
+            cursor=options.get("cursor"),
+            size=options.get("page_size", DEFAULT_PAGE_SIZE),
+        )
+        entries = directory_entries(page.rows, user=request.user)
+        return page_response(request, page, DirectoryEntrySerializer(entries, many=True).data)
 
 
 class ProfileView(APIView):
@@ -80,23 +91,40 @@ ERRORS = {
     401: gettext_lazy("nicht angemeldet"),
     404: gettext_lazy("Bericht nicht gefunden oder nicht Ihrer"),
 }
-PERIOD_PARAMETERS = [
-    OpenApiParameter("from", str, description="erster Monat, JJJJ-MM (Standard: Januar)"),
-    OpenApiParameter(
-        "until", str, description="letzter Monat einschließlich, JJJJ-MM (Standard: Dezember)"
-    ),
-]
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class PeriodParamsSerializer(QueryParamsSerializer):
+    from_ = serializers.RegexField(
+        MONTH, required=False, help_text="erster Monat, JJJJ-MM (Standard: Januar)"
+    )
+    until = serializers.RegexField(
+        MONTH,
+        required=False,
+        help_text="letzter Monat einschließlich, JJJJ-MM (Standard: Dezember)",
+    )
+
+    def get_fields(self):  # "from" is a Python keyword
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+def _period(request):
+    params = PeriodParamsSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return period_from_params(params.validated_data)
 
 
 class NetworkReportView(APIView):
     @extend_schema(
         summary="Netzwerkbericht für einen Zeitraum (Koordination)",
         operation_id="reports_network",
-        parameters=PERIOD_PARAMETERS,
+        parameters=[PeriodParamsSerializer],
         responses={200: ReportSerializer, **error_responses(ERRORS, 400, 401, 404)},
     )
     def get(self, request):
-        report = access.network_report_for(request.user, period_from_params(request.query_params))
+        report = access.network_report_for(request.user, _period(request))
         return Response(ReportSerializer(report).data)
 
 
@@ -104,11 +132,11 @@ class OrganisationReportView(APIView):
     @extend_schema(
         summary="Bericht einer Organisation (ihre Administrator*innen, Koordination)",
         operation_id="reports_organisation",
-        parameters=PERIOD_PARAMETERS,
+        parameters=[PeriodParamsSerializer],
         responses={200: ReportSerializer, **error_responses(ERRORS, 400, 401, 404)},
     )
     def get(self, request, pk: int):
-        period = period_from_params(request.query_params)
+        period = _period(request)
         report = access.organisation_report_for(request.user, pk, period)
         return Response(ReportSerializer(report).data)
 

@@ -88,12 +88,17 @@ def directory_page(
     districts)."""
     organisations = directory_organisations(q=q, kind=kind, district=district)
     current = Paginator(organisations, PAGE_SIZE).get_page(page)
-    rows = list(current.object_list)
-    counts = published_offer_counts(
-        [row.pk for row in rows], public_only=not is_network_member(user)
-    )
-    entries = [_entry(row, counts.get(row.pk, {})) for row in rows]
+    entries = directory_entries(list(current.object_list), user=user)
     return DirectoryPage(entries=entries, page=current, districts=directory_districts())
+
+
+def directory_entries(organisations: list[Organisation], *, user: User) -> list[DirectoryEntry]:
+    """The directory's entries for rows of directory_organisations(), with their offer counts
+    as `user` may see them (one query)."""
+    counts = published_offer_counts(
+        [row.pk for row in organisations], public_only=not is_network_member(user)
+    )
+    return [_entry(row, counts.get(row.pk, {})) for row in organisations]
 
 
 @dataclass

@@ -1,6 +1,11 @@
 """Output shapes of the directory and the reports (read-only; nothing here writes)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+# A figure's value: a count as an integer, hours and euros as a decimal string ("12.50").
+FIGURE_VALUE = {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": r"^-?\d+\.\d{2}$"}]}
+FIGURE_VALUES = {"type": "object", "additionalProperties": FIGURE_VALUE}
 
 
 class OfferCountsSerializer(serializers.Serializer):
@@ -22,13 +27,6 @@ class DirectoryEntrySerializer(serializers.Serializer):
 
     def get_offers(self, entry) -> OfferCountsSerializer:
         return {kind: entry.offers.get(kind, 0) for kind in OfferCountsSerializer().fields}
-
-
-class DirectoryPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    page = serializers.IntegerField()
-    pages = serializers.IntegerField()
-    results = DirectoryEntrySerializer(many=True)
 
 
 class ContactPersonSerializer(serializers.Serializer):
@@ -63,7 +61,8 @@ class FigureSerializer(serializers.Serializer):
         help_text="Anzahl als Zahl; Stunden und Euro als Dezimalzahl in einem String"
     )
 
-    def get_value(self, figure) -> str:
+    @extend_schema_field(FIGURE_VALUE)
+    def get_value(self, figure):
         return figure.value if figure.unit == "count" else f"{figure.value:.2f}"
 
 
@@ -82,7 +81,8 @@ class OrganisationRowSerializer(serializers.Serializer):
     kind = serializers.CharField()
     values = serializers.SerializerMethodField()
 
-    def get_values(self, row) -> dict[str, str]:
+    @extend_schema_field(FIGURE_VALUES)
+    def get_values(self, row):
         return {key: _plain(value) for key, value in row.values.items()}
 
 
@@ -122,7 +122,8 @@ class ReportSerializer(serializers.Serializer):
     def get_organisation_id(self, report) -> int | None:
         return report.organisation.pk if report.organisation is not None else None
 
-    def get_totals(self, report) -> dict[str, str]:
+    @extend_schema_field(FIGURE_VALUES)
+    def get_totals(self, report):
         return {key: _plain(value) for key, value in report.totals.items()}
 
 

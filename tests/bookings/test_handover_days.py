@@ -214,6 +214,10 @@ def test_the_company_sets_days_and_hours_through_the_api(world, client_for):
 
     assert response.status_code == 200, response.content
     assert response.json()["handover_weekdays"] == [1, 5]
+    assert (response.json()["handover_opens_at"], response.json()["handover_closes_at"]) == (
+        "10:00",
+        "16:00",
+    )
     item.refresh_from_db()
     assert (item.handover_opens_at, item.handover_closes_at) == (dt.time(10), dt.time(16))
 

@@ -180,6 +180,18 @@ def test_directory_api_gives_the_same_entries_and_checks_its_input(network, api_
     assert "contact_email" not in body["results"][0]
     assert api_client.get("/api/v1/directory/", {"kind": "bank"}).status_code == 400
     assert api_client.get("/api/v1/directory/", {"page": "x"}).status_code == 400
+    assert api_client.get("/api/v1/directory/", {"q": ""}).status_code == 400
+
+
+def test_directory_api_pages_by_cursor_like_every_list(network, api_client):
+    first = api_client.get("/api/v1/directory/", {"page_size": 1}).json()
+    second = api_client.get(first["next"]).json()
+
+    assert set(first) == {"next", "previous", "results"}
+    assert first["previous"] is None
+    assert len(first["results"]) == len(second["results"]) == 1
+    assert first["results"][0]["name"] < second["results"][0]["name"]  # by name
+    assert api_client.get(second["previous"]).json()["results"] == first["results"]
 
 
 def test_profile_api_shows_contacts_to_members_only(network, api_client, client_for):

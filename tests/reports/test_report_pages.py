@@ -231,4 +231,8 @@ def test_api_reports_answer_404_to_others_and_400_to_bad_periods(network, client
     bad = coordinator.get("/api/v1/reports/network/", {"from": "2023-1"})
     assert bad.status_code == 400
     assert "from" in str(bad.json())
+    # empty, unknown and repeated parameters are refused as on every list of the API
+    assert coordinator.get("/api/v1/reports/network/", {"until": ""}).status_code == 400
+    assert coordinator.get("/api/v1/reports/network/", {"year": "2023"}).status_code == 400
+    assert coordinator.get("/api/v1/reports/network/?from=2023-01&from=2023-02").status_code == 400
     assert client_for(None).get("/api/v1/reports/network/").status_code == 401
