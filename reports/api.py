@@ -22,7 +22,12 @@ from marketplace.models import OrganisationKind
 from . import access
 from .directory import directory_page, public_profile
 from .periods import period_from_params
-from .serializers import DirectoryPageSerializer, MemberProfileSerializer, ReportSerializer
+from .serializers import (
+    DirectoryPageSerializer,
+    MemberProfileSerializer,
+    ReportSerializer,
+    report_data,
+)
 
 
 class DirectoryView(APIView):
@@ -97,7 +102,7 @@ class NetworkReportView(APIView):
     )
     def get(self, request):
         report = access.network_report_for(request.user, period_from_params(request.query_params))
-        return Response(ReportSerializer(report).data)
+        return Response(report_data(report))
 
 
 class OrganisationReportView(APIView):
@@ -110,7 +115,7 @@ class OrganisationReportView(APIView):
     def get(self, request, pk: int):
         period = period_from_params(request.query_params)
         report = access.organisation_report_for(request.user, pk, period)
-        return Response(ReportSerializer(report).data)
+        return Response(report_data(report))
 
 
 urlpatterns = [
