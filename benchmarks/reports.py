@@ -205,6 +205,7 @@ def fill(organisations: int, bookings: int, donations: int) -> None:
             fields.update(
                 listing=item,
                 units=rng.randint(1, 5),
+                # loan_until is the day after the last (bookings.selectors.loan_days)
                 loan_from=day,
                 loan_until=day + dt.timedelta(days=length),
             )

@@ -64,19 +64,24 @@ def item(company):
     return EquipmentFactory(organisation=company)
 
 
-def loan(listing, social, *, state, loan_from, loan_until, units=1, handed_over_at=None):
+def loan_dates(first_day: dt.date, last_day: dt.date) -> dict:
+    """A loan's date fields for its first and last day (both lent). The one place the tests
+    know how the fields count: `loan_until` is the day after the last."""
+    return {"loan_from": first_day, "loan_until": last_day + dt.timedelta(days=1)}
+
+
+def loan(listing, social, *, state, first_day, last_day, units=1, handed_over_at=None):
     return Booking.objects.create(
         kind=BookingKind.EQUIPMENT,
         state=state,
         listing=listing,
         requester=social,
         provider=listing.organisation,
-        created_at=at(loan_from.year, loan_from.month, loan_from.day) - dt.timedelta(days=7),
-        starts_at=at(loan_from.year, loan_from.month, loan_from.day, 0),
+        created_at=at(first_day.year, first_day.month, first_day.day) - dt.timedelta(days=7),
+        starts_at=at(first_day.year, first_day.month, first_day.day, 0),
         units=units,
-        loan_from=loan_from,
-        loan_until=loan_until,
         handed_over_at=handed_over_at,
+        **loan_dates(first_day, last_day),
     )
 
 

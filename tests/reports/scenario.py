@@ -74,8 +74,8 @@ def build_network() -> Network:
         tables,
         ypsilon,
         state=S.RETURNED,
-        loan_from=dt.date(2023, 12, 28),
-        loan_until=dt.date(2024, 1, 3),
+        first_day=dt.date(2023, 12, 28),
+        last_day=dt.date(2024, 1, 2),
         units=2,
         handed_over_at=at(2023, 12, 28),
     )
@@ -83,23 +83,23 @@ def build_network() -> Network:
         tables,
         xenia,
         state=S.HANDED_OVER,
-        loan_from=dt.date(2023, 2, 1),
-        loan_until=dt.date(2023, 2, 3),
+        first_day=dt.date(2023, 2, 1),
+        last_day=dt.date(2023, 2, 2),
         handed_over_at=at(2023, 2, 1),
     )
     loan(
         tables,
         ypsilon,
         state=S.CONFIRMED,
-        loan_from=dt.date(2023, 9, 1),
-        loan_until=dt.date(2023, 9, 5),
+        first_day=dt.date(2023, 9, 1),
+        last_day=dt.date(2023, 9, 4),
     )
     loan(
         tables,
         ypsilon,
         state=S.CANCELLED,
-        loan_from=dt.date(2023, 10, 1),
-        loan_until=dt.date(2023, 10, 5),
+        first_day=dt.date(2023, 10, 1),
+        last_day=dt.date(2023, 10, 4),
     )
 
     # jobs
