@@ -437,6 +437,17 @@ class _Sides:
         self.receiving[receiver][key] += value
         self.totals[key] += value
 
+    def add_row(self, giver, receiver, row: dict, keys) -> None:
+        """add() for several figures of one pair row at once (the hot loop of a big report)."""
+        giving = self.giving[giver if giver is not None else PRIVATE_DONORS]
+        receiving, totals = self.receiving[receiver], self.totals
+        for key in keys:
+            value = row[key]
+            if value:
+                giving[key] += value
+                receiving[key] += value
+                totals[key] += value
+
 
 def build_report(period: Period, *, organisation=None, with_table: bool = True) -> Report:
     """The report for `period`: the network's, or limited to `organisation` (what involves it).
@@ -458,7 +469,9 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     weights: dict[tuple, int] = defaultdict(int)
     earlier: set[tuple] = set()
     for row in (
-        bookings.values("provider_id", "requester_id")
+        # Only rows some figure counts: what took place until the period's end, and referrals.
+        bookings.filter(cooperation(end=period.end) | referral_made(period.start, period.end))
+        .values("provider_id", "requester_id")
         .annotate(
             volunteer_bookings=Count("id", filter=volunteering),
             volunteers=Sum(Coalesce("volunteers_given", "volunteers"), filter=volunteering),
@@ -474,8 +487,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         .order_by()
     ):
         pair = giver, receiver = row["provider_id"], row["requester_id"]
-        for key in PER_PAIR_BOOKING_FIGURES:
-            sides.add(giver, receiver, key, row[key])
+        sides.add_row(giver, receiver, row, PER_PAIR_BOOKING_FIGURES)
         if row["cooperations"]:
             weights[pair] += row["cooperations"]
         if row["before"]:
