@@ -23,6 +23,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Q,
     Sum,
     Value,
@@ -409,16 +410,8 @@ def _rate_case(period: Period, rates) -> Case | Value:
     )
 
 
-PER_PAIR_BOOKING_FIGURES = (
-    "volunteer_bookings",
-    "volunteers",
-    "hours_confirmed",
-    "hours_unconfirmed",
-    "hours_value",
-    "loans",
-    "unit_days",
-    "referrals",
-)
+# The buckets of the one pass over the bookings.
+NOTHING, CONFIRMED, UNCONFIRMED, LENT, REFERRED, BEFORE = range(6)
 
 
 class _Sides:
@@ -468,30 +461,53 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     bookings = bookings_for_reports().filter(_involving(only, "provider_id", "requester_id"))
     weights: dict[tuple, int] = defaultdict(int)
     earlier: set[tuple] = set()
+    # Each booking falls in one bucket (the first that applies), so the database decides once
+    # per row which figure it feeds and sums without a filter per figure.
+    bucket = Case(
+        When(confirmed, then=Value(CONFIRMED)),
+        When(volunteering, then=Value(UNCONFIRMED)),
+        When(lent, then=Value(LENT)),
+        When(referral_made(period.start, period.end), then=Value(REFERRED)),
+        When(cooperation(end=period.start), then=Value(BEFORE)),
+        default=Value(NOTHING),
+        output_field=IntegerField(),
+    )
     for row in (
         # Only rows some figure counts: what took place until the period's end, and referrals.
         bookings.filter(cooperation(end=period.end) | referral_made(period.start, period.end))
-        .values("provider_id", "requester_id")
+        .annotate(bucket=bucket)
+        .values("provider_id", "requester_id", "bucket")
         .annotate(
-            volunteer_bookings=Count("id", filter=volunteering),
-            volunteers=Sum(Coalesce("volunteers_given", "volunteers"), filter=volunteering),
-            hours_confirmed=Sum("hours_given", filter=confirmed),
-            hours_unconfirmed=Sum("hours_given", filter=volunteering & ~hours_confirmed()),
-            hours_value=Sum(value, filter=confirmed),
-            loans=Count("id", filter=lent),
-            unit_days=Sum(F("units") * loan_days(), filter=lent),
-            referrals=Count("id", filter=referral_made(period.start, period.end)),
-            cooperations=Count("id", filter=volunteering | lent),
-            before=Count("id", filter=cooperation(end=period.start)),
+            n=Count("id"),
+            volunteers=Sum(Coalesce("volunteers_given", "volunteers")),
+            hours=Sum("hours_given"),
+            hours_value=Sum(value),
+            unit_days=Sum(F("units") * loan_days()),
         )
         .order_by()
     ):
         pair = giver, receiver = row["provider_id"], row["requester_id"]
-        sides.add_row(giver, receiver, row, PER_PAIR_BOOKING_FIGURES)
-        if row["cooperations"]:
-            weights[pair] += row["cooperations"]
-        if row["before"]:
+        kind = row["bucket"]
+        if kind == BEFORE:
             earlier.add(pair)
+            continue
+        if kind in (CONFIRMED, UNCONFIRMED):
+            figures = {
+                "volunteer_bookings": row["n"],
+                "volunteers": row["volunteers"],
+                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": row["hours"],
+            }
+            if kind == CONFIRMED:
+                figures["hours_value"] = row["hours_value"]
+        elif kind == LENT:
+            figures = {"loans": row["n"], "unit_days": row["unit_days"]}
+        elif kind == REFERRED:
+            sides.add(giver, receiver, "referrals", row["n"])
+            continue
+        else:
+            continue
+        sides.add_row(giver, receiver, figures, figures)
+        weights[pair] += row["n"]
     distinct = (
         bookings.filter(lent)
         .order_by()
