@@ -1,9 +1,11 @@
 """The network report for a period, and the same report limited to one organisation.
 
-Every figure is an aggregate query over a domain app's selector (one query per figure group,
-grouped by the pair of organisations involved, so the per-organisation table and the
-cooperating pairs come from the same rows): a constant number of queries whatever the number of
-organisations, bookings or donations. Python only adds up the pair rows.
+Every figure comes from aggregate queries over the domain apps' selectors, grouped by the pair
+of organisations involved, so that the per-organisation table and the cooperating pairs come
+from the same rows: one pass over the bookings for all booking figures, one over the referrals'
+steps, one each for donations, donors and receipts, the month-by-month counts, the members - a
+constant number of queries (about a dozen) whatever the number of organisations, bookings or
+donations. Python only adds up the grouped rows.
 
 Attribution, so that the per-organisation table adds up: what happens between a company and a
 social organisation counts for the company on the giving side (volunteers sent, loans given,
