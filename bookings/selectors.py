@@ -171,46 +171,77 @@ def loan_days() -> Func:
 
 # What counts as a cooperation that took place: a volunteer action carried out (completed, with
 # or without confirmed hours), a loan handed over, a referral that led to a hire. Cancelled,
-# declined, expired, withdrawn and rejected bookings never count.
+# declined, expired, withdrawn and rejected bookings never count. Each condition below takes
+# an optional [start, end) range of aware datetimes on the date that places it in time.
 VOLUNTEER_DONE = [BookingState.COMPLETED, BookingState.HOURS_CONFIRMED]
 LOAN_HANDED_OVER = [BookingState.HANDED_OVER, BookingState.OVERDUE, BookingState.RETURNED]
 
 
-def volunteer_bookings_done() -> QuerySet[Booking]:
-    """Volunteer bookings carried out; `starts_at` is the day of the action."""
-    return Booking.objects.filter(kind=BookingKind.VOLUNTEER, state__in=VOLUNTEER_DONE)
+def _between(field: str, start, end) -> Q:
+    bounds = {}
+    if start is not None:
+        bounds[f"{field}__gte"] = start
+    if end is not None:
+        bounds[f"{field}__lt"] = end
+    return Q(**bounds)
 
 
-def loans_handed_over() -> QuerySet[Booking]:
-    """Equipment loans that were handed over (under way, overdue or returned), dated by
-    `handed_over_at`."""
-    return Booking.objects.filter(
-        kind=BookingKind.EQUIPMENT, state__in=LOAN_HANDED_OVER, handed_over_at__isnull=False
+def volunteer_done(start=None, end=None) -> Q:
+    """Volunteer bookings carried out, dated by the action's start (`starts_at`)."""
+    return Q(kind=BookingKind.VOLUNTEER, state__in=VOLUNTEER_DONE) & _between(
+        "starts_at", start, end
     )
 
 
-def referrals_made() -> QuerySet[Booking]:
-    """Job referrals submitted, not withdrawn by the referrer (dated by `created_at`)."""
-    return Booking.objects.filter(kind=BookingKind.JOB).exclude(state=BookingState.WITHDRAWN)
+def hours_confirmed() -> Q:
+    """... whose hours the social organisation confirmed."""
+    return Q(state=BookingState.HOURS_CONFIRMED)
+
+
+def loan_handed_over(start=None, end=None) -> Q:
+    """Loans handed over (under way, overdue or returned), dated by the hand-over."""
+    return Q(
+        kind=BookingKind.EQUIPMENT, state__in=LOAN_HANDED_OVER, handed_over_at__isnull=False
+    ) & _between("handed_over_at", start, end)
+
+
+def referral_made(start=None, end=None) -> Q:
+    """Referrals submitted and not withdrawn by the referrer, dated by the submission."""
+    return (
+        Q(kind=BookingKind.JOB)
+        & ~Q(state=BookingState.WITHDRAWN)
+        & _between("created_at", start, end)
+    )
+
+
+def hired(start=None, end=None) -> Q:
+    """Referrals that led to a hire, dated by the hire (`ended_at`)."""
+    return Q(kind=BookingKind.JOB, state=BookingState.HIRED, ended_at__isnull=False) & _between(
+        "ended_at", start, end
+    )
+
+
+def cooperation(start=None, end=None) -> Q:
+    """Any booking that took place, in [start, end): what makes a company and a social
+    organisation a cooperating pair."""
+    return volunteer_done(start, end) | loan_handed_over(start, end) | hired(start, end)
+
+
+def cooperation_date() -> Case:
+    """The moment a booking took place: the action's start, the hand-over, the hire."""
+    return Case(
+        When(kind=BookingKind.EQUIPMENT, then=F("handed_over_at")),
+        When(kind=BookingKind.JOB, then=F("ended_at")),
+        default=F("starts_at"),
+    )
+
+
+def bookings_for_reports() -> QuerySet[Booking]:
+    """Every booking, for the reports to aggregate with the conditions above (read only)."""
+    return Booking.objects.all()
 
 
 def referral_steps(to_states: list[str]) -> QuerySet[BookingEvent]:
     """Steps of referrals into `to_states` (interviewing, hired), dated by `at`; never any
     candidate data."""
     return BookingEvent.objects.filter(booking__kind=BookingKind.JOB, to_state__in=to_states)
-
-
-def cooperations_done() -> QuerySet[Booking]:
-    """Bookings that took place, each annotated with `done_at` (the action's start, the
-    hand-over, the hire): what makes a company and a social organisation a cooperating pair."""
-    return Booking.objects.filter(
-        Q(kind=BookingKind.VOLUNTEER, state__in=VOLUNTEER_DONE)
-        | Q(kind=BookingKind.EQUIPMENT, state__in=LOAN_HANDED_OVER, handed_over_at__isnull=False)
-        | Q(kind=BookingKind.JOB, state=BookingState.HIRED, ended_at__isnull=False)
-    ).annotate(
-        done_at=Case(
-            When(kind=BookingKind.EQUIPMENT, then=F("handed_over_at")),
-            When(kind=BookingKind.JOB, then=F("ended_at")),
-            default=F("starts_at"),
-        )
-    )

@@ -29,7 +29,12 @@ from marketplace.selectors import directory_organisations
 from . import access
 from .directory import directory_entries, public_profile
 from .periods import period_from_params
-from .serializers import DirectoryEntrySerializer, MemberProfileSerializer, ReportSerializer
+from .serializers import (
+    DirectoryEntrySerializer,
+    MemberProfileSerializer,
+    ReportSerializer,
+    report_data,
+)
 
 
 class DirectoryParamsSerializer(PageParamsSerializer):
@@ -125,7 +130,7 @@ class NetworkReportView(APIView):
     )
     def get(self, request):
         report = access.network_report_for(request.user, _period(request))
-        return Response(ReportSerializer(report).data)
+        return Response(report_data(report))
 
 
 class OrganisationReportView(APIView):
@@ -138,7 +143,7 @@ class OrganisationReportView(APIView):
     def get(self, request, pk: int):
         period = _period(request)
         report = access.organisation_report_for(request.user, pk, period)
-        return Response(ReportSerializer(report).data)
+        return Response(report_data(report))
 
 
 urlpatterns = [

@@ -1,9 +1,11 @@
 """The network report for a period, and the same report limited to one organisation.
 
-Every figure is an aggregate query over a domain app's selector (one query per figure group,
-grouped by the pair of organisations involved, so the per-organisation table and the
-cooperating pairs come from the same rows): a constant number of queries whatever the number of
-organisations, bookings or donations. Python only adds up the pair rows.
+Every figure comes from aggregate queries over the domain apps' selectors, grouped by the pair
+of organisations involved, so that the per-organisation table and the cooperating pairs come
+from the same rows: one pass over the bookings for all booking figures, one over the referrals'
+steps, one each for donations, donors and receipts, the month-by-month counts, the members - a
+constant number of queries (about a dozen) whatever the number of organisations, bookings or
+donations. Python only adds up the grouped rows.
 
 Attribution, so that the per-organisation table adds up: what happens between a company and a
 social organisation counts for the company on the giving side (volunteers sent, loans given,
@@ -23,6 +25,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Q,
     Sum,
     Value,
@@ -34,12 +37,15 @@ from django.utils.translation import gettext_lazy
 
 from bookings.models import BookingKind, BookingState
 from bookings.selectors import (
-    cooperations_done,
+    bookings_for_reports,
+    cooperation,
+    cooperation_date,
+    hours_confirmed,
     loan_days,
-    loans_handed_over,
+    loan_handed_over,
+    referral_made,
     referral_steps,
-    referrals_made,
-    volunteer_bookings_done,
+    volunteer_done,
 )
 from donations.models import DonationKind
 from donations.selectors import donations_received, receipts_in_force
@@ -406,6 +412,10 @@ def _rate_case(period: Period, rates) -> Case | Value:
     )
 
 
+# The buckets of the one pass over the bookings.
+NOTHING, CONFIRMED, UNCONFIRMED, LENT, REFERRED, BEFORE = range(6)
+
+
 class _Sides:
     """Per-organisation sums on the giving side (companies) and the receiving side (social
     organisations), and the network totals, from pair rows."""
@@ -416,10 +426,22 @@ class _Sides:
         self.totals: dict = defaultdict(int)
 
     def add(self, giver, receiver, key: str, value) -> None:
-        value = value or 0
+        if not value:
+            return
         self.giving[giver if giver is not None else PRIVATE_DONORS][key] += value
         self.receiving[receiver][key] += value
         self.totals[key] += value
+
+    def add_row(self, giver, receiver, row: dict, keys) -> None:
+        """add() for several figures of one pair row at once (the hot loop of a big report)."""
+        giving = self.giving[giver if giver is not None else PRIVATE_DONORS]
+        receiving, totals = self.receiving[receiver], self.totals
+        for key in keys:
+            value = row[key]
+            if value:
+                giving[key] += value
+                receiving[key] += value
+                totals[key] += value
 
 
 def build_report(period: Period, *, organisation=None, with_table: bool = True) -> Report:
@@ -428,57 +450,75 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     sides = _Sides()
     only = organisation
 
-    # volunteering, by pair (one query)
+    # Every booking figure, the cooperations of the period and the pairs that cooperated
+    # before it, by pair of organisations: one pass over the bookings (one query).
     rates = volunteer_hour_rates()
-    confirmed = Q(state=BookingState.HOURS_CONFIRMED)
+    volunteering = volunteer_done(period.start, period.end)
+    confirmed = volunteering & hours_confirmed()
+    lent = loan_handed_over(period.start, period.end)
     value = ExpressionWrapper(
         F("hours_given") * _rate_case(period, rates),
         output_field=DecimalField(max_digits=14, decimal_places=4),
     )
+    bookings = bookings_for_reports().filter(_involving(only, "provider_id", "requester_id"))
+    weights: dict[tuple, int] = defaultdict(int)
+    earlier: set[tuple] = set()
+    # Each booking falls in one bucket (the first that applies), so the database decides once
+    # per row which figure it feeds and sums without a filter per figure.
+    bucket = Case(
+        When(confirmed, then=Value(CONFIRMED)),
+        When(volunteering, then=Value(UNCONFIRMED)),
+        When(lent, then=Value(LENT)),
+        When(referral_made(period.start, period.end), then=Value(REFERRED)),
+        When(cooperation(end=period.start), then=Value(BEFORE)),
+        default=Value(NOTHING),
+        output_field=IntegerField(),
+    )
     for row in (
-        volunteer_bookings_done()
-        .filter(_in(period, "starts_at"), _involving(only, "provider_id", "requester_id"))
-        .values("provider_id", "requester_id")
+        # Only rows some figure counts: what took place until the period's end, and referrals.
+        bookings.filter(cooperation(end=period.end) | referral_made(period.start, period.end))
+        .annotate(bucket=bucket)
+        .values("provider_id", "requester_id", "bucket")
         .annotate(
-            bookings=Count("id"),
+            n=Count("id"),
             volunteers=Sum(Coalesce("volunteers_given", "volunteers")),
-            hours_confirmed=Sum("hours_given", filter=confirmed),
-            hours_unconfirmed=Sum("hours_given", filter=~confirmed),
-            hours_value=Sum(value, filter=confirmed),
+            hours=Sum("hours_given"),
+            hours_value=Sum(value),
+            unit_days=Sum(F("units") * loan_days()),
         )
         .order_by()
     ):
-        giver, receiver = row["provider_id"], row["requester_id"]
-        sides.add(giver, receiver, "volunteer_bookings", row["bookings"])
-        sides.add(giver, receiver, "volunteers", row["volunteers"])
-        sides.add(giver, receiver, "hours_confirmed", Decimal(row["hours_confirmed"] or 0))
-        sides.add(giver, receiver, "hours_unconfirmed", Decimal(row["hours_unconfirmed"] or 0))
-        sides.add(giver, receiver, "hours_value", Decimal(row["hours_value"] or 0))
-
-    # lending, by pair (one query) and its distinct counts (one query)
-    loans = loans_handed_over().filter(
-        _in(period, "handed_over_at"), _involving(only, "provider_id", "requester_id")
-    )
-    for row in (
-        loans.values("provider_id", "requester_id")
-        .annotate(loans=Count("id"), unit_days=Sum(F("units") * loan_days()))
+        pair = giver, receiver = row["provider_id"], row["requester_id"]
+        kind = row["bucket"]
+        if kind == BEFORE:
+            earlier.add(pair)
+            continue
+        if kind in (CONFIRMED, UNCONFIRMED):
+            figures = {
+                "volunteer_bookings": row["n"],
+                "volunteers": row["volunteers"],
+                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": row["hours"],
+            }
+            if kind == CONFIRMED:
+                figures["hours_value"] = row["hours_value"]
+        elif kind == LENT:
+            figures = {"loans": row["n"], "unit_days": row["unit_days"]}
+        elif kind == REFERRED:
+            sides.add(giver, receiver, "referrals", row["n"])
+            continue
+        else:
+            continue
+        sides.add_row(giver, receiver, figures, figures)
+        weights[pair] += row["n"]
+    distinct = (
+        bookings.filter(lent)
         .order_by()
-    ):
-        sides.add(row["provider_id"], row["requester_id"], "loans", row["loans"])
-        sides.add(row["provider_id"], row["requester_id"], "unit_days", row["unit_days"])
-    distinct = loans.aggregate(
-        items=Count("listing_id", distinct=True), borrowers=Count("requester_id", distinct=True)
+        .aggregate(
+            items=Count("listing_id", distinct=True), borrowers=Count("requester_id", distinct=True)
+        )
     )
 
-    # jobs: referrals made (one query), interviews and hires from their steps (one query)
-    for row in (
-        referrals_made()
-        .filter(_in(period, "created_at"), _involving(only, "provider_id", "requester_id"))
-        .values("provider_id", "requester_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        sides.add(row["provider_id"], row["requester_id"], "referrals", row["n"])
+    # interviews and hires from the referrals' steps (one query)
     for row in (
         referral_steps([BookingState.INTERVIEWING, BookingState.HIRED])
         .filter(
@@ -493,9 +533,11 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         )
         .order_by()
     ):
-        giver, receiver = row["booking__provider_id"], row["booking__requester_id"]
+        pair = giver, receiver = row["booking__provider_id"], row["booking__requester_id"]
         sides.add(giver, receiver, "interviews", row["interviews"])
         sides.add(giver, receiver, "hires", row["hires"])
+        if row["hires"]:
+            weights[pair] += row["hires"]
 
     # donations, by donor and recipient (one query), donors (one query), receipts (one query)
     donations = donations_received().filter(
@@ -533,25 +575,10 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     ):
         sides.add(row["donor_organisation_id"], row["organisation_id"], "receipts", row["n"])
 
-    # cooperating pairs: in the period (one query, plus the donation pairs above) and before it
-    # (one query each for bookings and donations), so that new pairs are known
-    done = cooperations_done().filter(_involving(only, "provider_id", "requester_id"))
-    weights: dict[tuple, int] = defaultdict(int)
-    for row in (
-        done.filter(_in(period, "done_at"))
-        .values("provider_id", "requester_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        weights[(row["provider_id"], row["requester_id"])] += row["n"]
+    # cooperating pairs through donations before the period (one query)
     for pair, n in donation_pairs.items():
         weights[pair] += n
-    earlier = set(
-        done.filter(done_at__lt=period.start)
-        .values_list("provider_id", "requester_id")
-        .distinct()
-        .order_by()
-    ) | set(
+    earlier |= set(
         donations_received()
         .filter(donated_on__lt=period.start_date, donor_organisation_id__isnull=False)
         .filter(_involving(only, "donor_organisation_id", "recipient_id"))
@@ -560,16 +587,15 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         .order_by()
     )
     for giver, receiver in weights:
-        is_new = (giver, receiver) not in earlier
         sides.add(giver, receiver, "partners", 1)
-        sides.add(giver, receiver, "new_partners", 1 if is_new else 0)
+        sides.add(giver, receiver, "new_partners", 0 if (giver, receiver) in earlier else 1)
 
     # month by month per kind of cooperation (two queries)
     month_index = {month: i for i, month in enumerate(period.months)}
     monthly = {kind: [0] * len(month_index) for kind, _label in COOPERATION_KINDS}
     for row in (
-        done.filter(_in(period, "done_at"))
-        .annotate(month=TruncMonth("done_at"))
+        bookings.filter(cooperation(period.start, period.end))
+        .annotate(month=TruncMonth(cooperation_date()))
         .values("month", "kind")
         .annotate(n=Count("id"))
         .order_by()

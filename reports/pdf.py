@@ -137,10 +137,9 @@ def _organisation_table(report: Report, styles) -> list:
     ):
         data = [header]
         for row in rows:
-            data.append(
-                [Paragraph(_escape(row.name), styles["cell"])]
-                + [show(row.values[key], units_of[key]) for key in PDF_TABLE_KEYS]
-            )
+            # Plain strings, not Paragraphs: hundreds of rows stay quick to lay out.
+            name = row.name if len(row.name) <= 34 else row.name[:33] + "…"
+            data.append([name] + [show(row.values[key], units_of[key]) for key in PDF_TABLE_KEYS])
         data.append(
             [Paragraph(f"<b>{_escape(_('Summe'))}</b>", styles["cell"])]
             + [show(sum(row.values[key] for row in rows), units_of[key]) for key in PDF_TABLE_KEYS]

@@ -64,19 +64,24 @@ def item(company):
     return EquipmentFactory(organisation=company)
 
 
-def loan(listing, social, *, state, pickup_on, return_on, units=1, handed_over_at=None):
+def loan_dates(first_day: dt.date, last_day: dt.date) -> dict:
+    """A loan's date fields for its first and last day (both lent). The one place the tests
+    know how the fields count: `pickup_on` and `return_on` are both inclusive."""
+    return {"pickup_on": first_day, "return_on": last_day}
+
+
+def loan(listing, social, *, state, first_day, last_day, units=1, handed_over_at=None):
     return Booking.objects.create(
         kind=BookingKind.EQUIPMENT,
         state=state,
         listing=listing,
         requester=social,
         provider=listing.organisation,
-        created_at=at(pickup_on.year, pickup_on.month, pickup_on.day) - dt.timedelta(days=7),
-        starts_at=at(pickup_on.year, pickup_on.month, pickup_on.day, 0),
+        created_at=at(first_day.year, first_day.month, first_day.day) - dt.timedelta(days=7),
+        starts_at=at(first_day.year, first_day.month, first_day.day, 0),
         units=units,
-        pickup_on=pickup_on,
-        return_on=return_on,
         handed_over_at=handed_over_at,
+        **loan_dates(first_day, last_day),
     )
 
 

@@ -74,8 +74,8 @@ def build_network() -> Network:
         tables,
         ypsilon,
         state=S.RETURNED,
-        pickup_on=dt.date(2023, 12, 28),
-        return_on=dt.date(2024, 1, 2),
+        first_day=dt.date(2023, 12, 28),
+        last_day=dt.date(2024, 1, 2),
         units=2,
         handed_over_at=at(2023, 12, 28),
     )
@@ -83,23 +83,23 @@ def build_network() -> Network:
         tables,
         xenia,
         state=S.HANDED_OVER,
-        pickup_on=dt.date(2023, 2, 1),
-        return_on=dt.date(2023, 2, 2),
+        first_day=dt.date(2023, 2, 1),
+        last_day=dt.date(2023, 2, 2),
         handed_over_at=at(2023, 2, 1),
     )
     loan(
         tables,
         ypsilon,
         state=S.CONFIRMED,
-        pickup_on=dt.date(2023, 9, 1),
-        return_on=dt.date(2023, 9, 4),
+        first_day=dt.date(2023, 9, 1),
+        last_day=dt.date(2023, 9, 4),
     )
     loan(
         tables,
         ypsilon,
         state=S.CANCELLED,
-        pickup_on=dt.date(2023, 10, 1),
-        return_on=dt.date(2023, 10, 4),
+        first_day=dt.date(2023, 10, 1),
+        last_day=dt.date(2023, 10, 4),
     )
 
     # jobs

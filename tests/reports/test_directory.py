@@ -146,7 +146,7 @@ def test_start_page_lets_visitors_search_public_offers_and_invites_organisations
 
     assert "Beamer Epson" in start
     assert "Lastenrad für Mitglieder" not in start
-    assert "Organisation registrieren" in start
+    assert "Mitmachen" in start and 'href="/registrieren/"' in start
     assert "Lastenrad" not in search.split("results-heading")[1]
     assert secret.status_code == 404
     # requesting asks the visitor to sign in or to register the organisation

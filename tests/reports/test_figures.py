@@ -47,7 +47,7 @@ def test_volunteering_counts_what_took_place_and_confirmed_hours_apart(report):
 def test_lending_counts_a_loan_once_in_the_month_it_was_handed_over(network, report):
     totals = report.totals
     assert totals["loans"] == 2  # the confirmed and the cancelled loans never
-    assert totals["unit_days"] == 2 * 6 + 1 * 2  # 28.12.-2.1. with 2 units; 1.-2.2.
+    assert totals["unit_days"] == 2 * 6 + 1 * 2  # 28.12.-2.1. (6 days) with 2 units; 1.-2.2.
     assert totals["items"] == 1
     assert totals["borrowers"] == 2
     january = build_report(Period(dt.date(2024, 1, 1), dt.date(2024, 1, 1)))
@@ -135,8 +135,8 @@ def test_report_queries_stay_constant_whatever_the_size(network, django_assert_m
             tables,
             network.xenia,
             state=S.RETURNED,
-            pickup_on=dt.date(2023, 10, day),
-            return_on=dt.date(2023, 10, day),
+            first_day=dt.date(2023, 10, day),
+            last_day=dt.date(2023, 10, day),
             handed_over_at=at(2023, 10, day),
         )
 

@@ -236,3 +236,13 @@ def test_api_reports_answer_404_to_others_and_400_to_bad_periods(network, client
     assert coordinator.get("/api/v1/reports/network/", {"year": "2023"}).status_code == 400
     assert coordinator.get("/api/v1/reports/network/?from=2023-01&from=2023-02").status_code == 400
     assert client_for(None).get("/api/v1/reports/network/").status_code == 401
+
+
+def test_the_api_answer_is_what_the_schema_serializer_describes(network):
+    from reports.figures import build_report
+    from reports.periods import year_period
+    from reports.serializers import ReportSerializer, report_data
+
+    report = build_report(year_period(2023))
+
+    assert report_data(report) == ReportSerializer(report).data
