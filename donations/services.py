@@ -45,6 +45,7 @@ from marketplace.models import (
     TaxExemption,
     User,
 )
+from marketplace.text import clean_text
 
 from . import documents, notices
 from .models import (
@@ -89,17 +90,7 @@ MONEY_FIELDS = ("waiver", "money_kind")
 
 
 def _text(value, *, field: str, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(_("Bitte einen Text angeben."), field=field)
-    value = value.strip()
-    if "\x00" in value:
-        raise InvalidInput(_("Der Text enthält ungültige Zeichen."), field=field)
-    limit = TEXT_LIMITS[field]
-    if len(value) > limit:
-        raise InvalidInput(_("Bitte höchstens %(n)d Zeichen angeben.") % {"n": limit}, field=field)
-    if required and not value:
-        raise InvalidInput(_("Dieses Feld darf nicht leer sein."), field=field)
-    return value
+    return clean_text(value, field=field, limit=TEXT_LIMITS[field], required=required)
 
 
 def _amount(value, *, field: str) -> Decimal:
