@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import User
+from marketplace.notices import Recipient
 
 from . import tokens
 from .kinds import KINDS, Kind, get_kind, in_app_kind_names
@@ -40,19 +41,6 @@ class Attachment:
     filename: str
     mimetype: str
     content: bytes
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """An address to notify; `user_id` is None for someone without an account (an invitee)."""
-
-    email: str
-    language: str = "de"
-    user_id: int | None = None
-
-    @classmethod
-    def of(cls, user: User) -> "Recipient":
-        return cls(email=user.email, language=user.language, user_id=user.pk)
 
 
 def notify(

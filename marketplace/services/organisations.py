@@ -33,9 +33,9 @@ from marketplace.models import (
     User,
     validate_logo,
 )
+from marketplace.notices import Recipient, notify
 from marketplace.selectors import admins_of, coordinators
 from marketplace.text import validate_one_line
-from notifications.services import Recipient, notify
 
 # What an applicant or admin may set; kind is chosen once, status only by the coordinator.
 PROFILE_FIELDS_IN_ORDER = (
