@@ -30,6 +30,7 @@ from listings import capacity
 from listings.models import JobOffer, Listing, ListingStatus
 from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind, User
+from marketplace.text import clean_text
 
 from . import notices
 from .models import (
@@ -60,16 +61,7 @@ MESSAGE_LIMIT = 5000
 
 
 def _text(value: str, *, field: str, limit: int = TEXT_LIMIT, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(_("Bitte einen Text angeben."), field=field)
-    value = value.strip()
-    if "\x00" in value:
-        raise InvalidInput(_("Der Text enthält ungültige Zeichen."), field=field)
-    if len(value) > limit:
-        raise InvalidInput(_("Bitte höchstens %(n)d Zeichen angeben.") % {"n": limit}, field=field)
-    if required and not value:
-        raise InvalidInput(_("Dieses Feld darf nicht leer sein."), field=field)
-    return value
+    return clean_text(value, field=field, limit=limit, required=required)
 
 
 def _expiry_days() -> int:

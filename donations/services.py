@@ -19,24 +19,24 @@ Decisions (documented in the API):
   partial unique index). One valid collective receipt per donor and year.
 
 Locks, in this order and each at most once per transaction: the donation rows (by id), the
-receipt row, the organisation-and-year counter row. A lock not had within LOCK_TIMEOUT raises
-Busy (409 with Retry-After). Notifications are written in the same transaction (notify() sends
-them after commit).
+receipt row, the organisation-and-year counter row. A lock not had within
+settings.LOCK_TIMEOUT_MS raises Busy (409 with Retry-After; marketplace/locking.py).
+Notifications are written in the same transaction (notify() sends them after commit).
 """
 
-import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.locking import lock_rows, locking_transaction
 from marketplace.models import (
     Membership,
     Organisation,
@@ -45,6 +45,7 @@ from marketplace.models import (
     TaxExemption,
     User,
 )
+from marketplace.text import clean_text
 
 from . import documents, notices
 from .models import (
@@ -69,8 +70,6 @@ from .selectors import (
     receipt_problem,
 )
 
-LOCK_TIMEOUT = "3s"
-LOCK_NOT_AVAILABLE = "55P03"
 # Donations older than this cannot be recorded (nobody needs a receipt for them any more).
 OLDEST_DONATION_YEARS = 5
 TEXT_LIMITS = {
@@ -91,17 +90,7 @@ MONEY_FIELDS = ("waiver", "money_kind")
 
 
 def _text(value, *, field: str, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(_("Bitte einen Text angeben."), field=field)
-    value = value.strip()
-    if "\x00" in value:
-        raise InvalidInput(_("Der Text enthält ungültige Zeichen."), field=field)
-    limit = TEXT_LIMITS[field]
-    if len(value) > limit:
-        raise InvalidInput(_("Bitte höchstens %(n)d Zeichen angeben.") % {"n": limit}, field=field)
-    if required and not value:
-        raise InvalidInput(_("Dieses Feld darf nicht leer sein."), field=field)
-    return value
+    return clean_text(value, field=field, limit=TEXT_LIMITS[field], required=required)
 
 
 def _amount(value, *, field: str) -> Decimal:
@@ -176,35 +165,22 @@ def _check_issuer_admin(organisation: Organisation, by: User) -> None:
         raise NotAllowed(_("Das dürfen nur Administrator*innen der ausstellenden Organisation."))
 
 
-@contextlib.contextmanager
+def _busy_message() -> str:
+    return _("Gerade wird an dieser Spende oder Bestätigung gearbeitet. Bitte gleich noch einmal.")
+
+
 def _locking_transaction():
-    """A transaction in which waiting for a row lock ends after LOCK_TIMEOUT (PostgreSQL; on
-    SQLite writing transactions queue for the database lock instead)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        yield
+    """A transaction in which waiting for a row lock ends after settings.LOCK_TIMEOUT_MS."""
+    return locking_transaction(_busy_message())
 
 
 def _locked(queryset: QuerySet, *, not_found: str):
     """The rows of `queryset`, locked until the caller's transaction ends (in id order).
     Precondition: inside _locking_transaction(). Raises NotFound (no rows), Busy."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("Donation writes must run inside a transaction.")
-    try:
-        # OF self: the related rows joined in for reading are not locked (and may be null).
-        rows = list(queryset.select_for_update(of=("self",)).order_by("pk"))
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-            raise Busy(
-                _(
-                    "Gerade wird an dieser Spende oder Bestätigung gearbeitet. Bitte gleich "
-                    "noch einmal."
-                ),
-                retry_after=1,
-            ) from error
-        raise
+    # OF self: the related rows joined in for reading are not locked (and may be null).
+    rows = lock_rows(
+        queryset.select_for_update(of=("self",)).order_by("pk"), busy_message=_busy_message()
+    )
     if not rows:
         raise NotFound(not_found)
     return rows

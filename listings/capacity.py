@@ -7,10 +7,10 @@ two requests for the last place are served one after the other. The database con
 (listings.models) are the last line of defence behind the checks.
 
 Every writing function: the caller must be inside `transaction.atomic()`; it takes the row lock
-and keeps it until the caller's transaction ends. On PostgreSQL a lock that cannot be had within
-LOCK_TIMEOUT_MS raises `Busy` (HTTP 409 with Retry-After); the caller's transaction is then
-unusable and must be left. On SQLite writing transactions are serialised by the settings
-(BEGIN IMMEDIATE), so the same code is correct there.
+and keeps it until the caller's transaction ends. A lock that cannot be had within
+settings.LOCK_TIMEOUT_MS raises `Busy` (HTTP 409 with Retry-After; marketplace/locking.py);
+the caller's transaction is then unusable and must be left. On SQLite writing transactions are
+serialised by the settings (BEGIN IMMEDIATE), so the same code is correct there.
 
 Status checks (is the offer published, may this organisation book it) are the caller's: these
 functions only count.
@@ -21,14 +21,13 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.errors import Busy, Conflict, InvalidInput, NotFound
+from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.locking import lock_rows, set_lock_timeout
 
 from .handover import closed_days_message, is_handover_day
 from .models import (
@@ -42,31 +41,20 @@ from .models import (
     VolunteerSlot,
 )
 
-LOCK_TIMEOUT_MS = 3000  # settings.LISTINGS_LOCK_TIMEOUT_MS overrides it
-LOCK_NOT_AVAILABLE = "55P03"
-
 
 def _lock(queryset: QuerySet, *, not_found: str):
     """The single row of `queryset`, locked until the end of the caller's transaction."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("Capacity changes must run inside transaction.atomic().")
-    if connection.vendor == "postgresql":
-        timeout = int(getattr(settings, "LISTINGS_LOCK_TIMEOUT_MS", LOCK_TIMEOUT_MS))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{timeout}ms'")
-    try:
-        # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
-        obj = next(iter(queryset[:1]), None)
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-            raise Busy(
-                _("Das Angebot wird gerade von jemand anderem gebucht. Bitte gleich noch einmal."),
-                retry_after=1,
-            ) from error
-        raise
-    if obj is None:
+    set_lock_timeout()
+    # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
+    rows = lock_rows(
+        queryset[:1],
+        busy_message=_(
+            "Das Angebot wird gerade von jemand anderem gebucht. Bitte gleich noch einmal."
+        ),
+    )
+    if not rows:
         raise NotFound(not_found)
-    return obj
+    return rows[0]
 
 
 def _positive(value: int, field: str) -> None:

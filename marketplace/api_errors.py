@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -11,9 +11,12 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Busy, DomainError
+from .locking import busy_from
 
 
 def exception_handler(exc, context):
+    # A lock not had in time that no service turned into Busy (SQLite's BEGIN, a deadlock).
+    exc = busy_from(exc) or exc
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field:
@@ -35,14 +38,5 @@ def exception_handler(exc, context):
                 "code": "conflict",
             },
             status=status.HTTP_409_CONFLICT,
-        )
-    elif isinstance(exc, DatabaseError) and "lock" in str(exc).lower():
-        return Response(
-            {
-                "detail": _("Gerade zu viele gleichzeitige Anfragen. Bitte gleich noch einmal."),
-                "code": "busy",
-            },
-            status=status.HTTP_409_CONFLICT,
-            headers={"Retry-After": "1"},
         )
     return drf_exception_handler(exc, context)

@@ -3,7 +3,10 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .errors import InvalidInput
 
 # Longest field still taken to be one line (names, titles, addresses, phone numbers); longer
 # ones are descriptions and messages, where line breaks belong.
@@ -23,3 +26,20 @@ def validate_one_line(value) -> None:
             _("Bitte ohne Steuerzeichen wie Zeilenumbrüche oder Tabulatoren."),
             code="control_characters",
         )
+
+
+def clean_text(value, *, field: str, limit: int, required: bool = False) -> str:
+    """A service's text input, stripped: a string of at most `limit` characters, without NUL
+    (PostgreSQL cannot store it), not empty when `required`. Raises InvalidInput on `field`."""
+    if not isinstance(value, str):
+        raise InvalidInput(gettext("Bitte einen Text angeben."), field=field)
+    value = value.strip()
+    if "\x00" in value:
+        raise InvalidInput(gettext("Der Text enthält ungültige Zeichen."), field=field)
+    if len(value) > limit:
+        raise InvalidInput(
+            gettext("Bitte höchstens %(n)d Zeichen angeben.") % {"n": limit}, field=field
+        )
+    if required and not value:
+        raise InvalidInput(gettext("Dieses Feld darf nicht leer sein."), field=field)
+    return value

@@ -1,4 +1,6 @@
-"""Celery entry points of the outbox. They take ids and leave the work to services.py.
+"""Celery entry points of the outbox and the hand-off to them. They take ids and leave the work
+to sending.py; services.notify() hands its rows over with enqueue_on_commit(). Imports point one
+way: services → tasks → sending.
 
 acks_late + reject_on_worker_lost: a task is acknowledged only when it has finished, so a
 worker that dies mid-task leaves it to the broker to hand out again. That alone is not enough
@@ -6,12 +8,21 @@ worker that dies mid-task leaves it to the broker to hand out again. That alone 
 published just before Redis died is gone), hence the periodic sweep.
 """
 
+import logging
 import time
+from functools import partial
 
 from celery import shared_task
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
-from .services import notifications_send, notifications_sweep
+from .sending import notifications_send, requeue_stuck_and_due
+
+logger = logging.getLogger(__name__)
+
+# How many notifications one task sends: fewer tasks and database round trips per e-mail; a
+# worker that dies still leaves at most one e-mail accepted but unrecorded (see
+# sending._claim()).
+SEND_BATCH = 20
 
 _CONNECTION_CHECK_INTERVAL = 1.0  # seconds
 _last_connection_check = 0.0
@@ -52,3 +63,33 @@ def send_notifications(self, notification_ids: list[int]) -> dict[str, str]:
 def sweep_notifications(self) -> int:
     _fresh_database_connection(self)
     return notifications_sweep()
+
+
+# --- hand-off ---------------------------------------------------------------------------------
+
+
+def enqueue(notification_ids: list[int]) -> None:
+    """Hand the rows to Celery, up to SEND_BATCH per task. Runs after the commit, so it must
+    not fail the caller: if the broker cannot be reached the rows stay queued and the sweep
+    hands them over later."""
+    try:
+        for start in range(0, len(notification_ids), SEND_BATCH):
+            send_notifications.delay(notification_ids[start : start + SEND_BATCH])
+    except Exception:  # whatever the broker raised; the rows are safe in the database
+        logger.exception(
+            "could not queue notifications %s; the sweep will queue them", notification_ids
+        )
+
+
+def enqueue_on_commit(notification_ids: list[int]) -> None:
+    """enqueue() once the caller's transaction commits (at once outside a transaction)."""
+    if notification_ids:
+        transaction.on_commit(partial(enqueue, list(notification_ids)))
+
+
+def notifications_sweep() -> int:
+    """Queue again what would otherwise wait forever (sending.requeue_stuck_and_due()) and hand
+    it to Celery. Returns how many it queued."""
+    requeued = requeue_stuck_and_due()
+    enqueue_on_commit(requeued)
+    return len(requeued)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from marketplace.errors import DomainError
+from marketplace.locking import busy_from
 
 STRICT_POLICY = "; ".join(
     [
@@ -108,6 +109,8 @@ class DomainErrorPageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
+        # A lock not had in time that no service turned into Busy (SQLite's BEGIN, a deadlock).
+        exception = busy_from(exception) or exception
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         response = render(

@@ -5,7 +5,6 @@ reveal whether an address has an account (sign-up, password reset, resending ver
 the same either way; the owner of an account is told by e-mail when someone signs up with it.
 """
 
-import logging
 from functools import partial
 
 from django.conf import settings
@@ -19,18 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
 
-from notifications.services import notify
-
 from .. import signals, tokens
 from ..errors import DomainError, InvalidInput, NotAllowed
 from ..models import Language, User
+from ..notices import notify
+from ..tasks import queue_password_reset
 from .legal import privacy_consent_record, privacy_notice_to_accept
-
-logger = logging.getLogger(__name__)
 
 VERIFY_EMAIL_KIND = "account_verify_email"
 ACCOUNT_EXISTS_KIND = "account_exists"
-PASSWORD_RESET_KIND = "account_password_reset"  # noqa: S105 (a template folder)
 
 
 class SignInLocked(DomainError):
@@ -223,36 +219,7 @@ def user_request_password_reset(*, email: str) -> None:
     the task cannot be queued (the broker is down), the work is done at once instead.
     """
     email = normalize_email(email)
-    transaction.on_commit(partial(_queue_password_reset, email))
-
-
-def _queue_password_reset(email: str) -> None:
-    from ..tasks import send_password_reset
-
-    try:
-        send_password_reset.delay(email)
-    except Exception:  # whatever the broker raised: better a slower answer than no e-mail
-        logger.warning("could not queue a password reset; doing it in the request")
-        password_reset_send(email=email)
-
-
-def password_reset_send(*, email: str) -> None:
-    """Queue the reset e-mail if the address belongs to an active account; nothing otherwise.
-    The link is made when the e-mail is rendered (notifications/secret_links.py)."""
-    user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
-    if user is None:
-        return
-    with transaction.atomic():
-        notify(
-            kind=PASSWORD_RESET_KIND,
-            recipients=[user],
-            context={
-                "email": user.email,
-                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-            },
-            # Each request is its own e-mail; a repeat within the same second is sent once.
-            event_key=f"{PASSWORD_RESET_KIND}:{user.pk}:{int(timezone.now().timestamp())}",
-        )
+    transaction.on_commit(partial(queue_password_reset, email))
 
 
 def user_reset_password(*, uidb64: str, token: str, new_password: str) -> User:

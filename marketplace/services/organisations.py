@@ -12,13 +12,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from marketplace import tokens
-from marketplace.errors import Busy, Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.locking import lock_rows, locking_transaction
 from marketplace.logos import reencode_logo
 from marketplace.models import (
     Invitation,
@@ -32,9 +33,9 @@ from marketplace.models import (
     User,
     validate_logo,
 )
+from marketplace.notices import Recipient, notify
 from marketplace.selectors import admins_of, coordinators
 from marketplace.text import validate_one_line
-from notifications.services import Recipient, notify
 
 # What an applicant or admin may set; kind is chosen once, status only by the coordinator.
 PROFILE_FIELDS_IN_ORDER = (
@@ -64,7 +65,6 @@ TAX_EXEMPTION_FIELDS = frozenset(
         "machine_receipts_notified",
     }
 )
-LOCK_TIMEOUT_MS = 5000
 REASON_MAX_LENGTH = 2000
 
 
@@ -77,28 +77,18 @@ def _organisation_locked(organisation_id: int) -> Iterator[Organisation]:
 
     Every service that checks a rule spanning rows (the last admin, one open invitation per
     address) takes this lock first and only once. Raises NotFound when the organisation is gone
-    and Busy when the lock is not had in time: on PostgreSQL after LOCK_TIMEOUT_MS, on SQLite
-    (which locks the whole database for a writer) after its busy timeout.
+    and Busy when the lock is not had in time: on PostgreSQL after settings.LOCK_TIMEOUT_MS, on
+    SQLite (which locks the whole database for a writer) after its busy timeout.
     """
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('lock_timeout', %s, true)", [f"{LOCK_TIMEOUT_MS}ms"]
-                    )
-            organisation = (
-                Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-            )
-            if organisation is None:
-                raise NotFound(_("Organisation nicht gefunden."))
-            yield organisation
-    except OperationalError as error:
-        if "lock" not in str(error).lower():
-            raise
-        raise Busy(
-            _("Die Organisation wird gerade von jemand anderem geändert. Bitte gleich noch einmal.")
-        ) from error
+    busy = _("Die Organisation wird gerade von jemand anderem geändert. Bitte gleich noch einmal.")
+    with locking_transaction(busy):
+        rows = lock_rows(
+            Organisation.objects.select_for_update().filter(pk=organisation_id)[:1],
+            busy_message=busy,
+        )
+        if not rows:
+            raise NotFound(_("Organisation nicht gefunden."))
+        yield rows[0]
 
 
 def _role_of(user: User, organisation: Organisation) -> str | None:

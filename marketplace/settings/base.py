@@ -102,6 +102,9 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long a request waits for a row lock (PostgreSQL's lock_timeout) before it answers 409 Busy
+# with Retry-After (marketplace/locking.py).
+LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=3000)
 # Seconds a client is asked to wait (Retry-After) while the database is unreachable.
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=15)
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")

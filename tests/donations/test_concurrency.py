@@ -138,11 +138,11 @@ def test_concurrent_confirmations_of_one_donation_issue_one_receipt():
     assert Receipt.objects.get().number == f"{YEAR}-0001"
 
 
-def test_a_donation_locked_too_long_answers_busy_with_retry_after(monkeypatch):
+def test_a_donation_locked_too_long_answers_busy_with_retry_after(settings):
     world = make_world()
     donation = record_money(world)
     token = Token.objects.create(user=world.social_member).key
-    monkeypatch.setattr(services, "LOCK_TIMEOUT", "200ms")
+    settings.LOCK_TIMEOUT_MS = 200
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_lock():

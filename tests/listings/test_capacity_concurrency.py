@@ -136,7 +136,7 @@ def test_without_the_lock_the_database_still_refuses_a_double_loan():
 
 
 def test_a_lock_held_too_long_is_a_busy_error_not_a_hang(settings):
-    settings.LISTINGS_LOCK_TIMEOUT_MS = 200
+    settings.LOCK_TIMEOUT_MS = 200
     slot = VolunteerActionFactory().slots.get()
     locked, release = threading.Event(), threading.Event()
 

@@ -110,10 +110,10 @@ def test_two_admins_leaving_at_once_leave_exactly_one_admin(two_admins, slow_adm
     connection.vendor != "postgresql",
     reason="lock_timeout is PostgreSQL's; SQLite queues writers for its busy timeout instead",
 )
-def test_a_lock_held_too_long_answers_busy(two_admins, monkeypatch):
+def test_a_lock_held_too_long_answers_busy(two_admins, settings):
     # Given someone holding the organisation's lock longer than the services wait
     organisation, first, second = two_admins
-    monkeypatch.setattr(services, "LOCK_TIMEOUT_MS", 200)
+    settings.LOCK_TIMEOUT_MS = 200
     locked = threading.Event()
     release = threading.Event()
 

@@ -1,0 +1,98 @@
+"""Row locks with a timeout, else Busy: the one place that decides how long a request waits for
+a lock and what it answers when it does not get one.
+
+Capacity (listings), donations and organisations lock rows with `select_for_update()`. On
+PostgreSQL each locking transaction first sets `lock_timeout` to settings.LOCK_TIMEOUT_MS, so a
+request queues behind a held lock for at most that long. On SQLite, which has no row locks,
+writing transactions queue for the database lock (BEGIN IMMEDIATE with the busy timeout of the
+settings). Either way a lock not had in time is a database error; `busy_on_lock_contention()`
+turns it into the domain error `Busy` (409 with Retry-After), recognised by its error code,
+never by its message text. The API's exception handler and the pages' error middleware use
+`busy_from()` for the lock errors that no service caught (SQLite's BEGIN at the request's start).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .errors import Busy
+
+DEFAULT_LOCK_TIMEOUT_MS = 3000
+# PostgreSQL: lock_timeout ran out; a deadlock was broken by aborting this transaction.
+LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"
+POSTGRES_LOCK_STATES = frozenset({LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED})
+# SQLite: the database (or a shared-cache table) is locked by another connection; the primary
+# code is the low byte of the extended one.
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+
+
+def lock_timeout_ms() -> int:
+    return int(getattr(settings, "LOCK_TIMEOUT_MS", DEFAULT_LOCK_TIMEOUT_MS))
+
+
+def set_lock_timeout() -> None:
+    """Waiting for a row lock in the current transaction ends after LOCK_TIMEOUT_MS (PostgreSQL;
+    SQLite's writers wait for their busy timeout instead). Precondition: inside a transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("Row locks are taken inside transaction.atomic() only.")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # LOCAL: the setting ends with the transaction (the connection is reused).
+            cursor.execute(f"SET LOCAL lock_timeout = {lock_timeout_ms()}")
+
+
+def is_lock_contention(error: BaseException) -> bool:
+    """Whether a database error says that a lock was not had (by its code, not its text)."""
+    driver_error = error.__cause__ if isinstance(error, DatabaseError) else error
+    if driver_error is None:
+        return False
+    sqlstate = getattr(driver_error, "sqlstate", None) or getattr(driver_error, "pgcode", None)
+    if sqlstate is not None:
+        return sqlstate in POSTGRES_LOCK_STATES
+    sqlite_code = getattr(driver_error, "sqlite_errorcode", None)
+    return sqlite_code is not None and sqlite_code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def busy_from(error: BaseException, message: str | None = None) -> Busy | None:
+    """The Busy error for a lock contention error, else None."""
+    if not isinstance(error, DatabaseError) or not is_lock_contention(error):
+        return None
+    return Busy(message or _("Gerade zu viele gleichzeitige Anfragen. Bitte gleich noch einmal."))
+
+
+@contextmanager
+def busy_on_lock_contention(message: str) -> Iterator[None]:
+    """A lock not had inside the block raises Busy(message); other errors pass unchanged.
+    The surrounding transaction is unusable afterwards and must be left."""
+    try:
+        yield
+    except DatabaseError as error:
+        busy = busy_from(error, message)
+        if busy is None:
+            raise
+        raise busy from error
+
+
+@contextmanager
+def locking_transaction(busy_message: str) -> Iterator[None]:
+    """A transaction whose lock waits end after LOCK_TIMEOUT_MS; a lock not had in time (also
+    SQLite's database lock at BEGIN or COMMIT) raises Busy(busy_message)."""
+    with busy_on_lock_contention(busy_message), transaction.atomic():
+        set_lock_timeout()
+        yield
+
+
+def lock_rows(queryset: QuerySet, *, busy_message: str) -> list:
+    """The rows of `queryset` (which says `select_for_update()`), locked until the caller's
+    transaction ends; Busy(busy_message) when a row stays locked too long. Precondition: inside
+    transaction.atomic() with set_lock_timeout() done (locking_transaction() does both)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("Row locks are taken inside transaction.atomic() only.")
+    with busy_on_lock_contention(busy_message):
+        return list(queryset)
