@@ -507,11 +507,17 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         default=Value(NOTHING),
         output_field=IntegerField(),
     )
-    for row in (
+    lent_items: set = set()
+    borrowers: set = set()
+    for giver, receiver, kind, item, n, volunteers, hours, hours_value, unit_days in (
         # Only rows some figure counts: what took place until the period's end, and referrals.
         bookings.filter(cooperation(end=period.end) | referral_made(period.start, period.end))
-        .annotate(bucket=bucket)
-        .values("provider_id", "requester_id", "bucket")
+        .annotate(
+            bucket=bucket,
+            # the item of a loan of the period (for the distinct items lent), else none
+            item=Case(When(lent, then=F("listing_id")), output_field=IntegerField()),
+        )
+        .values_list("provider_id", "requester_id", "bucket", "item")
         .annotate(
             n=Count("id"),
             volunteers=Sum(Coalesce("volunteers_given", "volunteers")),
@@ -521,35 +527,29 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         )
         .order_by()
     ):
-        pair = giver, receiver = row["provider_id"], row["requester_id"]
-        kind = row["bucket"]
+        pair = giver, receiver
         if kind == BEFORE:
             earlier.add(pair)
             continue
         if kind in (CONFIRMED, UNCONFIRMED):
             figures = {
-                "volunteer_bookings": row["n"],
-                "volunteers": row["volunteers"],
-                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": row["hours"],
+                "volunteer_bookings": n,
+                "volunteers": volunteers,
+                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": hours,
             }
             if kind == CONFIRMED:
-                figures["hours_value"] = row["hours_value"]
+                figures["hours_value"] = hours_value
         elif kind == LENT:
-            figures = {"loans": row["n"], "unit_days": row["unit_days"]}
+            figures = {"loans": n, "unit_days": unit_days}
+            lent_items.add(item)
+            borrowers.add(receiver)
         elif kind == REFERRED:
-            sides.add(giver, receiver, "referrals", row["n"])
+            sides.add(giver, receiver, "referrals", n)
             continue
         else:
             continue
         sides.add_row(giver, receiver, figures, figures)
-        weights[pair] += row["n"]
-    distinct = (
-        bookings.filter(lent)
-        .order_by()
-        .aggregate(
-            items=Count("listing_id", distinct=True), borrowers=Count("requester_id", distinct=True)
-        )
-    )
+        weights[pair] += n
 
     # interviews and hires from the referrals' steps (one query)
     for row in (
@@ -673,8 +673,8 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             for org in organisations
         ),
         people=people.count(),
-        items=distinct["items"],
-        borrowers=distinct["borrowers"],
+        items=len(lent_items),
+        borrowers=len(borrowers),
         donor_companies=donors["companies"],
         private_donors=donors["private"],
         pairs=len(weights),
