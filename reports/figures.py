@@ -660,12 +660,12 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     if only is not None:
         people = people.filter(memberships__organisation=only)
     totals = dict(sides.totals)
+    start, end = period.start, period.end
     totals.update(
         companies=sum(org["kind"] == OrganisationKind.COMPANY for org in approved),
         social_organisations=sum(org["kind"] == OrganisationKind.SOCIAL for org in approved),
         joined=sum(
-            org["first_approved_at"] is not None
-            and period.start <= org["first_approved_at"] < period.end
+            org["first_approved_at"] is not None and start <= org["first_approved_at"] < end
             for org in organisations
         ),
         left=sum(
@@ -704,13 +704,17 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
 NETWORK_ONLY = ("companies", "social_organisations", "joined", "left")
 
 
-def _normalised(values: dict) -> dict:
-    """Every figure present; hours and euros as Decimal with two places, counts as int."""
-    kinds = units()
+_UNIT_OF = units()
+_EXACT = ("hours", "euros")
+
+
+def _normalised(values: dict, keys=_UNIT_OF) -> dict:
+    """Every figure present (or those of `keys`); hours and euros as Decimal with two places,
+    counts as int."""
     result = {}
-    for key, unit in kinds.items():
+    for key in keys:
         value = values.get(key) or 0
-        result[key] = Decimal(value).quantize(CENT) if unit in ("hours", "euros") else int(value)
+        result[key] = Decimal(value).quantize(CENT) if _UNIT_OF[key] in _EXACT else int(value)
     return result
 
 
@@ -768,8 +772,7 @@ def _table(sides: _Sides, names: dict, approved: list, only) -> list[Organisatio
 
 
 def _row_values(source: dict) -> dict:
-    normalised = _normalised(source)
-    return {key: normalised[key] for key in TABLE_KEYS}
+    return _normalised(source, TABLE_KEYS)
 
 
 def _pairs(weights: dict, earlier: set, names: dict) -> list[Pair]:
