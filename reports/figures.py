@@ -572,14 +572,24 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         if row["hires"]:
             weights[pair] += row["hires"]
 
-    # donations, by donor and recipient (one query), donors (one query), receipts (one query)
+    # donations, by donor and recipient, and the pairs that cooperated through donations before
+    # the period (one query), donors (one query), receipts (one query)
     donations = donations_received().filter(
         _in(period, "donated_on", dates=True),
         _involving(only, "donor_organisation_id", "recipient_id"),
     )
     donation_pairs: dict[tuple, int] = {}
-    for row in (
-        donations.values("donor_organisation_id", "recipient_id")
+    for giver, receiver, before, money, goods, n in (
+        donations_received()
+        .filter(donated_on__lt=period.end_date)
+        .filter(_involving(only, "donor_organisation_id", "recipient_id"))
+        .annotate(
+            before=Case(
+                When(donated_on__lt=period.start_date, then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values_list("donor_organisation_id", "recipient_id", "before")
         .annotate(
             money=Sum("amount", filter=Q(kind=DonationKind.MONEY)),
             goods=Sum("amount", filter=Q(kind=DonationKind.GOODS)),
@@ -587,11 +597,14 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         )
         .order_by()
     ):
-        giver, receiver = row["donor_organisation_id"], row["recipient_id"]
-        sides.add(giver, receiver, "money", Decimal(row["money"] or 0))
-        sides.add(giver, receiver, "goods", Decimal(row["goods"] or 0))
+        if before:
+            if giver is not None:
+                earlier.add((giver, receiver))
+            continue
+        sides.add(giver, receiver, "money", Decimal(money or 0))
+        sides.add(giver, receiver, "goods", Decimal(goods or 0))
         if giver is not None:
-            donation_pairs[(giver, receiver)] = row["n"]
+            donation_pairs[(giver, receiver)] = n
     donors = donations.aggregate(
         companies=Count("donor_organisation_id", distinct=True),
         private=Count("donor_key", distinct=True, filter=Q(donor_organisation_id__isnull=True)),
@@ -608,17 +621,8 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     ):
         sides.add(row["donor_organisation_id"], row["organisation_id"], "receipts", row["n"])
 
-    # cooperating pairs through donations before the period (one query)
     for pair, n in donation_pairs.items():
         weights[pair] += n
-    earlier |= set(
-        donations_received()
-        .filter(donated_on__lt=period.start_date, donor_organisation_id__isnull=False)
-        .filter(_involving(only, "donor_organisation_id", "recipient_id"))
-        .values_list("donor_organisation_id", "recipient_id")
-        .distinct()
-        .order_by()
-    )
     for giver, receiver in weights:
         sides.add(giver, receiver, "partners", 1)
         sides.add(giver, receiver, "new_partners", 0 if (giver, receiver) in earlier else 1)
