@@ -3,10 +3,12 @@ organisations, beside a baseline of one hand-written SQL aggregate over the same
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiez_reports \
         .venv/bin/python benchmarks/reports.py [--runs 30] [--bookings 100000] \
-        [--donations 20000] [--organisations 500]
+        [--donations 20000] [--organisations 500] [--keep]
 
 Runs on PostgreSQL when DATABASE_URL points there (it makes and drops its own database,
-<name>_reports_bench), else on the embedded SQLite (in memory). What it does:
+<name>_reports_bench), else on the embedded SQLite (in memory). With --keep (PostgreSQL) the
+database stays after the run and a later --keep run measures it again without filling it anew.
+What it does:
 
 1. fills the tables: ORGANISATIONS organisations (half companies, half social organisations;
    each company works with about eight social organisations), one offer of each kind per
@@ -42,6 +44,7 @@ PERIOD = {"from": "2023-01", "until": "2025-12"}
 TARGET_P95_MS = 300.0
 TARGET_RATIO = 3.0
 TARGET_PDF_S = 2.0
+COORDINATOR = "koordination@bench.example"
 
 BASELINE_SQL = """
 SELECT kind, provider_id, requester_id, count(*), sum(hours_given), sum(units)
@@ -338,12 +341,37 @@ def timed(call, runs: int) -> tuple[list[float], float, float]:
     return latencies, here * 1000 / runs, backend * 1000 / runs
 
 
+def _kept(connection) -> bool:
+    """Whether the benchmark's database from an earlier --keep run is there, filled and migrated
+    to this code (then the connection points to it)."""
+    from django.db import DatabaseError
+    from django.db.migrations.executor import MigrationExecutor
+
+    from bookings.models import Booking
+
+    connection.settings_dict["NAME"] = connection.settings_dict["TEST"]["NAME"]
+    try:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return False  # older schema: fill anew
+        return Booking.objects.exists()
+    except DatabaseError:
+        return False
+    finally:
+        connection.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--bookings", type=int, default=100_000)
     parser.add_argument("--donations", type=int, default=20_000)
     parser.add_argument("--organisations", type=int, default=500)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the filled database, and reuse one kept before (PostgreSQL only)",
+    )
     args = parser.parse_args()
     postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
@@ -351,25 +379,31 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from marketplace.models import User
     from tests.factories import CoordinatorFactory
 
     name = connection.settings_dict["NAME"]
     if postgres:
         test = {**connection.settings_dict["TEST"], "NAME": f"{name}_reports_bench"}
         connection.settings_dict["TEST"] = test
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    keep = args.keep and postgres
+    reused = keep and _kept(connection)
+    if not reused:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         began = time.perf_counter()
-        fill(args.organisations, args.bookings, args.donations)
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        if not reused:
+            fill(args.organisations, args.bookings, args.donations)
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
         fill_seconds = time.perf_counter() - began
 
         client = Client()
-        client.force_login(
-            CoordinatorFactory(), backend="django.contrib.auth.backends.ModelBackend"
+        coordinator = User.objects.filter(email=COORDINATOR).first() or CoordinatorFactory(
+            email=COORDINATOR
         )
+        client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
 
         def report():
             response = client.get("/api/v1/reports/network/", PERIOD)
@@ -396,7 +430,10 @@ def main() -> None:
         pdf_latencies, pdf_python, pdf_db = timed(pdf, 5)
         body = client.get("/api/v1/reports/network/", PERIOD).json()
     finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
+        if keep:
+            connection.close()
+        else:
+            connection.creation.destroy_test_db(name, verbosity=0)
 
     database = "PostgreSQL" if postgres else "SQLite (in memory)"
     load = os.getloadavg()[0]

@@ -25,6 +25,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Q,
     Sum,
@@ -412,6 +413,38 @@ def _rate_case(period: Period, rates) -> Case | Value:
     )
 
 
+class _MonthIndex(Func):
+    """The month of the period (0 for the first) a moment falls in, Berlin time. PostgreSQL
+    finds it by a binary search over the months' starts (width_bucket), which costs a fraction
+    of truncating every row's moment to its month in another time zone; elsewhere a CASE over
+    the same starts."""
+
+    output_field = IntegerField()
+    arity = 1
+
+    def __init__(self, expression, period: Period):
+        super().__init__(expression)
+        zone = period.start.tzinfo
+        self.starts = [
+            dt.datetime.combine(month, dt.time(), tzinfo=zone) for month in period.months
+        ]
+
+    def as_sql(self, compiler, connection, **extra):
+        moment, params = compiler.compile(self.source_expressions[0])
+        adapt = connection.ops.adapt_datetimefield_value
+        whens, values = [], []
+        for index, following in enumerate(self.starts[1:]):
+            whens.append(f"WHEN {moment} < %s THEN {index}")
+            values += [*params, adapt(following)]
+        if not whens:
+            return "0", []
+        return f"(CASE {' '.join(whens)} ELSE {len(self.starts) - 1} END)", values
+
+    def as_postgresql(self, compiler, connection, **extra):
+        moment, params = compiler.compile(self.source_expressions[0])
+        return f"(width_bucket({moment}, %s::timestamptz[]) - 1)", [*params, self.starts]
+
+
 # The buckets of the one pass over the bookings.
 NOTHING, CONFIRMED, UNCONFIRMED, LENT, REFERRED, BEFORE = range(6)
 
@@ -474,11 +507,17 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         default=Value(NOTHING),
         output_field=IntegerField(),
     )
-    for row in (
+    lent_items: set = set()
+    borrowers: set = set()
+    for giver, receiver, kind, item, n, volunteers, hours, hours_value, unit_days in (
         # Only rows some figure counts: what took place until the period's end, and referrals.
         bookings.filter(cooperation(end=period.end) | referral_made(period.start, period.end))
-        .annotate(bucket=bucket)
-        .values("provider_id", "requester_id", "bucket")
+        .annotate(
+            bucket=bucket,
+            # the item of a loan of the period (for the distinct items lent), else none
+            item=Case(When(lent, then=F("listing_id")), output_field=IntegerField()),
+        )
+        .values_list("provider_id", "requester_id", "bucket", "item")
         .annotate(
             n=Count("id"),
             volunteers=Sum(Coalesce("volunteers_given", "volunteers")),
@@ -488,35 +527,29 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         )
         .order_by()
     ):
-        pair = giver, receiver = row["provider_id"], row["requester_id"]
-        kind = row["bucket"]
+        pair = giver, receiver
         if kind == BEFORE:
             earlier.add(pair)
             continue
         if kind in (CONFIRMED, UNCONFIRMED):
             figures = {
-                "volunteer_bookings": row["n"],
-                "volunteers": row["volunteers"],
-                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": row["hours"],
+                "volunteer_bookings": n,
+                "volunteers": volunteers,
+                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": hours,
             }
             if kind == CONFIRMED:
-                figures["hours_value"] = row["hours_value"]
+                figures["hours_value"] = hours_value
         elif kind == LENT:
-            figures = {"loans": row["n"], "unit_days": row["unit_days"]}
+            figures = {"loans": n, "unit_days": unit_days}
+            lent_items.add(item)
+            borrowers.add(receiver)
         elif kind == REFERRED:
-            sides.add(giver, receiver, "referrals", row["n"])
+            sides.add(giver, receiver, "referrals", n)
             continue
         else:
             continue
         sides.add_row(giver, receiver, figures, figures)
-        weights[pair] += row["n"]
-    distinct = (
-        bookings.filter(lent)
-        .order_by()
-        .aggregate(
-            items=Count("listing_id", distinct=True), borrowers=Count("requester_id", distinct=True)
-        )
-    )
+        weights[pair] += n
 
     # interviews and hires from the referrals' steps (one query)
     for row in (
@@ -539,14 +572,24 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         if row["hires"]:
             weights[pair] += row["hires"]
 
-    # donations, by donor and recipient (one query), donors (one query), receipts (one query)
+    # donations, by donor and recipient, and the pairs that cooperated through donations before
+    # the period (one query), donors (one query), receipts (one query)
     donations = donations_received().filter(
         _in(period, "donated_on", dates=True),
         _involving(only, "donor_organisation_id", "recipient_id"),
     )
     donation_pairs: dict[tuple, int] = {}
-    for row in (
-        donations.values("donor_organisation_id", "recipient_id")
+    for giver, receiver, before, money, goods, n in (
+        donations_received()
+        .filter(donated_on__lt=period.end_date)
+        .filter(_involving(only, "donor_organisation_id", "recipient_id"))
+        .annotate(
+            before=Case(
+                When(donated_on__lt=period.start_date, then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values_list("donor_organisation_id", "recipient_id", "before")
         .annotate(
             money=Sum("amount", filter=Q(kind=DonationKind.MONEY)),
             goods=Sum("amount", filter=Q(kind=DonationKind.GOODS)),
@@ -554,11 +597,14 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         )
         .order_by()
     ):
-        giver, receiver = row["donor_organisation_id"], row["recipient_id"]
-        sides.add(giver, receiver, "money", Decimal(row["money"] or 0))
-        sides.add(giver, receiver, "goods", Decimal(row["goods"] or 0))
+        if before:
+            if giver is not None:
+                earlier.add((giver, receiver))
+            continue
+        sides.add(giver, receiver, "money", Decimal(money or 0))
+        sides.add(giver, receiver, "goods", Decimal(goods or 0))
         if giver is not None:
-            donation_pairs[(giver, receiver)] = row["n"]
+            donation_pairs[(giver, receiver)] = n
     donors = donations.aggregate(
         companies=Count("donor_organisation_id", distinct=True),
         private=Count("donor_key", distinct=True, filter=Q(donor_organisation_id__isnull=True)),
@@ -575,17 +621,8 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     ):
         sides.add(row["donor_organisation_id"], row["organisation_id"], "receipts", row["n"])
 
-    # cooperating pairs through donations before the period (one query)
     for pair, n in donation_pairs.items():
         weights[pair] += n
-    earlier |= set(
-        donations_received()
-        .filter(donated_on__lt=period.start_date, donor_organisation_id__isnull=False)
-        .filter(_involving(only, "donor_organisation_id", "recipient_id"))
-        .values_list("donor_organisation_id", "recipient_id")
-        .distinct()
-        .order_by()
-    )
     for giver, receiver in weights:
         sides.add(giver, receiver, "partners", 1)
         sides.add(giver, receiver, "new_partners", 0 if (giver, receiver) in earlier else 1)
@@ -595,14 +632,13 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     monthly = {kind: [0] * len(month_index) for kind, _label in COOPERATION_KINDS}
     for row in (
         bookings.filter(cooperation(period.start, period.end))
-        .annotate(month=TruncMonth(cooperation_date()))
+        .annotate(month=_MonthIndex(cooperation_date(), period))
         .values("month", "kind")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        month = _as_month(row["month"])
-        if month in month_index:
-            monthly[row["kind"]][month_index[month]] += row["n"]
+        if 0 <= row["month"] < len(month_index):
+            monthly[row["kind"]][row["month"]] += row["n"]
     for row in (
         donations.filter(donor_organisation_id__isnull=False)
         .annotate(month=TruncMonth("donated_on"))
@@ -628,12 +664,12 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     if only is not None:
         people = people.filter(memberships__organisation=only)
     totals = dict(sides.totals)
+    start, end = period.start, period.end
     totals.update(
         companies=sum(org["kind"] == OrganisationKind.COMPANY for org in approved),
         social_organisations=sum(org["kind"] == OrganisationKind.SOCIAL for org in approved),
         joined=sum(
-            org["first_approved_at"] is not None
-            and period.start <= org["first_approved_at"] < period.end
+            org["first_approved_at"] is not None and start <= org["first_approved_at"] < end
             for org in organisations
         ),
         left=sum(
@@ -641,8 +677,8 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             for org in organisations
         ),
         people=people.count(),
-        items=distinct["items"],
-        borrowers=distinct["borrowers"],
+        items=len(lent_items),
+        borrowers=len(borrowers),
         donor_companies=donors["companies"],
         private_donors=donors["private"],
         pairs=len(weights),
@@ -672,13 +708,17 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
 NETWORK_ONLY = ("companies", "social_organisations", "joined", "left")
 
 
-def _normalised(values: dict) -> dict:
-    """Every figure present; hours and euros as Decimal with two places, counts as int."""
-    kinds = units()
+_UNIT_OF = units()
+_EXACT = ("hours", "euros")
+
+
+def _normalised(values: dict, keys=_UNIT_OF) -> dict:
+    """Every figure present (or those of `keys`); hours and euros as Decimal with two places,
+    counts as int."""
     result = {}
-    for key, unit in kinds.items():
+    for key in keys:
         value = values.get(key) or 0
-        result[key] = Decimal(value).quantize(CENT) if unit in ("hours", "euros") else int(value)
+        result[key] = Decimal(value).quantize(CENT) if _UNIT_OF[key] in _EXACT else int(value)
     return result
 
 
@@ -736,8 +776,7 @@ def _table(sides: _Sides, names: dict, approved: list, only) -> list[Organisatio
 
 
 def _row_values(source: dict) -> dict:
-    normalised = _normalised(source)
-    return {key: normalised[key] for key in TABLE_KEYS}
+    return _normalised(source, TABLE_KEYS)
 
 
 def _pairs(weights: dict, earlier: set, names: dict) -> list[Pair]:

@@ -9,7 +9,7 @@ import pytest
 from reports.figures import TABLE_KEYS, build_report
 from reports.periods import Period, quarter_period, year_period
 
-from .builders import S, at, item, loan, volunteering
+from .builders import S, at, donation, item, loan, volunteering
 from .scenario import build_network
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,21 @@ def test_per_organisation_rows_sum_to_the_totals_on_each_side(report):
             total = report.totals["new_pairs"]
         assert sum(row.values[key] for row in companies) == total, key
         assert sum(row.values[key] for row in social) == total, key
+
+
+def test_a_donation_before_the_period_makes_a_pair_not_new_and_counts_only_then(network):
+    before = build_report(year_period(2023)).totals
+    donation(network.beta, network.xenia, "400.00", dt.date(2022, 11, 1))
+    donation(None, network.xenia, "90.00", dt.date(2022, 11, 1), person="Max Muster")
+
+    report = build_report(year_period(2023))
+
+    assert report.totals["pairs"] == 5 and report.totals["new_pairs"] == 3  # Beta-X not new
+    weights = {(pair.company, pair.social): (pair.weight, pair.new) for pair in report.pairs}
+    assert weights[("Beta GmbH", "Xenia e.V.")] == (2, False)
+    assert report.totals["money"] == before["money"]
+    assert report.totals["private_donors"] == before["private_donors"]
+    assert build_report(year_period(2022)).totals["money"] == Decimal("490.00")  # with Max
 
 
 def test_an_organisations_report_is_limited_to_what_involves_it(network):
