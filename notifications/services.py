@@ -30,10 +30,7 @@ from .models import (
 from .selectors import opted_out_user_ids, recipient_addresses_for
 
 # The sending half of the outbox, also named here for the callers that know it from here.
-from .sending import notification_send as notification_send
-from .sending import notifications_send as notifications_send
 from .tasks import enqueue_on_commit
-from .tasks import notifications_sweep as notifications_sweep
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from bookings.models import Booking, BookingState
 from marketplace.models import User
 from notifications.models import Notification, NotificationStatus
-from notifications.services import notifications_sweep
+from notifications.tasks import notifications_sweep
 from tests.bookings.support import make_world, slot_of
 from tests.factories import PASSWORD, UserFactory
 from tests.support.celery_worker import real_broker, start_worker, test_database_url

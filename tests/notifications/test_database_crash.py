@@ -1,5 +1,5 @@
 """A database crash in the middle of a batch sends nothing twice: the sender remembers what the
-mail server accepted and records it once the database is back (notifications/services.py,
+mail server accepted and records it once the database is back (notifications/sending.py,
 _record_sent_durably()).
 
 The crash is played on PostgreSQL at the moment the mail server takes the second e-mail: the
@@ -13,7 +13,8 @@ import pytest
 from django.db import DatabaseError, connection
 
 from notifications.models import Notification, NotificationStatus
-from notifications.services import notifications_send, notifications_sweep
+from notifications.sending import notifications_send
+from notifications.tasks import notifications_sweep
 
 from .factories import NotificationFactory
 

@@ -10,10 +10,10 @@ from notifications.selectors import recipient_addresses_for
 from notifications.services import (
     Attachment,
     Recipient,
-    notifications_sweep,
     notify,
     notify_organisation,
 )
+from notifications.tasks import notifications_sweep
 from tests.factories import CompanyFactory, SocialOrganisationFactory, UserFactory, member_of
 
 from .factories import OptOutFactory

@@ -16,13 +16,9 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
-from notifications.services import (
-    Recipient,
-    notification_send,
-    notifications_send,
-    notifications_sweep,
-    notify,
-)
+from notifications.sending import notification_send, notifications_send
+from notifications.services import Recipient, notify
+from notifications.tasks import notifications_sweep
 from tests.factories import UserFactory
 from tests.support.redis_server import unused_tcp_port
 

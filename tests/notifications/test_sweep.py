@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from marketplace.celery import app
 from notifications.models import Notification, NotificationStatus
-from notifications.services import notifications_sweep
+from notifications.tasks import notifications_sweep
 
 from .factories import NotificationFactory
 

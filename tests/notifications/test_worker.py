@@ -11,7 +11,8 @@ from aiosmtpd.controller import Controller
 from django.db import transaction
 
 from notifications.models import Notification, NotificationStatus
-from notifications.services import Recipient, notifications_sweep, notify
+from notifications.services import Recipient, notify
+from notifications.tasks import notifications_sweep
 from tests.factories import CoordinatorFactory, UserFactory
 from tests.support.redis_server import unused_tcp_port
 from tests.support.smtp import SMTPServer, _CollectingHandler
