@@ -8,6 +8,7 @@ the booking's page and by the confirmation and reminder e-mails, each in its rea
 (weekdays are ISO numbers, named by the `weekday_names` filter).
 """
 
+from listings.handover import hours_text
 from listings.models import VolunteerLocation
 
 from .models import Booking, BookingKind
@@ -22,13 +23,10 @@ def carry_out_details(booking: Booking) -> dict:
     """The details of `booking` as plain values; empty for a job referral."""
     if booking.kind == BookingKind.EQUIPMENT:
         item = booking.listing.equipment
-        hours = ""
-        if item.handover_opens_at and item.handover_closes_at:
-            hours = f"{item.handover_opens_at:%H:%M}–{item.handover_closes_at:%H:%M}"
         return {
             "pickup_address": _address(item.pickup_street, item.pickup_postcode, item.pickup_city),
             "handover_weekdays": list(item.handover_weekdays),
-            "handover_hours": hours,
+            "handover_hours": hours_text(item),
             "handover_note": item.handover_note,
             "deposit": None if booking.deposit is None else str(booking.deposit),
             "provider_contact_name": item.contact_name,
