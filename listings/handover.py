@@ -11,7 +11,7 @@ import datetime as dt
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
-ALL_WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)
+from marketplace.weekdays import ALL_WEEKDAYS, weekday_names
 
 
 def all_weekdays() -> list[int]:
@@ -21,11 +21,6 @@ def all_weekdays() -> list[int]:
 
 def weekday_choices() -> list[tuple[int, str]]:
     return [(day, str(WEEKDAYS_ABBR[day - 1])) for day in ALL_WEEKDAYS]
-
-
-def weekday_names(days) -> str:
-    """ "Mo, Di, Mi" (in the active language), in the week's order."""
-    return ", ".join(str(WEEKDAYS_ABBR[day - 1]) for day in sorted(days))
 
 
 def is_handover_day(item, day: dt.date) -> bool:
@@ -41,11 +36,7 @@ def hours_text(item) -> str:
 
 def handover_text(item) -> str:
     """The days and hours in one line: "Mo, Di, Mi, 09:00–17:00"; every day: "täglich"."""
-    days = (
-        _("täglich")
-        if sorted(item.handover_weekdays) == list(ALL_WEEKDAYS)
-        else weekday_names(item.handover_weekdays)
-    )
+    days = weekday_names(item.handover_weekdays)
     hours = hours_text(item)
     return f"{days}, {hours}" if hours else days
 
