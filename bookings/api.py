@@ -30,10 +30,10 @@ from rest_framework.response import Response
 from marketplace.api_base import error_responses
 from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import NotFound
+from marketplace.idempotency import idempotent_api_response
 from marketplace.pagination import Key, Ordering, newest_first
 
 from . import services
-from .idempotency import idempotent_api_response
 from .models import Booking, BookingKind, BookingState
 from .selectors import (
     bookings_for_display,

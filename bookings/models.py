@@ -3,8 +3,8 @@
 One `Booking` table for the three kinds (volunteer slot, equipment loan, job referral) with the
 kind-specific fields nullable and check constraints that say which kind fills which, so a list
 of "my bookings" reads one table. Every transition writes a `BookingEvent`; the two
-organisations talk in `BookingMessage` rows; `IdempotencyKey` rows let a client repeat a
-create safely.
+organisations talk in `BookingMessage` rows. (The Idempotency-Key rows that let a client
+repeat a create safely live in marketplace.idempotency, shared with donations and events.)
 
 Capacity (places, units, positions) is not counted here: it lives on the offer's side
 (listings.capacity) and a booking only keeps what it needs to give it back (the slot and the
@@ -236,31 +236,6 @@ class BookingMessage(models.Model):
 
     def __str__(self):
         return f"{self.booking_id}: {self.body[:40]}"
-
-
-class IdempotencyKey(models.Model):
-    """A client's Idempotency-Key for one create: the request's hash and the first response.
-
-    The unique (user, key) pair makes a concurrent second request with the same key wait for
-    the first one's transaction and then fail to insert, so it can only replay."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    # Filled before the transaction that inserted the row commits; nobody sees it empty.
-    response_status = models.PositiveSmallIntegerField(default=0)
-    response_body = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("Idempotenzschlüssel")
-        verbose_name_plural = _("Idempotenzschlüssel")
-        constraints = [
-            models.UniqueConstraint(fields=["key", "user"], name="idempotency_key_per_user")
-        ]
-
-    def __str__(self):
-        return f"{self.user_id}: {self.key}"
 
 
 class CalendarFeedToken(models.Model):

@@ -3,7 +3,6 @@ re-check each booking under its lock and skip what changed meanwhile."""
 
 from celery import shared_task
 
-from .idempotency import idempotency_keys_purge
 from .services import (
     booking_expire_unanswered,
     booking_remind_upcoming,
@@ -14,7 +13,6 @@ from .services import (
 
 @shared_task(acks_late=True, ignore_result=True)
 def expire_unanswered() -> int:
-    idempotency_keys_purge()
     return booking_expire_unanswered()
 
 

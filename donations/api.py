@@ -43,10 +43,10 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings.idempotency import idempotent_api_response
 from marketplace.api_base import error_responses, page_of
 from marketplace.api_filters import StrictFilterSet, id_filter, integer_filter
 from marketplace.errors import InvalidInput, NotFound
+from marketplace.idempotency import idempotent_api_response
 from marketplace.models import Membership, Organisation, OrganisationKind
 from marketplace.pagination import (
     Key,

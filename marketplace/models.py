@@ -582,3 +582,30 @@ class VolunteerHourRate(models.Model):
 
     def __str__(self):
         return f"{self.euros} € ab {self.valid_from:%d.%m.%Y}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key for one create: the request's hash and the first response.
+
+    The unique (user, key) pair makes a concurrent second request with the same key wait for
+    the first one's transaction and then fail to insert, so it can only replay."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    # Filled before the transaction that inserted the row commits; nobody sees it empty.
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Idempotenzschlüssel")
+        verbose_name_plural = _("Idempotenzschlüssel")
+        # The table keeps the name it had when the model lived in bookings/.
+        db_table = "bookings_idempotencykey"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "user"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.key}"

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from .idempotency import idempotency_keys_purge
 from .services.password_reset import password_reset_send
 
 logger = logging.getLogger(__name__)
@@ -25,3 +26,8 @@ def queue_password_reset(email: str) -> None:
     except Exception:  # whatever the broker raised: better a slower answer than no e-mail
         logger.warning("could not queue a password reset; doing it in the request")
         password_reset_send(email=email)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def purge_idempotency_keys() -> int:
+    return idempotency_keys_purge()

@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "listings.tasks.refresh_next_dates",
         "schedule": env.float("LISTINGS_NEXT_DATES_SECONDS", default=3600.0),
     },
+    # Idempotency-Keys are kept 24 hours (clients retry within minutes, not days).
+    "marketplace-purge-idempotency-keys": {
+        "task": "marketplace.tasks.purge_idempotency_keys",
+        "schedule": env.float("IDEMPOTENCY_PURGE_SECONDS", default=3600.0),
+    },
     # Booking requests nobody answered in BOOKINGS_REQUEST_EXPIRY_DAYS expire.
     "bookings-expire-unanswered": {
         "task": "bookings.tasks.expire_unanswered",

@@ -7,8 +7,9 @@ same key with another body is refused. Bad input gets a 4xx JSON answer and chan
 
 import pytest
 
-from bookings.models import Booking, BookingEvent, BookingMessage, IdempotencyKey
+from bookings.models import Booking, BookingEvent, BookingMessage
 from listings.models import VolunteerSlot
+from marketplace.models import IdempotencyKey
 
 from .support import in_days, item_of, request_volunteers, slot_of
 

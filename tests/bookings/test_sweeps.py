@@ -13,9 +13,10 @@ from django.core import mail
 from django.utils import timezone
 
 from bookings import services, tasks
-from bookings.idempotency import idempotency_keys_purge
-from bookings.models import Booking, BookingEvent, BookingKind, BookingMessage, IdempotencyKey
+from bookings.models import Booking, BookingEvent, BookingKind, BookingMessage
 from listings.models import VolunteerSlot
+from marketplace.idempotency import idempotency_keys_purge
+from marketplace.models import IdempotencyKey
 
 from .support import booking_in_state, in_days, job_of, refer, request_volunteers, slot_of
 

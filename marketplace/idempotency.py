@@ -1,4 +1,5 @@
-"""Idempotency-Key for creating bookings and donations: a repeated key replays the first response.
+"""Idempotency-Key for unsafe API calls (creating bookings, donations, registrations):
+a repeated key replays the first response.
 
 The key row is inserted first, in the same transaction that creates the booking and stores the
 response. A concurrent request with the same key blocks on the unique (key, user) index until
@@ -20,11 +21,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.response import Response
 
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.models import User
-
-from .models import IdempotencyKey
+from .errors import Conflict, InvalidInput
+from .models import IdempotencyKey, User
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as Stripe's keys
 KEEP_FOR = timedelta(hours=24)
@@ -107,8 +107,6 @@ def idempotent_api_response(request, create: Callable[[], tuple[int, dict]]):
     """The API's answer to an unsafe POST: `create()` once, or, with an `Idempotency-Key`
     header, the stored first answer for that key (marked `Idempotent-Replayed: true`).
     Precondition and errors as idempotent_create()."""
-    from rest_framework.response import Response  # the one DRF piece; keeps imports light
-
     key = request.headers.get("Idempotency-Key")
     if key is None:
         code, body = create()
