@@ -16,44 +16,25 @@ The private feed (feed()) lists the same events without METHOD, as a subscriptio
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from email.utils import parseaddr
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Event
 
 from listings.handover import handover_text
+from notifications import calendar_files
+from notifications.calendar_files import CANCEL, REQUEST, CalendarFile, berlin
 
 from .models import Booking, BookingKind
 
-BERLIN = "Europe/Berlin"
-PRODID = "-//Kiezmarkt//Buchungen//DE"
-REQUEST = "REQUEST"
-CANCEL = "CANCEL"
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """One .ics file: its name, its MIME type (with the iTIP method) and its bytes."""
-
-    filename: str
-    mimetype: str
-    content: bytes
-
-
-def _domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "kiezmarkt.local"
+__all__ = ["CANCEL", "REQUEST", "events", "feed_entries", "invitations", "sequence", "uid"]
 
 
 def uid(booking: Booking, part: str = "") -> str:
     """Stable for the booking's life: the same on confirmation, update and cancellation."""
-    suffix = f"-{part}" if part else ""
-    return f"booking-{booking.pk}{suffix}@{_domain()}"
+    return calendar_files.uid("booking", booking.pk, part)
 
 
 def sequence(booking: Booking) -> int:
@@ -62,25 +43,6 @@ def sequence(booking: Booking) -> int:
     if count is None:
         count = booking.events.count()
     return count
-
-
-def _calendar(method: str | None) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    if method:
-        calendar.add("method", method)
-    # Always present, also for all-day loan events: clients then show times in Berlin time.
-    calendar.add_component(Timezone.from_tzid(BERLIN))
-    return calendar
-
-
-def _organizer() -> vCalAddress:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(name or settings.SITE_NAME)
-    return organizer
 
 
 def _url(booking: Booking) -> str:
@@ -94,13 +56,9 @@ def _event(booking: Booking, *, part: str, summary: str, cancelled: bool) -> Eve
     event.add("dtstamp", timezone.now())
     event.add("summary", summary)
     event.add("url", _url(booking))
-    event.add("organizer", _organizer())
+    event.add("organizer", calendar_files.site_organizer())
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
-
-
-def _berlin(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(ZoneInfo(BERLIN))
 
 
 def _volunteer_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, Event]]:
@@ -110,8 +68,8 @@ def _volunteer_events(booking: Booking, *, cancelled: bool) -> list[tuple[str, E
         summary=_("Freiwilligeneinsatz: %(title)s") % {"title": booking.listing.title},
         cancelled=cancelled,
     )
-    event.add("dtstart", _berlin(booking.slot.start))
-    event.add("dtend", _berlin(booking.slot.end))
+    event.add("dtstart", berlin(booking.slot.start))
+    event.add("dtend", berlin(booking.slot.end))
     event.add("location", booking.place)
     event.add(
         "description",
@@ -191,34 +149,19 @@ def events(booking: Booking, *, cancelled: bool = False) -> list[tuple[str, Even
     return []
 
 
-def invitations(booking: Booking, *, method: str = REQUEST) -> list[Invitation]:
+def invitations(booking: Booking, *, method: str = REQUEST) -> list[CalendarFile]:
     """The .ics files to attach to a confirmation (REQUEST) or a cancellation (CANCEL).
 
     One file for every recipient, whatever their language, so its texts are in the site's
     language (German), not in that of whoever's request caused it."""
     with translation.override(settings.LANGUAGE_CODE):
         pairs = events(booking, cancelled=method == CANCEL)
-    files = []
-    for stem, event in pairs:
-        calendar = _calendar(method)
-        calendar.add_component(event)
-        files.append(
-            Invitation(
-                filename=f"{stem}.ics",
-                mimetype=f"text/calendar; method={method}; charset=utf-8",
-                content=calendar.to_ical(),
-            )
-        )
-    return files
+    return [calendar_files.calendar_file(stem, event, method=method) for stem, event in pairs]
 
 
-def feed(bookings: Iterable[Booking], *, name: str) -> bytes:
-    """A subscription calendar (METHOD:PUBLISH) of the bookings' confirmed dates."""
-    calendar = _calendar("PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", BERLIN)
+def feed_entries(bookings: Iterable[Booking]) -> Iterable[Event]:
+    """The bookings' confirmed dates for the private feed (no ORGANIZER: nothing to answer)."""
     for booking in bookings:
         for _stem, event in events(booking):
             event.pop("organizer")
-            calendar.add_component(event)
-    return calendar.to_ical()
+            yield event

@@ -1,8 +1,9 @@
 """A person's private calendar feed: a secret URL a calendar program subscribes to.
 
 - GET  /kalender/<token>.ics                 no login: the confirmed dates of every booking of
-                                             the person's organisations (404 for an unknown or
-                                             replaced token)
+                                             the person's organisations, and whatever else an
+                                             app registered with notifications.calendar_files
+                                             (404 for an unknown or replaced token)
 - GET  /api/v1/calendar-feed/                my feed's URL (made on first use)
 - POST /api/v1/calendar-feed/regenerate/     a new URL; the old one stops working
 """
@@ -19,10 +20,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api_base import ErrorSerializer, StrictSerializer
+from notifications import calendar_files
 
-from . import calendar, services
+from . import services
 from .models import CalendarFeedToken
-from .selectors import bookings_for_calendar, feed_owner
+from .selectors import feed_owner
 
 
 def feed_url(token: CalendarFeedToken) -> str:
@@ -40,7 +42,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
             "site": settings.SITE_NAME,
             "person": owner.full_name or owner.email,
         }
-        body = calendar.feed(bookings_for_calendar(owner), name=name)
+        body = calendar_files.feed(owner, name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kiezmarkt.ics"'
     # The URL is the secret: no shared caches, no search engines.
