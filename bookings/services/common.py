@@ -1,0 +1,50 @@
+"""Small pieces every bookings service module shares: limits, text checks, event rows."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from marketplace.errors import Busy, Conflict, NotFound
+from marketplace.models import User
+from marketplace.text import clean_text
+
+from ..models import Booking, BookingEvent
+
+TEXT_LIMIT = 2000
+# How far ahead a loan may begin (also keeps date arithmetic far from year 9999).
+MAX_AHEAD = dt.timedelta(days=730)
+MESSAGE_LIMIT = 5000
+
+
+def _text(value: str, *, field: str, limit: int = TEXT_LIMIT, required: bool = False) -> str:
+    return clean_text(value, field=field, limit=limit, required=required)
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _record(
+    booking: Booking, *, action: str, from_state: str, by: User | None, message: str
+) -> BookingEvent:
+    return BookingEvent.objects.create(
+        booking=booking,
+        action=action,
+        from_state=from_state,
+        to_state=booking.state,
+        by=by,
+        message=message,
+    )
+
+
+def _each(queryset, service) -> int:
+    """Apply `service` to each booking, each in its own transaction; skip those that changed
+    meanwhile or are locked (the next run takes them)."""
+    done = 0
+    for booking in queryset.select_related("listing", "requester", "provider", "slot"):
+        try:
+            service(booking=booking)
+        except (Conflict, NotFound, Busy):
+            continue
+        done += 1
+    return done

@@ -1,0 +1,323 @@
+"""Requests: a social organisation asks for a volunteer slot, a loan or a job placement."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from listings import capacity
+from listings.models import JobOffer, Listing, ListingStatus
+from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.models import Membership, Organisation, OrganisationKind, User
+
+from .. import notices
+from ..models import Booking, BookingKind
+from ..states import INITIAL_STATE
+from .common import MAX_AHEAD, MESSAGE_LIMIT, _record, _start_of_day, _text
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def _expiry_days() -> int:
+    return getattr(settings, "BOOKINGS_REQUEST_EXPIRY_DAYS", 5)
+
+
+def _check_requester(
+    by: User, organisation: Organisation | int, listing: Listing
+) -> tuple[Organisation, bool]:
+    """The organisation `by` books for (given as a row or its id) if `by` may book for it, and
+    whether `by` also belongs to the offer's organisation: one query for all of it."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    mine = {
+        membership.organisation_id: membership.organisation
+        for membership in Membership.objects.filter(
+            user=by, organisation_id__in=[org_id, listing.organisation_id]
+        ).select_related("organisation")
+    }
+    if org_id not in mine:
+        raise NotAllowed(_("Sie können nur für eine Organisation buchen, der Sie angehören."))
+    organisation = mine[org_id]
+    if organisation.kind != OrganisationKind.SOCIAL:
+        raise Conflict(_("Nur soziale Organisationen können Angebote buchen."))
+    if not organisation.is_approved:
+        raise Conflict(
+            _("Ihre Organisation ist noch nicht freigegeben und kann noch nicht buchen.")
+        )
+    return organisation, listing.organisation_id in mine
+
+
+def _check_offer(listing: Listing, organisation: Organisation) -> None:
+    if listing.organisation_id == organisation.pk:
+        raise Conflict(_("Das eigene Angebot kann man nicht buchen."), code="own_offer")
+    if listing.status != ListingStatus.PUBLISHED or not listing.organisation.is_approved:
+        raise Conflict(
+            _("Dieses Angebot ist nicht veröffentlicht und kann nicht gebucht werden."),
+            code="not_published",
+        )
+
+
+class _MayBook:
+    """The checks of a request, run under the offer's lock (capacity's `check`), so the offer
+    is read once: may `by` book it for `organisation`, and is it open? Keeps what it found."""
+
+    def __init__(self, by: User, organisation: Organisation | int):
+        self.by = by
+        self.organisation = organisation
+        self.also_provider = False
+        self.listing: Listing | None = None
+
+    def __call__(self, listing: Listing) -> None:
+        self.listing = listing
+        self.organisation, self.also_provider = _check_requester(
+            self.by, self.organisation, listing
+        )
+        _check_offer(listing, self.organisation)
+
+
+def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
+    # A request nobody answered before its date is of no use either.
+    return min(now + dt.timedelta(days=_expiry_days()), max(start, now))
+
+
+def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
+    booking.save(force_insert=True)
+    event = _record(booking, action="request", from_state="", by=by, message=booking.message)
+    notices.requested(booking, by=by)
+    # What selectors.bookings_for_display() adds (the sides the requesting person belongs to,
+    # the events), so the new booking can be shown without reading it again.
+    booking.as_requester, booking.as_provider = True, also_provider
+    booking.new_events = [event]
+    return booking
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+# What each kind's request takes besides who asks and which offer (the keyword arguments of
+# its service below); the API and the web form both call booking_request() with them.
+REQUEST_DETAILS = {
+    BookingKind.VOLUNTEER: (
+        "volunteers",
+        "task",
+        "place",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "message",
+    ),
+    BookingKind.EQUIPMENT: ("units", "pickup_on", "return_on", "purpose", "message"),
+    BookingKind.JOB: (
+        "candidate_name",
+        "candidate_contact",
+        "note",
+        "consent",
+        "consent_date",
+    ),
+}
+
+
+def booking_request(
+    *, kind: str, by: User, organisation: Organisation | int, offer_id: int, details: dict
+) -> Booking:
+    """Request an offer of any kind: `offer_id` is the slot, the item or the job, `details`
+    holds at least REQUEST_DETAILS[kind] (further keys are ignored). Preconditions and errors
+    are those of the kind's service below."""
+    picked = {name: details[name] for name in REQUEST_DETAILS[kind] if name in details}
+    common = {"by": by, "organisation": organisation}
+    if kind == BookingKind.VOLUNTEER:
+        return booking_request_volunteers(**common, slot_id=offer_id, **picked)
+    if kind == BookingKind.EQUIPMENT:
+        return booking_request_equipment(**common, item_id=offer_id, **picked)
+    return booking_refer_candidate(**common, job_id=offer_id, **picked)
+
+
+def booking_request_volunteers(
+    *,
+    by: User,
+    organisation: Organisation | int,
+    slot_id: int,
+    volunteers: int,
+    task: str,
+    place: str,
+    contact_name: str,
+    contact_phone: str = "",
+    contact_email: str = "",
+    message: str = "",
+) -> Booking:
+    """Ask a company for `volunteers` of its volunteers on one slot; the places are held at once.
+
+    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
+    no lock.
+    Raises NotAllowed (not a member), InvalidInput (unknown slot, bad numbers or texts, fewer or
+    more than the action allows per booking), Conflict (own offer, unpublished offer,
+    unapproved or non-social organisation, slot over or full), Busy.
+    """
+    fields = {
+        "task": _text(task, field="task", required=True),
+        "place": _text(place, field="place", limit=300, required=True),
+        "contact_name": _text(contact_name, field="contact_name", limit=150, required=True),
+        "contact_phone": _text(contact_phone, field="contact_phone", limit=40),
+        "contact_email": _text(contact_email, field="contact_email", limit=254),
+        "message": _text(message, field="message", limit=MESSAGE_LIMIT),
+    }
+    may_book = _MayBook(by, organisation)
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            slot = capacity.slot_hold(
+                slot_id=slot_id, volunteers=volunteers, check=lambda slot: may_book(slot.action)
+            )
+        except NotFound:
+            raise InvalidInput(_("Diesen Termin gibt es nicht."), field="slot") from None
+        booking = Booking(
+            kind=BookingKind.VOLUNTEER,
+            state=INITIAL_STATE[BookingKind.VOLUNTEER],
+            listing=slot.action,
+            requester=may_book.organisation,
+            provider=slot.action.organisation,
+            created_by=by,
+            created_at=now,
+            starts_at=slot.start,
+            expires_at=_expiry(slot.start, now),
+            slot=slot,
+            volunteers=volunteers,
+            **fields,
+        )
+        return _created(booking, by=by, also_provider=may_book.also_provider)
+
+
+def booking_request_equipment(
+    *,
+    by: User,
+    organisation: Organisation | int,
+    item_id: int,
+    units: int,
+    pickup_on: dt.date,
+    return_on: dt.date,
+    purpose: str,
+    message: str = "",
+) -> Booking:
+    """Ask to borrow `units` units of an item from the pickup day through the return day (both
+    inclusive; the same day is allowed); the units are held at once (with the item's buffer
+    days after the return day).
+
+    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
+    no lock.
+    Raises NotAllowed, InvalidInput (unknown item, a pickup day in the past, a return before
+    the pickup, longer than the item's longest loan), Conflict (own or unpublished offer,
+    unapproved or non-social organisation, not enough units free over the loan including
+    buffer days and unavailable dates), Busy.
+    """
+    if pickup_on < timezone.localdate():
+        raise InvalidInput(
+            _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="pickup_on"
+        )
+    if return_on < pickup_on:
+        raise InvalidInput(_("Die Rückgabe kann nicht vor der Abholung liegen."), field="return_on")
+    if pickup_on > timezone.localdate() + MAX_AHEAD:
+        raise InvalidInput(
+            _("Ausleihen können höchstens zwei Jahre im Voraus angefragt werden."),
+            field="pickup_on",
+        )
+    fields = {
+        "purpose": _text(purpose, field="purpose", required=True),
+        "message": _text(message, field="message", limit=MESSAGE_LIMIT),
+    }
+    may_book = _MayBook(by, organisation)
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            hold_id = capacity.equipment_hold(
+                item_id=item_id,
+                units=units,
+                pickup_on=pickup_on,
+                return_on=return_on,
+                check=may_book,
+            )
+        except NotFound:
+            raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item") from None
+        item = may_book.listing
+        starts_at = _start_of_day(pickup_on)
+        booking = Booking(
+            kind=BookingKind.EQUIPMENT,
+            state=INITIAL_STATE[BookingKind.EQUIPMENT],
+            listing=item,
+            requester=may_book.organisation,
+            provider=item.organisation,
+            created_by=by,
+            created_at=now,
+            starts_at=starts_at,
+            expires_at=_expiry(starts_at, now),
+            units=units,
+            pickup_on=pickup_on,
+            return_on=return_on,
+            deposit=item.deposit if item.deposit else None,
+            hold_id=hold_id,
+            **fields,
+        )
+        return _created(booking, by=by, also_provider=may_book.also_provider)
+
+
+def booking_refer_candidate(
+    *,
+    by: User,
+    organisation: Organisation | int,
+    job_id: int,
+    candidate_name: str,
+    candidate_contact: str,
+    note: str,
+    consent: bool,
+    consent_date: dt.date,
+) -> Booking:
+    """Refer a candidate to a job offer, with the candidate's explicit consent.
+
+    A referral takes no position: a position is filled only when the candidate is hired.
+    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
+    no lock.
+    Raises NotAllowed, InvalidInput (unknown job, no consent, a consent date in the future,
+    missing name or contact), Conflict (own or unpublished offer, deadline passed, unapproved
+    or non-social organisation).
+    """
+    job = JobOffer.objects.select_related("organisation").filter(pk=job_id).first()
+    if job is None:
+        raise InvalidInput(_("Dieses Stellenangebot gibt es nicht."), field="job")
+    organisation, also_provider = _check_requester(by, organisation, job)
+    _check_offer(job, organisation)
+    today = timezone.localdate()
+    if job.application_deadline < today:
+        raise Conflict(_("Die Bewerbungsfrist dieses Angebots ist abgelaufen."))
+    if consent is not True:
+        raise InvalidInput(
+            _("Die Person muss der Weitergabe ihrer Daten ausdrücklich zugestimmt haben."),
+            field="consent",
+        )
+    if consent_date > today:
+        raise InvalidInput(
+            _("Das Datum der Einwilligung darf nicht in der Zukunft liegen."),
+            field="consent_date",
+        )
+    fields = {
+        "candidate_name": _text(candidate_name, field="candidate_name", limit=150, required=True),
+        "candidate_contact": _text(
+            candidate_contact, field="candidate_contact", limit=254, required=True
+        ),
+        "candidate_note": _text(note, field="note"),
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        booking = Booking(
+            kind=BookingKind.JOB,
+            state=INITIAL_STATE[BookingKind.JOB],
+            listing=job,
+            requester=organisation,
+            provider=job.organisation,
+            created_by=by,
+            created_at=now,
+            starts_at=now,
+            candidate_consent=True,
+            consent_date=consent_date,
+            **fields,
+        )
+        return _created(booking, by=by, also_provider=also_provider)
