@@ -373,6 +373,10 @@ SPECTACULAR_SETTINGS = {
         "ReceiptKindEnum": "donations.models.ReceiptKind",
         "MoneyKindEnum": "donations.models.MoneyKind",
         "GoodsOriginEnum": "donations.models.GoodsOrigin",
+        "EventKindEnum": "network.models.EventKind",
+        "EventStateEnum": "network.models.EventState",
+        "EventVisibilityEnum": "network.models.EventVisibility",
+        "RegistrationStateEnum": "network.models.RegistrationState",
     },
 }
 
