@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from marketplace.api_base import PageParamsSerializer, StrictSerializer
 from marketplace.api_filters import MAX_ID
+from marketplace.errors import InvalidInput
 
 from ..calendar import event_url
 from ..models import (
@@ -230,9 +231,7 @@ class AttendanceWriteSerializer(StrictSerializer):
 
     def validate(self, data):
         if "registrations" not in data and "organisations" not in data:
-            raise serializers.ValidationError(
-                {"detail": _("Bitte registrations und/oder organisations angeben.")}
-            )
+            raise InvalidInput(_("Bitte registrations und/oder organisations angeben."))
         for name, key in (("registrations", "registration"), ("organisations", "organisation")):
             ids = [row[key] for row in data.get(name, [])]
             if len(ids) != len(set(ids)):
