@@ -5,6 +5,7 @@ check the shape of input; the rules are the network services' (network/services/
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from dateutil import rrule
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +68,8 @@ class RecurrenceChoice:
 
 def recurrence_rule(choice: str, start: dt.datetime, until: dt.date | None) -> str:
     """The RRULE of one of the simple choices, read from the first start (Berlin): "first
-    Tuesday of each month" for a start on the first Tuesday is FREQ=MONTHLY;BYDAY=+1TU."""
+    Tuesday of each month" for a start on the first Tuesday is FREQ=MONTHLY;BYDAY=+1TU. The
+    dates are counted in Berlin wall-clock time, as network.services.series expands them."""
     local = start.astimezone(BERLIN)
     weekday = WEEKDAY_CODES[local.weekday()]
     nth = (local.day - 1) // 7 + 1
@@ -81,9 +83,12 @@ def recurrence_rule(choice: str, start: dt.datetime, until: dt.date | None) -> s
         RecurrenceChoice.MONTHLY_DAY: f"FREQ=MONTHLY;BYMONTHDAY={local.day}",
     }[choice]
     if until is not None:
-        # The end of that day in Berlin, in UTC as RFC 5545 wants with an aware start.
-        last = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=BERLIN)
-        rule += f";UNTIL={last.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+        # An end date becomes the number of dates up to it (COUNT): valid in a calendar file
+        # whatever the start's time zone, unlike an UNTIL that would have to be in UTC.
+        naive_start = local.replace(tzinfo=None)
+        last = dt.datetime.combine(until, dt.time(23, 59, 59))
+        count = len(rrule.rrulestr(rule, dtstart=naive_start).between(naive_start, last, inc=True))
+        rule += f";COUNT={max(count, 1)}"
     return rule
 
 

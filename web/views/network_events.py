@@ -20,6 +20,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from marketplace.errors import DomainError
+from marketplace.selectors import approved_organisations_of, is_network_member
+from network import calendar as event_calendars
+from network.models import Event, EventKind, EventState, Registration, RegistrationState
 from network.selectors import (
     can_host,
     event_for,
@@ -29,14 +34,8 @@ from network.selectors import (
     registrations_of_person,
     series_visible_to,
     stations_of,
-    upcoming_public_events,
 )
 from network.services.registrations import registration_cancel, registration_create
-
-from marketplace.errors import DomainError
-from marketplace.selectors import approved_organisations_of, is_network_member
-from network import calendar as event_calendars
-from network.models import Event, EventKind, EventState, Registration, RegistrationState
 
 from ..forms import add_domain_error
 from ..forms.network_events import RegistrationForm
@@ -202,8 +201,15 @@ def _registration_state(request: HttpRequest, event: Event) -> dict:
     return {
         "mine": mine,
         "station_mine": station_mine,
-        "organisations": list(approved_organisations_of(user).order_by("name", "id")),
+        "organisations": _my_organisations(user),
     }
+
+
+def _my_organisations(user):
+    """The person's approved organisations (fetched once; the form's choices reuse them)."""
+    organisations = approved_organisations_of(user).order_by("name", "id")
+    list(organisations)  # evaluate: its cache serves the checks and every form's choices
+    return organisations
 
 
 def open_for_registration(event: Event) -> bool:
@@ -288,7 +294,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = RegistrationForm(
         request.POST,
-        organisations=list(approved_organisations_of(request.user).order_by("name", "id")),
+        organisations=_my_organisations(request.user),
         prefix=prefix,
     )
     status = 400
@@ -392,8 +398,3 @@ def series_ics(request: HttpRequest, pk: int) -> HttpResponse:
         f"terminreihe-{series.pk}.ics",
         private=request.user.is_authenticated,
     )
-
-
-def upcoming_public(limit: int = 3) -> list[Event]:
-    """The next public events, for the start page."""
-    return list(upcoming_public_events().order_by("starts_at", "id")[:limit])
