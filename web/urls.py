@@ -70,6 +70,11 @@ urlpatterns = [
         name="event-registrations-csv",
     ),
     path("termine/<int:pk>/anwesenheit/", network_hosting.attendance, name="event-attendance"),
+    path(
+        "termine/<int:pk>/anwesenheit/organisationen/",
+        network_hosting.attendance_counts,
+        name="event-attendance-counts",
+    ),
     path("termine/reihen/<int:pk>/kalender.ics", network_events.series_ics, name="series-ics"),
     # accounts
     path("registrieren/", accounts.sign_up, name="sign-up"),

@@ -572,3 +572,28 @@ def test_a_host_adds_a_station_and_a_member_registers_for_it(signed_in, submit, 
     )
     registration = Registration.objects.get()
     assert registration.station == station and registration.state == RegistrationState.REGISTERED
+
+
+def test_a_host_counts_attendance_per_organisation(signed_in, submit, world):
+    event = make_event(world)
+    submit(
+        signed_in(world["member"]),
+        f"/termine/{event.pk}/anmelden/",
+        {"organisation": world["social"].pk, "companions": "2"},
+    )
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        ends_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    host = signed_in(world["host"])
+    field = f"o{world['social'].pk}"
+
+    bad = submit(host, f"/termine/{event.pk}/anwesenheit/organisationen/", {field: "-3"})
+    response = submit(host, f"/termine/{event.pk}/anwesenheit/organisationen/", {field: "3"})
+
+    assert bad.status_code == 400 and "error-summary" in bad.content.decode()
+    assert response.status_code == 302
+    counted = event.attendance_counts.get()
+    assert (counted.organisation, counted.count) == (world["social"], 3)
+    page = host.get(f"/termine/{event.pk}/anmeldungen/").content.decode()
+    assert f'name="{field}" value="3"' in page

@@ -246,3 +246,25 @@ class AttendanceForm(forms.Form):
             registration.pk: values[self.cleaned_data.get(f"r{registration.pk}") or ""]
             for registration in self.registrations
         }
+
+
+class AttendanceCountsForm(forms.Form):
+    """How many people of each organisation came, when the hosts count instead of ticking
+    names: one number per organisation (empty or 0: none)."""
+
+    def __init__(self, *args, organisations=(), counts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        counts = counts or {}
+        for organisation in self.organisations:
+            name = f"o{organisation.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=organisation.name, required=False, min_value=0, max_value=10000
+            )
+            self.initial[name] = counts.get(organisation.pk)
+
+    def counts(self) -> dict[int, int]:
+        return {
+            organisation.pk: self.cleaned_data.get(f"o{organisation.pk}") or 0
+            for organisation in self.organisations
+        }

@@ -16,6 +16,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.errors import DomainError, NotAllowed
+from marketplace.models import Organisation, OrganisationStatus
+from marketplace.selectors import approved_organisations_of
+from network.models import (
+    Event,
+    EventState,
+    GroupMembershipState,
+    GroupRole,
+    OrganisationAttendance,
+    RegistrationState,
+    WorkingGroup,
+)
 from network.selectors import can_host, registrations_of, stations_of
 from network.services.events import (
     EventDetails,
@@ -29,23 +42,20 @@ from network.services.events import (
     station_create,
     station_update,
 )
-from network.services.registrations import registration_attendance_set
+from network.services.registrations import (
+    event_attendance_counts_set,
+    registration_attendance_set,
+)
 from network.services.series import series_create, series_publish
 
-from marketplace.errors import DomainError, NotAllowed
-from marketplace.models import Organisation, OrganisationStatus
-from marketplace.selectors import approved_organisations_of
-from network.models import (
-    Event,
-    EventState,
-    GroupMembershipState,
-    GroupRole,
-    RegistrationState,
-    WorkingGroup,
-)
-
 from ..forms import add_domain_error, add_validation_error
-from ..forms.network_events import AttendanceForm, CancelEventForm, EventForm, StationForm
+from ..forms.network_events import (
+    AttendanceCountsForm,
+    AttendanceForm,
+    CancelEventForm,
+    EventForm,
+    StationForm,
+)
 from .network_events import event_or_404, may_create_events
 
 DETAIL_FIELDS = (
@@ -342,7 +352,21 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     return _registrations_page(request, event)
 
 
-def _registrations_page(request, event, *, form=None, status=200) -> HttpResponse:
+def _counts_form(event: Event, seated: list, data=None) -> AttendanceCountsForm:
+    """One number per organisation that registered or was counted before."""
+    counted = list(
+        OrganisationAttendance.objects.filter(event=event).select_related("organisation")
+    )
+    organisations = {r.organisation_id: r.organisation for r in seated}
+    organisations |= {row.organisation_id: row.organisation for row in counted}
+    return AttendanceCountsForm(
+        data,
+        organisations=sorted(organisations.values(), key=lambda o: (o.name, o.pk)),
+        counts={row.organisation_id: row.count for row in counted},
+    )
+
+
+def _registrations_page(request, event, *, form=None, counts_form=None, status=200) -> HttpResponse:
     every = list(registrations_of(event))
     seated = [r for r in every if r.state == RegistrationState.REGISTERED]
     waiting = [r for r in every if r.state == RegistrationState.WAITING]
@@ -356,6 +380,8 @@ def _registrations_page(request, event, *, form=None, status=200) -> HttpRespons
     )
     if form is None and may_take_attendance and seated:
         form = AttendanceForm(registrations=seated)
+    if counts_form is None and may_take_attendance:
+        counts_form = _counts_form(event, seated)
     return render(
         request,
         "web/network/events/registrations.html",
@@ -367,10 +393,28 @@ def _registrations_page(request, event, *, form=None, status=200) -> HttpRespons
             "people": sum(r.seats for r in seated),
             "came": sum(r.seats for r in seated if r.attended),
             "form": form,
+            "counts_form": counts_form if may_take_attendance else None,
             "nav": "events",
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def attendance_counts(request: HttpRequest, pk: int) -> HttpResponse:
+    """How many came per organisation (instead of, or besides, ticking names)."""
+    event = hosted_or_error(request, pk)
+    form = _counts_form(event, _seated(event), request.POST)
+    if form.is_valid():
+        try:
+            event_attendance_counts_set(event=event, by=request.user, counts=form.counts())
+        except DomainError as error:
+            add_domain_error(form, error)
+            return _registrations_page(request, event, counts_form=form, status=error.status_code)
+        messages.success(request, _("Die Zahlen sind gespeichert."))
+        return redirect("web:event-registrations", pk=event.pk)
+    return _registrations_page(request, event, counts_form=form, status=400)
 
 
 @login_required
