@@ -455,7 +455,9 @@ def test_only_hosts_and_the_coordinator_manage_an_event(signed_in, submit, world
     assert submit(member, f"/termine/{event.pk}/status/absagen/").status_code == 403
     assert Client().get(f"/termine/{event.pk}/bearbeiten/").status_code == 302
     coordinator = signed_in(world["coordinator"])
+    assert 'href="/termine/neu/"' in coordinator.get("/koordination/").content.decode()
     assert coordinator.get(f"/termine/{event.pk}/bearbeiten/").status_code == 200
+    assert coordinator.get(f"/termine/{event.pk}/anmeldungen/").status_code == 200
     submit(coordinator, f"/termine/{event.pk}/status/absagen/", {"reason": "Raum fehlt"})
     event.refresh_from_db()
     assert event.state == EventState.CANCELLED
@@ -597,3 +599,22 @@ def test_a_host_counts_attendance_per_organisation(signed_in, submit, world):
     assert (counted.organisation, counted.count) == (world["social"], 3)
     page = host.get(f"/termine/{event.pk}/anmeldungen/").content.decode()
     assert f'name="{field}" value="3"' in page
+
+
+def test_the_coordinator_invites_in_the_network_s_name(signed_in, submit, world):
+    coordinator = signed_in(world["coordinator"])
+    data = event_form(world, hosts=[], hosted_by_network="on", visibility="public")
+
+    response = submit(coordinator, "/termine/neu/", data)
+
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.hosted_by_network and not event.hosts.exists()
+    assert "Das Kieznetzwerk lädt ein" in coordinator.get(f"/termine/{event.pk}/").content.decode()
+    # the checkbox is the coordinator's only
+    assert (
+        'name="hosted_by_network"'
+        not in signed_in(world["host"]).get("/termine/neu/").content.decode()
+    )
+    page = english(signed_in(world["host"])).get("/termine/neu/").content.decode()
+    assert "New event" in page and "Repeats" in page
