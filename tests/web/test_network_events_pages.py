@@ -16,8 +16,11 @@ from network.models import (
     EventKind,
     EventState,
     EventVisibility,
+    GroupMembership,
+    GroupRole,
     Registration,
     RegistrationState,
+    WorkingGroup,
 )
 from network.services.events import EventDetails, event_create, event_publish
 from tests.factories import (
@@ -618,3 +621,36 @@ def test_the_coordinator_invites_in_the_network_s_name(signed_in, submit, world)
     )
     page = english(signed_in(world["host"])).get("/termine/neu/").content.decode()
     assert "New event" in page and "Repeats" in page
+
+
+def test_a_group_lead_plans_a_meeting_for_the_group_only(signed_in, submit, world):
+    group = WorkingGroup.objects.create(name="AG Moritzplatz", slug="ag-moritzplatz")
+    GroupMembership.objects.create(
+        group=group,
+        person=world["member"],
+        organisation=world["social"],
+        role=GroupRole.LEAD,
+        state="active",
+    )
+    lead = signed_in(world["member"])
+    assert 'name="group"' in lead.get("/termine/neu/").content.decode()
+    assert 'name="group"' not in signed_in(world["second"]).get("/termine/neu/").content.decode()
+
+    response = submit(
+        lead,
+        "/termine/neu/",
+        event_form(
+            world,
+            kind=EventKind.AG_TREFFEN,
+            title="AG Moritzplatz: Treffen",
+            hosts=[],
+            group=group.pk,
+            visibility=EventVisibility.GROUP,
+        ),
+    )
+
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert (event.group, event.visibility) == (group, EventVisibility.GROUP)
+    submit(lead, f"/termine/{event.pk}/status/veroeffentlichen/")
+    assert signed_in(world["second"]).get(f"/termine/{event.pk}/").status_code == 404

@@ -163,6 +163,9 @@ class EventForm(forms.Form):
         )
         if not coordinator:
             del self.fields["hosted_by_network"]
+        if not self.fields["group"].queryset.exists() and not self.initial.get("group"):
+            # Only leads of a working group (and the coordinator) choose one.
+            del self.fields["group"]
         if not series:
             del self.fields["recurrence"]
             del self.fields["recurrence_until"]

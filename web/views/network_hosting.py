@@ -129,7 +129,9 @@ def _details(form: EventForm) -> tuple[EventDetails, frozenset]:
     data = form.cleaned_data
     values = {name: data[name] for name in DETAIL_FIELDS if name in data}
     values["hosts"] = list(values.get("hosts") or [])
-    return EventDetails(**values), frozenset(name for name in NULLABLE if values[name] is None)
+    return EventDetails(**values), frozenset(
+        name for name in NULLABLE if name in values and values[name] is None
+    )
 
 
 def _save(request: HttpRequest, form: EventForm, event: Event | None) -> Event:
