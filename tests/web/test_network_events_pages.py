@@ -23,6 +23,7 @@ from network.models import (
     WorkingGroup,
 )
 from network.services.events import EventDetails, event_create, event_publish
+from network.services.registrations import registration_create
 from tests.factories import (
     CompanyFactory,
     CoordinatorFactory,
@@ -654,3 +655,38 @@ def test_a_group_lead_plans_a_meeting_for_the_group_only(signed_in, submit, worl
     assert (event.group, event.visibility) == (group, EventVisibility.GROUP)
     submit(lead, f"/termine/{event.pk}/status/veroeffentlichen/")
     assert signed_in(world["second"]).get(f"/termine/{event.pk}/").status_code == 404
+
+
+def test_the_hosts_lists_and_the_month_take_the_same_number_of_queries_at_any_size(
+    signed_in, world, django_assert_max_num_queries
+):
+    event = make_event(world)
+    host = signed_in(world["host"])
+    day = timezone.localtime(event.starts_at).date()
+    paths = [
+        f"/termine/{event.pk}/anmeldungen/",
+        f"/termine/{event.pk}/anmeldungen.csv",
+        f"/termine/{event.pk}/",
+        f"/termine/monat/{day:%Y-%m}/",
+        "/termine/meine/",
+    ]
+
+    def register(count: int) -> None:
+        for _number in range(count):
+            organisation = SocialOrganisationFactory()
+            person = member_of(organisation, Role.MEMBER)
+            registration_create(event=event, by=person, organisation_id=organisation.pk)
+
+    register(1)
+    host.get(paths[0])  # warm the session
+    few = {}
+    for path in paths:
+        with django_assert_max_num_queries(30) as counted:
+            assert host.get(path).status_code == 200
+        few[path] = len(counted.captured_queries)
+    register(10)
+    for _number in range(5):
+        make_event(world)
+    for path in paths:
+        with django_assert_max_num_queries(few[path]):
+            host.get(path)
