@@ -3,9 +3,11 @@ month), an event's page with registration, waiting list and cancelling, the publ
 pages for visitors, the calendar files, and the start page's upcoming public events."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
@@ -690,3 +692,22 @@ def test_the_hosts_lists_and_the_month_take_the_same_number_of_queries_at_any_si
     for path in paths:
         with django_assert_max_num_queries(few[path]):
             host.get(path)
+
+
+def test_every_demo_event_page_opens_for_the_coordinator_and_the_public_ones_for_visitors(
+    signed_in,
+):
+    call_command("seed_demo", stdout=StringIO())
+    coordinator = signed_in(CoordinatorFactory())
+    visitor = Client()
+
+    for event in Event.objects.all():
+        for path in ("", "anmeldungen/", "anmeldungen.csv", "kalender.ics"):
+            response = coordinator.get(f"/termine/{event.pk}/{path}")
+            assert response.status_code == 200, (event.title, path)
+        expected = 200 if event.visibility == "public" and event.state != "draft" else 404
+        assert visitor.get(f"/termine/{event.pk}/").status_code == expected, event.title
+    lunch = Event.objects.filter(series__isnull=False).first()
+    assert coordinator.get(f"/termine/reihen/{lunch.series_id}/kalender.ics").status_code == 200
+    assert "Tag der offenen Gewerbehöfe" in visitor.get("/termine/").content.decode()
+    assert "Tag der offenen Gewerbehöfe" in visitor.get("/").content.decode()
