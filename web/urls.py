@@ -15,6 +15,8 @@ from .views import (
     legal,
     listings,
     media,
+    network_events,
+    network_hosting,
     notifications,
     onboarding,
     organisations,
@@ -33,6 +35,47 @@ urlpatterns = [
     # the public face of the network
     path("netzwerk/", directory.directory, name="directory"),
     path("netzwerk/<int:pk>/", directory.member_profile, name="member-profile"),
+    # the network's events (the e-mails link to /termine/<id>/)
+    path("termine/", network_events.upcoming_events, name="events"),
+    path("termine/meine/", network_events.my_registrations, name="my-registrations"),
+    path("termine/monat/", network_events.month_view, name="events-month"),
+    path("termine/monat/<str:month>/", network_events.month_view, name="events-month-of"),
+    path("termine/neu/", network_hosting.event_new, name="event-new"),
+    path("termine/<int:pk>/", network_events.event_detail, name="event"),
+    path("termine/<int:pk>/kalender.ics", network_events.event_ics, name="event-ics"),
+    path("termine/<int:pk>/anmelden/", network_events.event_register, name="event-register"),
+    path(
+        "termine/<int:pk>/anmeldungen/<int:registration_id>/abmelden/",
+        network_events.registration_cancel_view,
+        name="event-registration-cancel",
+    ),
+    path("termine/<int:pk>/bearbeiten/", network_hosting.event_edit, name="event-edit"),
+    path(
+        "termine/<int:pk>/status/<str:action>/", network_hosting.event_status, name="event-status"
+    ),
+    path("termine/<int:pk>/programm/", network_hosting.stations, name="event-stations"),
+    path(
+        "termine/<int:pk>/programm/<int:station_id>/",
+        network_hosting.station_edit,
+        name="event-station-edit",
+    ),
+    path(
+        "termine/<int:pk>/anmeldungen/",
+        network_hosting.registrations,
+        name="event-registrations",
+    ),
+    path(
+        "termine/<int:pk>/anmeldungen.csv",
+        network_hosting.registrations_csv,
+        name="event-registrations-csv",
+    ),
+    path("termine/<int:pk>/anwesenheit/", network_hosting.attendance, name="event-attendance"),
+    path(
+        "termine/<int:pk>/anwesenheit/organisationen/",
+        network_hosting.attendance_counts,
+        name="event-attendance-counts",
+    ),
+    path("termine/reihen/<int:pk>/kalender.ics", network_events.series_ics, name="series-ics"),
     # accounts
     path("registrieren/", accounts.sign_up, name="sign-up"),
     path("anmelden/", accounts.sign_in, name="sign-in"),

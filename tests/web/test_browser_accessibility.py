@@ -13,6 +13,15 @@ from django.utils import timezone
 
 from bookings import services as booking_services
 from marketplace.models import Role
+from network.models import Event, EventKind
+from network.services.events import (
+    EventDetails,
+    StationDetails,
+    event_create,
+    event_publish,
+    station_create,
+)
+from network.services.registrations import registration_create
 from tests.factories import (
     PASSWORD,
     CompanyFactory,
@@ -21,6 +30,7 @@ from tests.factories import (
     member_of,
 )
 from tests.listings.factories import EquipmentFactory, VolunteerActionFactory
+from tests.network.support import in_days
 
 from .conftest import sign_in
 
@@ -83,7 +93,10 @@ def network():
     )
     SocialOrganisationFactory(name="Kinderladen Sonnenblume e.V.", status="pending")
     coordinator = CoordinatorFactory(email="koordination@kiezmarkt.example")
+    open_day, lunch = _events(lender, company, worker, social)
     return {
+        "open_day": open_day,
+        "lunch": lunch,
         "lender": lender,
         "worker": worker,
         "social": social,
@@ -92,6 +105,56 @@ def network():
         "booking": booking,
         "coordinator": coordinator,
     }
+
+
+def _events(host, company, worker, social) -> tuple[Event, Event]:
+    """A public open day with a station, and a Lunch that began an hour ago with the social
+    worker registered (its attendance form)."""
+
+    def event(**fields) -> Event:
+        values = {
+            "description": "Treffen im Kiez.",
+            "place": "Wassertorstraße 48",
+            "online": False,
+            "online_link": "",
+            "capacity": 20,
+            "hosts": [company],
+            **fields,
+        }
+        created = event_create(by=host, details=EventDetails(**values))
+        event_publish(event=created, by=host, invite=False)
+        return created
+
+    open_day = event(
+        kind=EventKind.OPEN_DAY,
+        title="Tag der offenen Gewerbehöfe",
+        starts_at=in_days(12, 11),
+        ends_at=in_days(12, 17),
+        visibility="public",
+    )
+    station_create(
+        event=open_day,
+        by=host,
+        details=StationDetails(
+            title="Offene Werkstatt",
+            host=company,
+            starts_at=in_days(12, 14),
+            ends_at=in_days(12, 16),
+            place="Hof 2",
+            capacity=8,
+        ),
+    )
+    lunch = event(
+        kind=EventKind.LUNCH,
+        title="Kieznetzwerk Lunch",
+        starts_at=in_days(3, 12),
+        ends_at=in_days(3, 14),
+        visibility="members",
+    )
+    registration_create(event=lunch, by=worker, organisation_id=social.pk, note="vegetarisch")
+    began = timezone.now() - dt.timedelta(hours=1)
+    Event.objects.filter(pk=lunch.pk).update(starts_at=began, ends_at=began + dt.timedelta(hours=2))
+    return open_day, lunch
 
 
 def _set_language(page, language: str) -> None:
@@ -125,6 +188,8 @@ def test_main_pages_have_no_serious_accessibility_findings(new_page, network, vi
         visitor,
         ["/", "/?q=Beamer", f"/angebote/{item.pk}/", f"/angebote/{action.pk}/", "/anmelden/"],
     )
+    open_day, lunch = network["open_day"], network["lunch"]
+    found |= _check(visitor, ["/termine/", f"/termine/{open_day.pk}/"])
 
     worker = new_page(**viewport)
     sign_in(worker, network["worker"].email, PASSWORD)
@@ -137,6 +202,11 @@ def test_main_pages_have_no_serious_accessibility_findings(new_page, network, vi
             f"/buchungen/{booking.pk}/",
             "/buchungen/",
             f"/organisationen/{social.pk}/",
+            "/termine/",
+            "/termine/meine/",
+            "/termine/monat/",
+            f"/termine/{open_day.pk}/",  # with the registration forms
+            f"/termine/{lunch.pk}/",  # registered
         ],
     )
 
@@ -150,8 +220,20 @@ def test_main_pages_have_no_serious_accessibility_findings(new_page, network, vi
             f"/organisationen/{company}/angebote/",
             f"/organisationen/{company}/angebote/neu/freiwilligenaktion/",
             f"/organisationen/{company}/mitglieder/",
+            "/termine/neu/",
+            f"/termine/{open_day.pk}/bearbeiten/",
+            f"/termine/{open_day.pk}/programm/",
+            f"/termine/{lunch.pk}/",  # the hosts' box
+            f"/termine/{lunch.pk}/anmeldungen/",  # taking attendance
         ],
     )
+    # The event form sent with errors
+    lender.goto("/termine/neu/")
+    lender.locator("form.event-form button[type=submit]").click()
+    lender.wait_for_load_state()
+    assert lender.locator(".error-summary").is_visible()
+    if findings := axe_findings(lender):
+        found["event form with errors"] = findings
     # A form sent with errors: the summary, the marked fields and the focus
     lender.goto(f"/organisationen/{company}/angebote/neu/ausleihe/")
     lender.locator("form.offer-form button[type=submit]").last.click()

@@ -34,6 +34,7 @@ from marketplace.errors import DomainError, NotAllowed
 from marketplace.models import OrganisationKind
 from marketplace.pagination import paginate
 from marketplace.selectors import is_member, is_network_member
+from network.selectors import upcoming_public_events
 
 from .. import access, offers
 from ..booking_box import booking_form_context
@@ -105,8 +106,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "offers",
             "partial_results": partial,
             "is_start": not form.is_bound and not request.GET.get("cursor"),
-            # The network-life issue's upcoming public events join the start page here.
-            "upcoming_events": [],
+            # The next public events of the network, on the start page only.
+            "upcoming_events": list(upcoming_public_events().order_by("starts_at", "id")[:3])
+            if not form.is_bound and not request.GET.get("cursor")
+            else [],
         },
         status=status,
     )
