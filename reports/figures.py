@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -32,20 +33,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.models import BookingKind, BookingState
 from bookings.selectors import (
+    booking_ids_stepped_into,
     bookings_for_reports,
-    cooperation,
-    cooperation_date,
+    cooperations_by_kind,
+    dated,
+    hired,
     hours_confirmed,
     loan_days,
     loan_handed_over,
     referral_made,
-    referral_steps,
     volunteer_done,
 )
 from donations.models import DonationKind
@@ -414,24 +416,29 @@ def _rate_case(period: Period, rates) -> Case | Value:
 
 
 class _MonthIndex(Func):
-    """The month of the period (0 for the first) a moment falls in, Berlin time. PostgreSQL
-    finds it by a binary search over the months' starts (width_bucket), which costs a fraction
-    of truncating every row's moment to its month in another time zone; elsewhere a CASE over
-    the same starts."""
+    """The month of the period (0 for the first) a moment or a date falls in, Berlin time.
+    PostgreSQL finds it by a binary search over the months' starts (width_bucket), which costs a
+    fraction of truncating every row's moment to its month in another time zone; elsewhere a
+    CASE over the same starts."""
 
     output_field = IntegerField()
     arity = 1
 
-    def __init__(self, expression, period: Period):
+    def __init__(self, expression, period: Period, *, dates: bool = False):
         super().__init__(expression)
-        zone = period.start.tzinfo
-        self.starts = [
-            dt.datetime.combine(month, dt.time(), tzinfo=zone) for month in period.months
-        ]
+        self.dates = dates
+        if dates:
+            self.starts = list(period.months)
+        else:
+            zone = period.start.tzinfo
+            self.starts = [
+                dt.datetime.combine(month, dt.time(), tzinfo=zone) for month in period.months
+            ]
 
     def as_sql(self, compiler, connection, **extra):
         moment, params = compiler.compile(self.source_expressions[0])
-        adapt = connection.ops.adapt_datetimefield_value
+        ops = connection.ops
+        adapt = ops.adapt_datefield_value if self.dates else ops.adapt_datetimefield_value
         whens, values = [], []
         for index, following in enumerate(self.starts[1:]):
             whens.append(f"WHEN {moment} < %s THEN {index}")
@@ -442,135 +449,153 @@ class _MonthIndex(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         moment, params = compiler.compile(self.source_expressions[0])
-        return f"(width_bucket({moment}, %s::timestamptz[]) - 1)", [*params, self.starts]
+        array = "date[]" if self.dates else "timestamptz[]"
+        return f"(width_bucket({moment}, %s::{array}) - 1)", [*params, self.starts]
 
 
-# The buckets of the one pass over the bookings.
-NOTHING, CONFIRMED, UNCONFIRMED, LENT, REFERRED, BEFORE = range(6)
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list() query whose annotations follow its fields. On PostgreSQL
+    straight from the cursor: psycopg already gives ints and Decimals, and Django's converters,
+    called for every value, cost more than the grouping itself for a few thousand rows."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class _Sides:
-    """Per-organisation sums on the giving side (companies) and the receiving side (social
-    organisations), and the network totals, from pair rows."""
+    """Per-organisation sums on the giving side (companies, and the private donors as one) and
+    the receiving side (social organisations), from pair rows; the network's totals are the
+    giving side's sums."""
 
     def __init__(self):
         self.giving: dict = defaultdict(lambda: defaultdict(int))
         self.receiving: dict = defaultdict(lambda: defaultdict(int))
-        self.totals: dict = defaultdict(int)
 
-    def add(self, giver, receiver, key: str, value) -> None:
-        if not value:
-            return
-        self.giving[giver if giver is not None else PRIVATE_DONORS][key] += value
-        self.receiving[receiver][key] += value
-        self.totals[key] += value
-
-    def add_row(self, giver, receiver, row: dict, keys) -> None:
-        """add() for several figures of one pair row at once (the hot loop of a big report)."""
+    def add(self, giver, receiver, keys: tuple, values) -> None:
+        """Add one pair row's figures (`values`, in the order of `keys`) to both sides."""
         giving = self.giving[giver if giver is not None else PRIVATE_DONORS]
-        receiving, totals = self.receiving[receiver], self.totals
-        for key in keys:
-            value = row[key]
+        receiving = self.receiving[receiver]
+        for key, value in zip(keys, values, strict=True):
             if value:
                 giving[key] += value
                 receiving[key] += value
+
+    def totals(self) -> dict:
+        totals: dict = defaultdict(int)
+        for figures in self.giving.values():
+            for key, value in figures.items():
                 totals[key] += value
+        return totals
+
+
+# The figures each query adds to both sides, in the order of its columns.
+VOLUNTEERING = (
+    "volunteer_bookings",
+    "volunteers",
+    "hours_confirmed",
+    "hours_unconfirmed",
+    "hours_value",
+)
+LENDING = ("loans", "unit_days")
+JOBS = ("referrals", "interviews", "hires")
+DONATIONS = ("money", "goods")
+RECEIPTS = ("receipts",)
+PARTNERS = ("partners", "new_partners")
 
 
 def build_report(period: Period, *, organisation=None, with_table: bool = True) -> Report:
     """The report for `period`: the network's, or limited to `organisation` (what involves it).
-    A fixed number of queries (about a dozen) whatever the data's size."""
+    A fixed number of queries (ten) whatever the data's size."""
     sides = _Sides()
     only = organisation
+    start, end = period.start, period.end
+    bookings = bookings_for_reports().filter(_involving(only, "provider_id", "requester_id"))
+    weights: dict[tuple, int] = defaultdict(int)  # cooperations of the period, by pair
+    earlier: set[tuple] = set()  # pairs that cooperated before the period
 
-    # Every booking figure, the cooperations of the period and the pairs that cooperated
-    # before it, by pair of organisations: one pass over the bookings (one query).
+    # One query per kind of booking, each grouped by pair over that kind's own date (and its
+    # own index); each also tells whether the pair cooperated that way before the period.
     rates = volunteer_hour_rates()
-    volunteering = volunteer_done(period.start, period.end)
-    confirmed = volunteering & hours_confirmed()
-    lent = loan_handed_over(period.start, period.end)
+    # Inside each query, which holds only that kind and only until the period's end, what
+    # took place in the period is what is dated from its start on.
+    done = dated(BookingKind.VOLUNTEER, start)
+    confirmed = done & hours_confirmed()
     value = ExpressionWrapper(
         F("hours_given") * _rate_case(period, rates),
         output_field=DecimalField(max_digits=14, decimal_places=4),
     )
-    bookings = bookings_for_reports().filter(_involving(only, "provider_id", "requester_id"))
-    weights: dict[tuple, int] = defaultdict(int)
-    earlier: set[tuple] = set()
-    # Each booking falls in one bucket (the first that applies), so the database decides once
-    # per row which figure it feeds and sums without a filter per figure.
-    bucket = Case(
-        When(confirmed, then=Value(CONFIRMED)),
-        When(volunteering, then=Value(UNCONFIRMED)),
-        When(lent, then=Value(LENT)),
-        When(referral_made(period.start, period.end), then=Value(REFERRED)),
-        When(cooperation(end=period.start), then=Value(BEFORE)),
-        default=Value(NOTHING),
-        output_field=IntegerField(),
-    )
+    for giver, receiver, n, volunteers, hours, unconfirmed, hours_value, before in _rows(
+        bookings.filter(volunteer_done(end=end))
+        .values_list("provider_id", "requester_id")
+        .annotate(
+            n=Count("id", filter=done),
+            volunteers=Sum(Coalesce("volunteers_given", "volunteers"), filter=done),
+            hours=Sum("hours_given", filter=confirmed),
+            unconfirmed=Sum("hours_given", filter=done & ~hours_confirmed()),
+            hours_value=Sum(value, filter=confirmed),
+            before=Count("id", filter=dated(BookingKind.VOLUNTEER, end=start)),
+        )
+        .order_by()
+    ):
+        if before:
+            earlier.add((giver, receiver))
+        if n:
+            sides.add(
+                giver,
+                receiver,
+                VOLUNTEERING,
+                (n, volunteers, hours, unconfirmed, hours_value),
+            )
+            weights[giver, receiver] += n
+
+    lent = dated(BookingKind.EQUIPMENT, start)
     lent_items: set = set()
     borrowers: set = set()
-    for giver, receiver, kind, item, n, volunteers, hours, hours_value, unit_days in (
-        # Only rows some figure counts: what took place until the period's end, and referrals.
-        bookings.filter(cooperation(end=period.end) | referral_made(period.start, period.end))
+    for giver, receiver, item, n, unit_days, before in _rows(
+        bookings.filter(loan_handed_over(end=end))
+        .values_list("provider_id", "requester_id", "listing_id")
         .annotate(
-            bucket=bucket,
-            # the item of a loan of the period (for the distinct items lent), else none
-            item=Case(When(lent, then=F("listing_id")), output_field=IntegerField()),
-        )
-        .values_list("provider_id", "requester_id", "bucket", "item")
-        .annotate(
-            n=Count("id"),
-            volunteers=Sum(Coalesce("volunteers_given", "volunteers")),
-            hours=Sum("hours_given"),
-            hours_value=Sum(value),
-            unit_days=Sum(F("units") * loan_days()),
+            n=Count("id", filter=lent),
+            unit_days=Sum(F("units") * loan_days(), filter=lent),
+            before=Count("id", filter=dated(BookingKind.EQUIPMENT, end=start)),
         )
         .order_by()
     ):
-        pair = giver, receiver
-        if kind == BEFORE:
-            earlier.add(pair)
-            continue
-        if kind in (CONFIRMED, UNCONFIRMED):
-            figures = {
-                "volunteer_bookings": n,
-                "volunteers": volunteers,
-                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": hours,
-            }
-            if kind == CONFIRMED:
-                figures["hours_value"] = hours_value
-        elif kind == LENT:
-            figures = {"loans": n, "unit_days": unit_days}
+        if before:
+            earlier.add((giver, receiver))
+        if n:
+            sides.add(giver, receiver, LENDING, (n, unit_days))
+            weights[giver, receiver] += n
             lent_items.add(item)
             borrowers.add(receiver)
-        elif kind == REFERRED:
-            sides.add(giver, receiver, "referrals", n)
-            continue
-        else:
-            continue
-        sides.add_row(giver, receiver, figures, figures)
-        weights[pair] += n
 
-    # interviews and hires from the referrals' steps (one query)
-    for row in (
-        referral_steps([BookingState.INTERVIEWING, BookingState.HIRED])
-        .filter(
-            _in(period, "at"), _involving(only, "booking__provider_id", "booking__requester_id")
-        )
-        .values("booking__provider_id", "booking__requester_id")
+    # referrals, and interviews and hires from the referrals' steps in the period (a referral
+    # counts once however many such steps it has)
+    for giver, receiver, referrals, interviews, hires, before in _rows(
+        bookings.filter(kind=BookingKind.JOB)
+        .values_list("provider_id", "requester_id")
         .annotate(
+            referrals=Count("id", filter=referral_made(start, end)),
             interviews=Count(
-                "booking_id", distinct=True, filter=Q(to_state=BookingState.INTERVIEWING)
+                "id",
+                filter=Q(id__in=booking_ids_stepped_into(BookingState.INTERVIEWING, start, end)),
             ),
-            hires=Count("booking_id", distinct=True, filter=Q(to_state=BookingState.HIRED)),
+            hires=Count(
+                "id", filter=Q(id__in=booking_ids_stepped_into(BookingState.HIRED, start, end))
+            ),
+            before=Count("id", filter=hired(end=start)),
         )
         .order_by()
     ):
-        pair = giver, receiver = row["booking__provider_id"], row["booking__requester_id"]
-        sides.add(giver, receiver, "interviews", row["interviews"])
-        sides.add(giver, receiver, "hires", row["hires"])
-        if row["hires"]:
-            weights[pair] += row["hires"]
+        if before:
+            earlier.add((giver, receiver))
+        if referrals or interviews or hires:
+            sides.add(giver, receiver, JOBS, (referrals, interviews, hires))
+            if hires:
+                weights[giver, receiver] += hires
 
     # donations, by donor and recipient, and the pairs that cooperated through donations before
     # the period (one query), donors (one query), receipts (one query)
@@ -579,7 +604,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         _involving(only, "donor_organisation_id", "recipient_id"),
     )
     donation_pairs: dict[tuple, int] = {}
-    for giver, receiver, before, money, goods, n in (
+    for giver, receiver, before, money, goods, n in _rows(
         donations_received()
         .filter(donated_on__lt=period.end_date)
         .filter(_involving(only, "donor_organisation_id", "recipient_id"))
@@ -601,54 +626,52 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             if giver is not None:
                 earlier.add((giver, receiver))
             continue
-        sides.add(giver, receiver, "money", Decimal(money or 0))
-        sides.add(giver, receiver, "goods", Decimal(goods or 0))
+        sides.add(giver, receiver, DONATIONS, (money, goods))
         if giver is not None:
             donation_pairs[(giver, receiver)] = n
     donors = donations.aggregate(
         companies=Count("donor_organisation_id", distinct=True),
         private=Count("donor_key", distinct=True, filter=Q(donor_organisation_id__isnull=True)),
     )
-    for row in (
+    for giver, receiver, n in _rows(
         receipts_in_force()
         .filter(
             _in(period, "issued_on", dates=True),
             _involving(only, "donor_organisation_id", "organisation_id"),
         )
-        .values("donor_organisation_id", "organisation_id")
+        .values_list("donor_organisation_id", "organisation_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        sides.add(row["donor_organisation_id"], row["organisation_id"], "receipts", row["n"])
+        sides.add(giver, receiver, RECEIPTS, (n,))
 
     for pair, n in donation_pairs.items():
         weights[pair] += n
     for giver, receiver in weights:
-        sides.add(giver, receiver, "partners", 1)
-        sides.add(giver, receiver, "new_partners", 0 if (giver, receiver) in earlier else 1)
+        sides.add(giver, receiver, PARTNERS, (1, 0 if (giver, receiver) in earlier else 1))
 
-    # month by month per kind of cooperation (two queries)
-    month_index = {month: i for i, month in enumerate(period.months)}
-    monthly = {kind: [0] * len(month_index) for kind, _label in COOPERATION_KINDS}
-    for row in (
-        bookings.filter(cooperation(period.start, period.end))
-        .annotate(month=_MonthIndex(cooperation_date(), period))
-        .values("month", "kind")
+    # month by month per kind of cooperation (one query: each kind counted over its own date,
+    # and the companies' donations)
+    months = [
+        bookings.filter(condition)
+        .annotate(of=Value(kind), month=_MonthIndex(F(date), period))
+        .values_list("of", "month")
         .annotate(n=Count("id"))
         .order_by()
-    ):
-        if 0 <= row["month"] < len(month_index):
-            monthly[row["kind"]][row["month"]] += row["n"]
-    for row in (
+        for kind, condition, date in cooperations_by_kind(start, end)
+    ]
+    months.append(
         donations.filter(donor_organisation_id__isnull=False)
-        .annotate(month=TruncMonth("donated_on"))
-        .values("month")
+        .annotate(of=Value("donation"), month=_MonthIndex(F("donated_on"), period, dates=True))
+        .values_list("of", "month")
         .annotate(n=Count("id"))
         .order_by()
-    ):
-        month = _as_month(row["month"])
-        if month in month_index:
-            monthly["donation"][month_index[month]] += row["n"]
+    )
+    count = len(period.months)
+    monthly = {kind: [0] * count for kind, _label in COOPERATION_KINDS}
+    for kind, month, n in _rows(months[0].union(*months[1:], all=True)):
+        if 0 <= month < count:
+            monthly[kind][month] += n
 
     # members and the organisations' names (two queries)
     organisations = list(
@@ -663,8 +686,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     people = people_with_account_as_of(period.end)
     if only is not None:
         people = people.filter(memberships__organisation=only)
-    totals = dict(sides.totals)
-    start, end = period.start, period.end
+    totals = sides.totals()
     totals.update(
         companies=sum(org["kind"] == OrganisationKind.COMPANY for org in approved),
         social_organisations=sum(org["kind"] == OrganisationKind.SOCIAL for org in approved),
@@ -720,12 +742,6 @@ def _normalised(values: dict, keys=_UNIT_OF) -> dict:
         value = values.get(key) or 0
         result[key] = Decimal(value).quantize(CENT) if _UNIT_OF[key] in _EXACT else int(value)
     return result
-
-
-def _as_month(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.tzinfo is None else dt.date(value.year, value.month, 1)
-    return dt.date(value.year, value.month, 1)
 
 
 def _groups(totals: dict, only) -> list[FigureGroup]:
