@@ -2,10 +2,12 @@
 
 Every figure comes from aggregate queries over the domain apps' selectors, grouped by the pair
 of organisations involved, so that the per-organisation table and the cooperating pairs come
-from the same rows: one pass over the bookings for all booking figures, one over the referrals'
-steps, one each for donations, donors and receipts, the month-by-month counts, the members - a
-constant number of queries (about a dozen) whatever the number of organisations, bookings or
-donations. Python only adds up the grouped rows.
+from the same rows: one query per figure group - volunteering, lending, referrals (with their
+interview and hire steps as subqueries), donations - each over one kind of booking and the date
+that places it in time (a partial covering index per kind: bookings/models.py), plus donors,
+receipts, the month-by-month counts (one UNION, a part per kind), the members - ten queries
+whatever the number of organisations, bookings or donations. Python only adds up the grouped
+rows (a few thousand, one per pair and kind).
 
 Attribution, so that the per-organisation table adds up: what happens between a company and a
 social organisation counts for the company on the giving side (volunteers sent, loans given,
