@@ -62,6 +62,7 @@ from marketplace.selectors import (
     volunteer_hour_rates,
 )
 
+from . import extensions
 from .periods import Period
 
 ZERO = Decimal("0.00")
@@ -281,9 +282,8 @@ GROUPS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
         ],
     ),
 ]
-# The network-life issue (events, working groups) fills this group once it lands: meetings
-# held, organisations attending. Until then it shows as "not recorded yet".
-PENDING_GROUPS = [("network_life", gettext_lazy("Veranstaltungen und Arbeitsgruppen"))]
+# After these, the groups that other apps count once they exist (events and working groups:
+# extensions.NETWORK_LIFE); until then each shows as "not recorded yet" with its definitions.
 
 # Columns of the per-organisation table: figures that add up across organisations.
 TABLE_KEYS = [
@@ -315,18 +315,22 @@ COOPERATION_KINDS = [
 ]
 
 
+def _all_figures() -> list[tuple[str, str, str, str]]:
+    own = [figure for _group, _title, figures in GROUPS for figure in figures]
+    return own + [figure for group in extensions.GROUPS for figure in group.figures]
+
+
 def units() -> dict[str, str]:
-    return {key: unit for _group, _title, figures in GROUPS for key, _l, _d, unit in figures} | {
+    return {key: unit for key, _l, _d, unit in _all_figures()} | {
         "partners": "count",
         "new_partners": "count",
     }
 
 
 def label_of(key: str) -> str:
-    for _group, _title, figures in GROUPS:
-        for figure_key, label, _definition, _unit in figures:
-            if figure_key == key:
-                return str(label)
+    for figure_key, label, _definition, _unit in _all_figures():
+        if figure_key == key:
+            return str(label)
     return str(TABLE_LABELS[key])
 
 
@@ -345,6 +349,8 @@ class FigureGroup:
     title: str
     figures: list[Figure]
     pending: bool = False
+    # a pending group's figures to come: (label, definition) each
+    planned: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -708,7 +714,17 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         pairs=len(weights),
         new_pairs=sum(1 for pair in weights if pair not in earlier),
     )
-    totals = _normalised(totals)
+    # the groups other apps count (extensions.py), where they are there yet
+    pending_keys = []
+    for group in extensions.GROUPS:
+        source = extensions.source_of(group.key)
+        keys = [key for key, _label, _definition, _unit in group.figures]
+        if source is None:
+            pending_keys += keys
+            continue
+        counted = source(period, only)
+        totals.update({key: counted.get(key, 0) for key in keys})
+    totals = _normalised(totals, [key for key in _UNIT_OF if key not in pending_keys])
     if only is not None:  # an organisation's own report: no counts of the whole network
         for key in NETWORK_ONLY:
             totals.pop(key)
@@ -761,8 +777,24 @@ def _groups(totals: dict, only) -> list[FigureGroup]:
             if figure_key in totals
         ]
         groups.append(FigureGroup(key=key, title=str(title), figures=shown))
-    for key, title in PENDING_GROUPS:
-        groups.append(FigureGroup(key=key, title=str(title), figures=[], pending=True))
+    for group in extensions.GROUPS:
+        figures = [
+            Figure(
+                key=key, label=str(label), definition=str(definition), unit=unit, value=totals[key]
+            )
+            for key, label, definition, unit in group.figures
+            if key in totals
+        ]
+        planned = [(str(label), str(definition)) for _k, label, definition, _u in group.figures]
+        groups.append(
+            FigureGroup(
+                key=group.key,
+                title=str(group.title),
+                figures=figures,
+                pending=not figures,
+                planned=[] if figures else planned,
+            )
+        )
     return groups
 
 
