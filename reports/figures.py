@@ -25,8 +25,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -403,24 +401,22 @@ def _involving(organisation, provider: str, requester: str) -> Q:
     return Q(**{provider: organisation.pk}) | Q(**{requester: organisation.pk})
 
 
-def _rate_case(period: Period, rates) -> Case | Value:
-    """The hour rate in force at each booking's start (rates set from a day on)."""
-    if not rates:
-        return Value(ZERO, output_field=DecimalField(max_digits=9, decimal_places=2))
-    whens = [
-        When(
-            starts_at__gte=dt.datetime.combine(
-                rate.valid_from, dt.time(), tzinfo=period.start.tzinfo
-            ),
-            then=Value(rate.euros),
-        )
-        for rate in reversed(rates)
-    ]
-    return Case(
-        *whens,
-        default=Value(ZERO),
-        output_field=DecimalField(max_digits=9, decimal_places=2),
-    )
+def _rate_windows(period: Period, rates) -> list[tuple[Decimal, dt.datetime, dt.datetime | None]]:
+    """The hour rates in force during the period, each with the moments it applies from and
+    until (None: the period's end); a rate applies from its day on, Berlin time, and an hour
+    before the first rate is worth nothing."""
+    zone = period.start.tzinfo
+    starts = [dt.datetime.combine(rate.valid_from, dt.time(), tzinfo=zone) for rate in rates]
+    euros = [ZERO, *(rate.euros for rate in rates)]
+    windows = []
+    for value, begin, until in zip(euros, [None, *starts], [*starts, None], strict=True):
+        if (until is not None and until <= period.start) or (
+            begin is not None and begin >= period.end
+        ):
+            continue
+        begin = period.start if begin is None else max(begin, period.start)
+        windows.append((value, begin, until if until is not None and until < period.end else None))
+    return windows
 
 
 class _MonthIndex(Func):
@@ -530,32 +526,39 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     # Inside each query, which holds only that kind and only until the period's end, what
     # took place in the period is what is dated from its start on.
     done = dated(BookingKind.VOLUNTEER, start)
-    confirmed = done & hours_confirmed()
-    value = ExpressionWrapper(
-        F("hours_given") * _rate_case(period, rates),
-        output_field=DecimalField(max_digits=14, decimal_places=4),
-    )
-    for giver, receiver, n, volunteers, hours, unconfirmed, hours_value, before in _rows(
+    # Confirmed hours summed per rate in force, valued here: cheaper than the database valuing
+    # every row (a CASE and a multiplication per booking).
+    windows = _rate_windows(period, rates)
+    hours_by_rate = {
+        f"hours_{index}": Sum(
+            "hours_given",
+            filter=hours_confirmed() & dated(BookingKind.VOLUNTEER, begin, until),
+        )
+        for index, (_euros, begin, until) in enumerate(windows)
+    }
+    rate_of = [euros for euros, _begin, _until in windows]
+    for giver, receiver, n, volunteers, unconfirmed, before, *hours in _rows(
         bookings.filter(volunteer_done(end=end))
         .values_list("provider_id", "requester_id")
         .annotate(
             n=Count("id", filter=done),
             volunteers=Sum(Coalesce("volunteers_given", "volunteers"), filter=done),
-            hours=Sum("hours_given", filter=confirmed),
             unconfirmed=Sum("hours_given", filter=done & ~hours_confirmed()),
-            hours_value=Sum(value, filter=confirmed),
             before=Count("id", filter=dated(BookingKind.VOLUNTEER, end=start)),
+            **hours_by_rate,
         )
         .order_by()
     ):
         if before:
             earlier.add((giver, receiver))
         if n:
+            confirmed = sum(value for value in hours if value)
+            worth = sum(rate * value for rate, value in zip(rate_of, hours, strict=True) if value)
             sides.add(
                 giver,
                 receiver,
                 VOLUNTEERING,
-                (n, volunteers, hours, unconfirmed, hours_value),
+                (n, volunteers, confirmed, unconfirmed, worth),
             )
             weights[giver, receiver] += n
 
