@@ -552,8 +552,11 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         if before:
             earlier.add((giver, receiver))
         if n:
-            confirmed = sum(value for value in hours if value)
-            worth = sum(rate * value for rate, value in zip(rate_of, hours, strict=True) if value)
+            confirmed = worth = 0
+            for rate, value in zip(rate_of, hours, strict=True):
+                if value:
+                    confirmed += value
+                    worth += rate * value
             sides.add(
                 giver,
                 receiver,
