@@ -156,6 +156,44 @@ class Booking(models.Model):
             models.Index(fields=["provider", "-created_at"], name="booking_provider_new"),
             # The beat tasks look for unanswered requests and loans out.
             models.Index(fields=["state", "expires_at"], name="booking_state_expiry"),
+            # The reports (reports/figures.py): one per kind, by state and the date that places
+            # the booking in time, covering what the report sums, so that each kind's figures
+            # and its month-by-month counts are read from the index alone.
+            models.Index(
+                fields=["state", "starts_at"],
+                include=[
+                    "kind",
+                    "id",
+                    "provider",
+                    "requester",
+                    "volunteers",
+                    "volunteers_given",
+                    "hours_given",
+                ],
+                condition=Q(kind="volunteer"),
+                name="booking_report_volunteer",
+            ),
+            models.Index(
+                fields=["state", "handed_over_at"],
+                include=[
+                    "kind",
+                    "id",
+                    "provider",
+                    "requester",
+                    "listing",
+                    "units",
+                    "pickup_on",
+                    "return_on",
+                ],
+                condition=Q(kind="equipment"),
+                name="booking_report_loan",
+            ),
+            models.Index(
+                fields=["state", "ended_at"],
+                include=["kind", "id", "provider", "requester", "created_at"],
+                condition=Q(kind="job"),
+                name="booking_report_job",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -211,6 +249,12 @@ class BookingEvent(models.Model):
         verbose_name = _("Buchungsschritt")
         verbose_name_plural = _("Buchungsschritte")
         ordering = ["at", "id"]
+        indexes = [
+            # The reports: referrals that went into interviewing or hired in a period.
+            models.Index(
+                fields=["to_state", "at"], include=["booking"], name="booking_event_step_at"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_state or '-'} → {self.to_state}"

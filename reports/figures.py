@@ -2,10 +2,12 @@
 
 Every figure comes from aggregate queries over the domain apps' selectors, grouped by the pair
 of organisations involved, so that the per-organisation table and the cooperating pairs come
-from the same rows: one pass over the bookings for all booking figures, one over the referrals'
-steps, one each for donations, donors and receipts, the month-by-month counts, the members - a
-constant number of queries (about a dozen) whatever the number of organisations, bookings or
-donations. Python only adds up the grouped rows.
+from the same rows: one query per figure group - volunteering, lending, referrals (with their
+interview and hire steps as subqueries), donations - each over one kind of booking and the date
+that places it in time (a partial covering index per kind: bookings/models.py), plus donors,
+receipts, the month-by-month counts (one UNION, a part per kind), the members - ten queries
+whatever the number of organisations, bookings or donations. Python only adds up the grouped
+rows (a few thousand, one per pair and kind).
 
 Attribution, so that the per-organisation table adds up: what happens between a company and a
 social organisation counts for the company on the giving side (volunteers sent, loans given,
@@ -19,11 +21,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -32,20 +33,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.models import BookingKind, BookingState
 from bookings.selectors import (
+    booking_ids_stepped_into,
     bookings_for_reports,
-    cooperation,
-    cooperation_date,
+    cooperations_by_kind,
+    dated,
+    hired,
     hours_confirmed,
     loan_days,
     loan_handed_over,
     referral_made,
-    referral_steps,
     volunteer_done,
 )
 from donations.models import DonationKind
@@ -58,6 +60,7 @@ from marketplace.selectors import (
     volunteer_hour_rates,
 )
 
+from . import extensions
 from .periods import Period
 
 ZERO = Decimal("0.00")
@@ -277,9 +280,8 @@ GROUPS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
         ],
     ),
 ]
-# The network-life issue (events, working groups) fills this group once it lands: meetings
-# held, organisations attending. Until then it shows as "not recorded yet".
-PENDING_GROUPS = [("network_life", gettext_lazy("Veranstaltungen und Arbeitsgruppen"))]
+# After these, the groups that other apps count once they exist (events and working groups:
+# extensions.NETWORK_LIFE); until then each shows as "not recorded yet" with its definitions.
 
 # Columns of the per-organisation table: figures that add up across organisations.
 TABLE_KEYS = [
@@ -311,18 +313,22 @@ COOPERATION_KINDS = [
 ]
 
 
+def _all_figures() -> list[tuple[str, str, str, str]]:
+    own = [figure for _group, _title, figures in GROUPS for figure in figures]
+    return own + [figure for group in extensions.GROUPS for figure in group.figures]
+
+
 def units() -> dict[str, str]:
-    return {key: unit for _group, _title, figures in GROUPS for key, _l, _d, unit in figures} | {
+    return {key: unit for key, _l, _d, unit in _all_figures()} | {
         "partners": "count",
         "new_partners": "count",
     }
 
 
 def label_of(key: str) -> str:
-    for _group, _title, figures in GROUPS:
-        for figure_key, label, _definition, _unit in figures:
-            if figure_key == key:
-                return str(label)
+    for figure_key, label, _definition, _unit in _all_figures():
+        if figure_key == key:
+            return str(label)
     return str(TABLE_LABELS[key])
 
 
@@ -341,6 +347,8 @@ class FigureGroup:
     title: str
     figures: list[Figure]
     pending: bool = False
+    # a pending group's figures to come: (label, definition) each
+    planned: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -393,45 +401,48 @@ def _involving(organisation, provider: str, requester: str) -> Q:
     return Q(**{provider: organisation.pk}) | Q(**{requester: organisation.pk})
 
 
-def _rate_case(period: Period, rates) -> Case | Value:
-    """The hour rate in force at each booking's start (rates set from a day on)."""
-    if not rates:
-        return Value(ZERO, output_field=DecimalField(max_digits=9, decimal_places=2))
-    whens = [
-        When(
-            starts_at__gte=dt.datetime.combine(
-                rate.valid_from, dt.time(), tzinfo=period.start.tzinfo
-            ),
-            then=Value(rate.euros),
-        )
-        for rate in reversed(rates)
-    ]
-    return Case(
-        *whens,
-        default=Value(ZERO),
-        output_field=DecimalField(max_digits=9, decimal_places=2),
-    )
+def _rate_windows(period: Period, rates) -> list[tuple[Decimal, dt.datetime, dt.datetime | None]]:
+    """The hour rates in force during the period, each with the moments it applies from and
+    until (None: the period's end); a rate applies from its day on, Berlin time, and an hour
+    before the first rate is worth nothing."""
+    zone = period.start.tzinfo
+    starts = [dt.datetime.combine(rate.valid_from, dt.time(), tzinfo=zone) for rate in rates]
+    euros = [ZERO, *(rate.euros for rate in rates)]
+    windows = []
+    for value, begin, until in zip(euros, [None, *starts], [*starts, None], strict=True):
+        if (until is not None and until <= period.start) or (
+            begin is not None and begin >= period.end
+        ):
+            continue
+        begin = period.start if begin is None else max(begin, period.start)
+        windows.append((value, begin, until if until is not None and until < period.end else None))
+    return windows
 
 
 class _MonthIndex(Func):
-    """The month of the period (0 for the first) a moment falls in, Berlin time. PostgreSQL
-    finds it by a binary search over the months' starts (width_bucket), which costs a fraction
-    of truncating every row's moment to its month in another time zone; elsewhere a CASE over
-    the same starts."""
+    """The month of the period (0 for the first) a moment or a date falls in, Berlin time.
+    PostgreSQL finds it by a binary search over the months' starts (width_bucket), which costs a
+    fraction of truncating every row's moment to its month in another time zone; elsewhere a
+    CASE over the same starts."""
 
     output_field = IntegerField()
     arity = 1
 
-    def __init__(self, expression, period: Period):
+    def __init__(self, expression, period: Period, *, dates: bool = False):
         super().__init__(expression)
-        zone = period.start.tzinfo
-        self.starts = [
-            dt.datetime.combine(month, dt.time(), tzinfo=zone) for month in period.months
-        ]
+        self.dates = dates
+        if dates:
+            self.starts = list(period.months)
+        else:
+            zone = period.start.tzinfo
+            self.starts = [
+                dt.datetime.combine(month, dt.time(), tzinfo=zone) for month in period.months
+            ]
 
     def as_sql(self, compiler, connection, **extra):
         moment, params = compiler.compile(self.source_expressions[0])
-        adapt = connection.ops.adapt_datetimefield_value
+        ops = connection.ops
+        adapt = ops.adapt_datefield_value if self.dates else ops.adapt_datetimefield_value
         whens, values = [], []
         for index, following in enumerate(self.starts[1:]):
             whens.append(f"WHEN {moment} < %s THEN {index}")
@@ -442,135 +453,163 @@ class _MonthIndex(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         moment, params = compiler.compile(self.source_expressions[0])
-        return f"(width_bucket({moment}, %s::timestamptz[]) - 1)", [*params, self.starts]
+        array = "date[]" if self.dates else "timestamptz[]"
+        return f"(width_bucket({moment}, %s::{array}) - 1)", [*params, self.starts]
 
 
-# The buckets of the one pass over the bookings.
-NOTHING, CONFIRMED, UNCONFIRMED, LENT, REFERRED, BEFORE = range(6)
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list() query whose annotations follow its fields. On PostgreSQL
+    straight from the cursor: psycopg already gives ints and Decimals, and Django's converters,
+    called for every value, cost more than the grouping itself for a few thousand rows."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class _Sides:
-    """Per-organisation sums on the giving side (companies) and the receiving side (social
-    organisations), and the network totals, from pair rows."""
+    """Per-organisation sums on the giving side (companies, and the private donors as one) and
+    the receiving side (social organisations), from pair rows; the network's totals are the
+    giving side's sums."""
 
     def __init__(self):
         self.giving: dict = defaultdict(lambda: defaultdict(int))
         self.receiving: dict = defaultdict(lambda: defaultdict(int))
-        self.totals: dict = defaultdict(int)
 
-    def add(self, giver, receiver, key: str, value) -> None:
-        if not value:
-            return
-        self.giving[giver if giver is not None else PRIVATE_DONORS][key] += value
-        self.receiving[receiver][key] += value
-        self.totals[key] += value
-
-    def add_row(self, giver, receiver, row: dict, keys) -> None:
-        """add() for several figures of one pair row at once (the hot loop of a big report)."""
+    def add(self, giver, receiver, keys: tuple, values) -> None:
+        """Add one pair row's figures (`values`, in the order of `keys`) to both sides."""
         giving = self.giving[giver if giver is not None else PRIVATE_DONORS]
-        receiving, totals = self.receiving[receiver], self.totals
-        for key in keys:
-            value = row[key]
+        receiving = self.receiving[receiver]
+        for key, value in zip(keys, values, strict=True):
             if value:
                 giving[key] += value
                 receiving[key] += value
+
+    def totals(self) -> dict:
+        totals: dict = defaultdict(int)
+        for figures in self.giving.values():
+            for key, value in figures.items():
                 totals[key] += value
+        return totals
+
+
+# The figures each query adds to both sides, in the order of its columns.
+VOLUNTEERING = (
+    "volunteer_bookings",
+    "volunteers",
+    "hours_confirmed",
+    "hours_unconfirmed",
+    "hours_value",
+)
+LENDING = ("loans", "unit_days")
+JOBS = ("referrals", "interviews", "hires")
+DONATIONS = ("money", "goods")
+RECEIPTS = ("receipts",)
+PARTNERS = ("partners", "new_partners")
 
 
 def build_report(period: Period, *, organisation=None, with_table: bool = True) -> Report:
     """The report for `period`: the network's, or limited to `organisation` (what involves it).
-    A fixed number of queries (about a dozen) whatever the data's size."""
+    A fixed number of queries (ten) whatever the data's size."""
     sides = _Sides()
     only = organisation
-
-    # Every booking figure, the cooperations of the period and the pairs that cooperated
-    # before it, by pair of organisations: one pass over the bookings (one query).
-    rates = volunteer_hour_rates()
-    volunteering = volunteer_done(period.start, period.end)
-    confirmed = volunteering & hours_confirmed()
-    lent = loan_handed_over(period.start, period.end)
-    value = ExpressionWrapper(
-        F("hours_given") * _rate_case(period, rates),
-        output_field=DecimalField(max_digits=14, decimal_places=4),
-    )
+    start, end = period.start, period.end
     bookings = bookings_for_reports().filter(_involving(only, "provider_id", "requester_id"))
-    weights: dict[tuple, int] = defaultdict(int)
-    earlier: set[tuple] = set()
-    # Each booking falls in one bucket (the first that applies), so the database decides once
-    # per row which figure it feeds and sums without a filter per figure.
-    bucket = Case(
-        When(confirmed, then=Value(CONFIRMED)),
-        When(volunteering, then=Value(UNCONFIRMED)),
-        When(lent, then=Value(LENT)),
-        When(referral_made(period.start, period.end), then=Value(REFERRED)),
-        When(cooperation(end=period.start), then=Value(BEFORE)),
-        default=Value(NOTHING),
-        output_field=IntegerField(),
-    )
+    weights: dict[tuple, int] = defaultdict(int)  # cooperations of the period, by pair
+    earlier: set[tuple] = set()  # pairs that cooperated before the period
+
+    # One query per kind of booking, each grouped by pair over that kind's own date (and its
+    # own index); each also tells whether the pair cooperated that way before the period.
+    rates = volunteer_hour_rates()
+    # Inside each query, which holds only that kind and only until the period's end, what
+    # took place in the period is what is dated from its start on.
+    done = dated(BookingKind.VOLUNTEER, start)
+    # Confirmed hours summed per rate in force, valued here: cheaper than the database valuing
+    # every row (a CASE and a multiplication per booking).
+    windows = _rate_windows(period, rates)
+    hours_by_rate = {
+        f"hours_{index}": Sum(
+            "hours_given",
+            filter=hours_confirmed() & dated(BookingKind.VOLUNTEER, begin, until),
+        )
+        for index, (_euros, begin, until) in enumerate(windows)
+    }
+    rate_of = [euros for euros, _begin, _until in windows]
+    for giver, receiver, n, volunteers, unconfirmed, before, *hours in _rows(
+        bookings.filter(volunteer_done(end=end))
+        .values_list("provider_id", "requester_id")
+        .annotate(
+            n=Count("id", filter=done),
+            volunteers=Sum(Coalesce("volunteers_given", "volunteers"), filter=done),
+            unconfirmed=Sum("hours_given", filter=done & ~hours_confirmed()),
+            before=Count("id", filter=dated(BookingKind.VOLUNTEER, end=start)),
+            **hours_by_rate,
+        )
+        .order_by()
+    ):
+        if before:
+            earlier.add((giver, receiver))
+        if n:
+            confirmed = worth = 0
+            for rate, value in zip(rate_of, hours, strict=True):
+                if value:
+                    confirmed += value
+                    worth += rate * value
+            sides.add(
+                giver,
+                receiver,
+                VOLUNTEERING,
+                (n, volunteers, confirmed, unconfirmed, worth),
+            )
+            weights[giver, receiver] += n
+
+    lent = dated(BookingKind.EQUIPMENT, start)
     lent_items: set = set()
     borrowers: set = set()
-    for giver, receiver, kind, item, n, volunteers, hours, hours_value, unit_days in (
-        # Only rows some figure counts: what took place until the period's end, and referrals.
-        bookings.filter(cooperation(end=period.end) | referral_made(period.start, period.end))
+    for giver, receiver, item, n, unit_days, before in _rows(
+        bookings.filter(loan_handed_over(end=end))
+        .values_list("provider_id", "requester_id", "listing_id")
         .annotate(
-            bucket=bucket,
-            # the item of a loan of the period (for the distinct items lent), else none
-            item=Case(When(lent, then=F("listing_id")), output_field=IntegerField()),
-        )
-        .values_list("provider_id", "requester_id", "bucket", "item")
-        .annotate(
-            n=Count("id"),
-            volunteers=Sum(Coalesce("volunteers_given", "volunteers")),
-            hours=Sum("hours_given"),
-            hours_value=Sum(value),
-            unit_days=Sum(F("units") * loan_days()),
+            n=Count("id", filter=lent),
+            unit_days=Sum(F("units") * loan_days(), filter=lent),
+            before=Count("id", filter=dated(BookingKind.EQUIPMENT, end=start)),
         )
         .order_by()
     ):
-        pair = giver, receiver
-        if kind == BEFORE:
-            earlier.add(pair)
-            continue
-        if kind in (CONFIRMED, UNCONFIRMED):
-            figures = {
-                "volunteer_bookings": n,
-                "volunteers": volunteers,
-                "hours_confirmed" if kind == CONFIRMED else "hours_unconfirmed": hours,
-            }
-            if kind == CONFIRMED:
-                figures["hours_value"] = hours_value
-        elif kind == LENT:
-            figures = {"loans": n, "unit_days": unit_days}
+        if before:
+            earlier.add((giver, receiver))
+        if n:
+            sides.add(giver, receiver, LENDING, (n, unit_days))
+            weights[giver, receiver] += n
             lent_items.add(item)
             borrowers.add(receiver)
-        elif kind == REFERRED:
-            sides.add(giver, receiver, "referrals", n)
-            continue
-        else:
-            continue
-        sides.add_row(giver, receiver, figures, figures)
-        weights[pair] += n
 
-    # interviews and hires from the referrals' steps (one query)
-    for row in (
-        referral_steps([BookingState.INTERVIEWING, BookingState.HIRED])
-        .filter(
-            _in(period, "at"), _involving(only, "booking__provider_id", "booking__requester_id")
-        )
-        .values("booking__provider_id", "booking__requester_id")
+    # referrals, and interviews and hires from the referrals' steps in the period (a referral
+    # counts once however many such steps it has)
+    for giver, receiver, referrals, interviews, hires, before in _rows(
+        bookings.filter(kind=BookingKind.JOB)
+        .values_list("provider_id", "requester_id")
         .annotate(
+            referrals=Count("id", filter=referral_made(start, end)),
             interviews=Count(
-                "booking_id", distinct=True, filter=Q(to_state=BookingState.INTERVIEWING)
+                "id",
+                filter=Q(id__in=booking_ids_stepped_into(BookingState.INTERVIEWING, start, end)),
             ),
-            hires=Count("booking_id", distinct=True, filter=Q(to_state=BookingState.HIRED)),
+            hires=Count(
+                "id", filter=Q(id__in=booking_ids_stepped_into(BookingState.HIRED, start, end))
+            ),
+            before=Count("id", filter=hired(end=start)),
         )
         .order_by()
     ):
-        pair = giver, receiver = row["booking__provider_id"], row["booking__requester_id"]
-        sides.add(giver, receiver, "interviews", row["interviews"])
-        sides.add(giver, receiver, "hires", row["hires"])
-        if row["hires"]:
-            weights[pair] += row["hires"]
+        if before:
+            earlier.add((giver, receiver))
+        if referrals or interviews or hires:
+            sides.add(giver, receiver, JOBS, (referrals, interviews, hires))
+            if hires:
+                weights[giver, receiver] += hires
 
     # donations, by donor and recipient, and the pairs that cooperated through donations before
     # the period (one query), donors (one query), receipts (one query)
@@ -579,7 +618,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         _involving(only, "donor_organisation_id", "recipient_id"),
     )
     donation_pairs: dict[tuple, int] = {}
-    for giver, receiver, before, money, goods, n in (
+    for giver, receiver, before, money, goods, n in _rows(
         donations_received()
         .filter(donated_on__lt=period.end_date)
         .filter(_involving(only, "donor_organisation_id", "recipient_id"))
@@ -601,54 +640,52 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             if giver is not None:
                 earlier.add((giver, receiver))
             continue
-        sides.add(giver, receiver, "money", Decimal(money or 0))
-        sides.add(giver, receiver, "goods", Decimal(goods or 0))
+        sides.add(giver, receiver, DONATIONS, (money, goods))
         if giver is not None:
             donation_pairs[(giver, receiver)] = n
     donors = donations.aggregate(
         companies=Count("donor_organisation_id", distinct=True),
         private=Count("donor_key", distinct=True, filter=Q(donor_organisation_id__isnull=True)),
     )
-    for row in (
+    for giver, receiver, n in _rows(
         receipts_in_force()
         .filter(
             _in(period, "issued_on", dates=True),
             _involving(only, "donor_organisation_id", "organisation_id"),
         )
-        .values("donor_organisation_id", "organisation_id")
+        .values_list("donor_organisation_id", "organisation_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        sides.add(row["donor_organisation_id"], row["organisation_id"], "receipts", row["n"])
+        sides.add(giver, receiver, RECEIPTS, (n,))
 
     for pair, n in donation_pairs.items():
         weights[pair] += n
     for giver, receiver in weights:
-        sides.add(giver, receiver, "partners", 1)
-        sides.add(giver, receiver, "new_partners", 0 if (giver, receiver) in earlier else 1)
+        sides.add(giver, receiver, PARTNERS, (1, 0 if (giver, receiver) in earlier else 1))
 
-    # month by month per kind of cooperation (two queries)
-    month_index = {month: i for i, month in enumerate(period.months)}
-    monthly = {kind: [0] * len(month_index) for kind, _label in COOPERATION_KINDS}
-    for row in (
-        bookings.filter(cooperation(period.start, period.end))
-        .annotate(month=_MonthIndex(cooperation_date(), period))
-        .values("month", "kind")
+    # month by month per kind of cooperation (one query: each kind counted over its own date,
+    # and the companies' donations)
+    months = [
+        bookings.filter(condition)
+        .annotate(of=Value(kind), month=_MonthIndex(F(date), period))
+        .values_list("of", "month")
         .annotate(n=Count("id"))
         .order_by()
-    ):
-        if 0 <= row["month"] < len(month_index):
-            monthly[row["kind"]][row["month"]] += row["n"]
-    for row in (
+        for kind, condition, date in cooperations_by_kind(start, end)
+    ]
+    months.append(
         donations.filter(donor_organisation_id__isnull=False)
-        .annotate(month=TruncMonth("donated_on"))
-        .values("month")
+        .annotate(of=Value("donation"), month=_MonthIndex(F("donated_on"), period, dates=True))
+        .values_list("of", "month")
         .annotate(n=Count("id"))
         .order_by()
-    ):
-        month = _as_month(row["month"])
-        if month in month_index:
-            monthly["donation"][month_index[month]] += row["n"]
+    )
+    count = len(period.months)
+    monthly = {kind: [0] * count for kind, _label in COOPERATION_KINDS}
+    for kind, month, n in _rows(months[0].union(*months[1:], all=True)):
+        if 0 <= month < count:
+            monthly[kind][month] += n
 
     # members and the organisations' names (two queries)
     organisations = list(
@@ -663,8 +700,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     people = people_with_account_as_of(period.end)
     if only is not None:
         people = people.filter(memberships__organisation=only)
-    totals = dict(sides.totals)
-    start, end = period.start, period.end
+    totals = sides.totals()
     totals.update(
         companies=sum(org["kind"] == OrganisationKind.COMPANY for org in approved),
         social_organisations=sum(org["kind"] == OrganisationKind.SOCIAL for org in approved),
@@ -684,7 +720,17 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         pairs=len(weights),
         new_pairs=sum(1 for pair in weights if pair not in earlier),
     )
-    totals = _normalised(totals)
+    # the groups other apps count (extensions.py), where they are there yet
+    pending_keys = []
+    for group in extensions.GROUPS:
+        source = extensions.source_of(group.key)
+        keys = [key for key, _label, _definition, _unit in group.figures]
+        if source is None:
+            pending_keys += keys
+            continue
+        counted = source(period, only)
+        totals.update({key: counted.get(key, 0) for key in keys})
+    totals = _normalised(totals, [key for key in _UNIT_OF if key not in pending_keys])
     if only is not None:  # an organisation's own report: no counts of the whole network
         for key in NETWORK_ONLY:
             totals.pop(key)
@@ -722,12 +768,6 @@ def _normalised(values: dict, keys=_UNIT_OF) -> dict:
     return result
 
 
-def _as_month(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.tzinfo is None else dt.date(value.year, value.month, 1)
-    return dt.date(value.year, value.month, 1)
-
-
 def _groups(totals: dict, only) -> list[FigureGroup]:
     groups = []
     for key, title, figures in GROUPS:
@@ -743,8 +783,24 @@ def _groups(totals: dict, only) -> list[FigureGroup]:
             if figure_key in totals
         ]
         groups.append(FigureGroup(key=key, title=str(title), figures=shown))
-    for key, title in PENDING_GROUPS:
-        groups.append(FigureGroup(key=key, title=str(title), figures=[], pending=True))
+    for group in extensions.GROUPS:
+        figures = [
+            Figure(
+                key=key, label=str(label), definition=str(definition), unit=unit, value=totals[key]
+            )
+            for key, label, definition, unit in group.figures
+            if key in totals
+        ]
+        planned = [(str(label), str(definition)) for _k, label, definition, _u in group.figures]
+        groups.append(
+            FigureGroup(
+                key=group.key,
+                title=str(group.title),
+                figures=figures,
+                pending=not figures,
+                planned=[] if figures else planned,
+            )
+        )
     return groups
 
 

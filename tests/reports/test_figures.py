@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from reports import extensions
 from reports.figures import TABLE_KEYS, build_report
 from reports.periods import Period, quarter_period, year_period
 
@@ -85,6 +86,44 @@ def test_every_figure_has_a_definition_and_events_have_their_place(report):
     assert all(figure.definition.strip() for figure in figures)
     pending = [group for group in report.groups if group.pending]
     assert [group.key for group in pending] == ["network_life"]
+
+
+@pytest.fixture
+def network_life_counted():
+    """The network app's count of meetings, as it will register it (reports.extensions)."""
+    calls = []
+
+    def network_life_figures(period, organisation=None):
+        calls.append((period, organisation))
+        return {"meetings_held": 7, "organisations_attending": 4}
+
+    extensions.fill(extensions.NETWORK_LIFE.key, network_life_figures)
+    yield calls
+    extensions.unfill(extensions.NETWORK_LIFE.key)
+
+
+def test_events_stay_pending_with_their_definitions_until_an_app_counts_them(report):
+    group = next(group for group in report.groups if group.key == "network_life")
+
+    assert group.pending and group.figures == []
+    assert [label for label, _definition in group.planned] == [
+        "stattgefundene Treffen",
+        "teilnehmende Organisationen",
+    ]
+    assert "meetings_held" not in report.totals  # not a zero: not recorded yet
+
+
+def test_an_app_that_counts_events_fills_their_group(network, network_life_counted):
+    report = build_report(year_period(2023), organisation=network.alpha)
+
+    group = next(group for group in report.groups if group.key == "network_life")
+    assert not group.pending
+    assert {figure.key: figure.value for figure in group.figures} == {
+        "meetings_held": 7,
+        "organisations_attending": 4,
+    }
+    assert report.totals["meetings_held"] == 7
+    assert network_life_counted == [(year_period(2023), network.alpha)]
 
 
 def test_per_organisation_rows_sum_to_the_totals_on_each_side(report):

@@ -5,11 +5,12 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from marketplace.models import Role, VolunteerHourRate
+from marketplace.models import Role, User, VolunteerHourRate
 from tests.factories import CoordinatorFactory, member_of
 
 from .scenario import build_network
@@ -76,6 +77,31 @@ def test_an_admin_sees_only_their_own_organisations_report(network, signed_in):
     assert "Je Organisation" not in own.content.decode()
     assert other.status_code == 404
     assert member.get(f"/organisationen/{network.alpha.pk}/bericht/", PERIOD).status_code == 404
+
+
+def test_an_organisations_report_has_the_organisations_header_and_tabs(network, signed_in):
+    admin = signed_in(member_of(network.alpha, Role.ADMIN))
+
+    html = admin.get(f"/organisationen/{network.alpha.pk}/bericht/", PERIOD).content.decode()
+
+    header = html.split('class="page-header"')[1].split("</header>")[0]
+    assert "<h1>Alpha GmbH</h1>" in header
+    assert 'aria-label="Bereiche der Organisation"' in header
+    assert f'href="/organisationen/{network.alpha.pk}/mitglieder/"' in header
+    assert (
+        f'href="/organisationen/{network.alpha.pk}/bericht/" aria-current="page">Bericht</a>'
+        in header
+    )
+
+
+def test_the_demo_report_shows_the_value_of_a_volunteer_hour(signed_in):
+    call_command("seed_demo", stdout=io.StringIO())
+    coordinator = signed_in(User.objects.get(email="koordination@kiezmarkt.example"))
+
+    html = coordinator.get("/berichte/netzwerk/", {"from": "2025-01", "until": "2025-12"})
+
+    assert "Zurzeit: 15,00 € je Stunde." in html.content.decode()
+    assert "Noch nicht festgelegt" not in html.content.decode()
 
 
 def test_a_wrong_period_is_a_clear_400(network, coordinator):

@@ -22,7 +22,9 @@ from reports import access, charts, exports, pdf
 from reports.figures import TABLE_KEYS, label_of, units
 from reports.periods import Period, period_from_params, quarter_period, year_period
 
+from .. import access as web_access
 from ..forms import DateInput
+from .organisations import page_context
 
 
 class HourRateForm(forms.Form):
@@ -62,10 +64,12 @@ def _sorted(rows, sort: str, descending: bool):
     return sorted(rows, key=lambda row: row.values[sort], reverse=descending)
 
 
-def _page(request, *, report, period_error, title, base_url, organisation=None):
+def _page(request, *, report, period_error, title, base_url, organisation=None, header=None):
+    """`header`: an organisation's page context (its header and tabs, web/organisations)."""
     sort = request.GET.get("sort", "")
     descending = request.GET.get("order", "desc") != "asc"
     context = {
+        **(header or {}),
         "report": report,
         "period_error": period_error,
         "title": title,
@@ -162,7 +166,9 @@ def hour_rate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_report(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = access.reported_organisation(request.user, pk)
+    access.reported_organisation(request.user, pk)  # its admins and the coordinator, else 404
+    # the organisation as its other pages have it (with the person's role), for the tabs
+    organisation = web_access.inside_or_404(request.user, pk)
     period, error = _period(request)
     report = access.organisation_report_for(request.user, pk, period) if period else None
     return _page(
@@ -172,6 +178,7 @@ def organisation_report(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Bericht: %(name)s") % {"name": organisation.name},
         base_url=reverse("web:report-organisation", args=[pk]),
         organisation=organisation,
+        header=page_context(request, organisation, "report"),
     )
 
 

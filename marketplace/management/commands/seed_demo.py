@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
@@ -45,6 +46,7 @@ from marketplace.models import (
     Role,
     TaxExemption,
     User,
+    VolunteerHourRate,
 )
 
 DEMO_PASSWORD = "Kiezmarkt-Demo-2026"  # noqa: S105 - printed on purpose: demo data only
@@ -260,7 +262,20 @@ def seed_organisations(demo: DemoData) -> None:
             demo.count_created(tax_exemption, created)
 
 
-MARKETPLACE_SEEDERS: list[Seeder] = [seed_coordinator, seed_organisations]
+# The value of a volunteer hour in the reports (a network setting, from a day on), so that the
+# demo report values the confirmed hours instead of saying the rate is not set yet.
+DEMO_HOUR_RATE = {"valid_from": date(2024, 1, 1), "euros": Decimal("15.00")}
+
+
+def seed_network_settings(demo: DemoData) -> None:
+    rate, created = VolunteerHourRate.objects.get_or_create(
+        valid_from=DEMO_HOUR_RATE["valid_from"],
+        defaults={"euros": DEMO_HOUR_RATE["euros"], "created_by": demo.coordinator},
+    )
+    demo.count_created(rate, created)
+
+
+MARKETPLACE_SEEDERS: list[Seeder] = [seed_coordinator, seed_organisations, seed_network_settings]
 
 
 def discover_seeders() -> list[Seeder]:
