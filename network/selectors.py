@@ -31,6 +31,8 @@ from .models import (
     GroupMembership,
     GroupMembershipState,
     GroupRole,
+    Minutes,
+    OrganisationAttendance,
     Registration,
     RegistrationState,
     Station,
@@ -215,3 +217,36 @@ def registered_events_for_feed(user: User, *, since) -> QuerySet[Event]:
         state__in=[EventState.PUBLISHED, EventState.HELD],
         ends_at__gte=since,
     ).order_by("starts_at", "id")
+
+
+# --- read by the reports (reports/apps.py wires it into reports.extensions) -------------------
+
+
+def network_life_figures(period, organisation: Organisation | None = None) -> dict[str, int]:
+    """The network's meetings for a report period ([period.start, period.end), aware):
+    `meetings_held`, events starting in the period that were held (cancelled ones never), and
+    `organisations_attending`, the distinct organisations with somebody there - marked present
+    at the door, counted per organisation, or named in the minutes as taking part. For one
+    organisation: the meetings it hosted or attended, and itself if it attended. Two queries."""
+    held = Event.objects.filter(
+        state=EventState.HELD, starts_at__gte=period.start, starts_at__lt=period.end
+    )
+    present = [
+        Registration.objects.filter(event__in=held, attended=True),
+        OrganisationAttendance.objects.filter(event__in=held, count__gt=0),
+        Minutes.organisations.through.objects.filter(minutes__event__in=held),
+    ]
+    if organisation is not None:
+        held = held.filter(
+            Q(hosts=organisation)
+            | Q(registrations__organisation=organisation, registrations__attended=True)
+            | Q(attendance_counts__organisation=organisation, attendance_counts__count__gt=0)
+            | Q(minutes__organisations=organisation)
+        ).distinct()
+        present = [rows.filter(organisation=organisation) for rows in present]
+    # No ORDER BY inside a UNION (the models order by default).
+    first, *others = [rows.values("organisation_id").order_by() for rows in present]
+    return {
+        "meetings_held": held.count(),
+        "organisations_attending": len({row["organisation_id"] for row in first.union(*others)}),
+    }

@@ -233,7 +233,12 @@ def test_api_network_report_has_the_same_figures(network, client_for):
     )
     assert figure["value"] == "18.00" and figure["definition"]
     assert {row["name"] for row in body["organisations"]} >= {"Alpha GmbH", "Xenia e.V."}
-    assert [group["key"] for group in body["groups"] if group["pending"]] == ["network_life"]
+    assert [group["key"] for group in body["groups"] if group["pending"]] == []
+    events = next(group for group in body["groups"] if group["key"] == "network_life")
+    assert [figure["key"] for figure in events["figures"]] == [
+        "meetings_held",
+        "organisations_attending",
+    ]
 
 
 def test_api_reports_answer_404_to_others_and_400_to_bad_periods(network, client_for):
