@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "marketplace",
     "notifications",
     "listings",
+    "network",
     "bookings",
     "donations",
     "reports",
