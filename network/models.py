@@ -8,6 +8,8 @@ CheckConstraint keeps it within `capacity` as the last line of defence (as volun
 listings). A registration's seats are the person plus their companions.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -272,7 +274,9 @@ class EventSeries(EventFields):
         verbose_name_plural = _("Terminreihen")
         ordering = ["first_starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(duration__gt=0), name="series_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(duration__gt=dt.timedelta(0)), name="series_duration_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
                 name="series_capacity_positive",

@@ -209,6 +209,54 @@ KINDS: dict[str, Kind] = _table(
         _("Im Januar: Spender*innen, die eine Sammelbestätigung erhalten können"),
         _("die Administrator*innen der empfangenden Organisation"),
     ),
+    # --- network events (network/notices.py) ----------------------------------------------
+    Kind(
+        "network_event_invitation",
+        _("Einladung zu einer veröffentlichten Veranstaltung des Netzwerks"),
+        _("die Mitglieder des Netzwerks (bei AG-Treffen: der Arbeitsgruppe)"),
+        optional=True,
+    ),
+    Kind(
+        "network_registration_confirmed",
+        _("Anmeldung zu einer Veranstaltung bestätigt"),
+        _("die angemeldete Person"),
+        attachments=("Kalendereinladung (.ics)",),
+    ),
+    Kind(
+        "network_registration_waiting",
+        _("Veranstaltung ausgebucht: auf der Warteliste"),
+        _("die Person auf der Warteliste"),
+    ),
+    Kind(
+        "network_registration_promoted",
+        _("Von der Warteliste nachgerückt"),
+        _("die nachgerückte Person"),
+        attachments=("Kalendereinladung (.ics)",),
+    ),
+    Kind(
+        "network_registration_cancelled",
+        _("Abmeldung von einer Veranstaltung bestätigt"),
+        _("die abgemeldete Person"),
+        attachments=("Absage des Kalendereintrags (.ics)",),
+    ),
+    Kind(
+        "network_event_changed",
+        _("Zeit oder Ort einer Veranstaltung geändert"),
+        _("alle Angemeldeten und die Warteliste"),
+        attachments=("aktualisierter Kalendereintrag (.ics)",),
+    ),
+    Kind(
+        "network_event_cancelled",
+        _("Veranstaltung abgesagt"),
+        _("alle Angemeldeten und die Warteliste"),
+        attachments=("Absage des Kalendereintrags (.ics)",),
+    ),
+    Kind(
+        "network_event_reminder",
+        _("Erinnerung am Vortag einer Veranstaltung"),
+        _("die angemeldeten Personen"),
+        optional=True,
+    ),
     # --- the pipeline itself ---------------------------------------------------------------
     Kind(
         "mail_test",

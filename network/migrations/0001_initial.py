@@ -4,6 +4,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import network.models
+import datetime
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -324,7 +326,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='eventseries',
-            constraint=models.CheckConstraint(condition=models.Q(('duration__gt', 0)), name='series_duration_positive'),
+            constraint=models.CheckConstraint(condition=models.Q(('duration__gt', datetime.timedelta(0))), name='series_duration_positive'),
         ),
         migrations.AddConstraint(
             model_name='eventseries',
