@@ -145,7 +145,5 @@ def network_people(user_ids) -> QuerySet[User]:
 
 def groups_of_person(user: User) -> QuerySet[WorkingGroup]:
     return groups_visible_to(user).filter(
-        Exists(
-            GroupMembership.objects.filter(group=OuterRef("pk"), person=user, state=ACTIVE)
-        )
+        Exists(GroupMembership.objects.filter(group=OuterRef("pk"), person=user, state=ACTIVE))
     )

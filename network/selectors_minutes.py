@@ -94,4 +94,3 @@ def may_read_group_minutes(user: User, group) -> bool:
     return GroupMembership.objects.filter(
         group=group, person=user, state=GroupMembershipState.ACTIVE
     ).exists()
-

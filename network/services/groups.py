@@ -388,9 +388,12 @@ def _project_values(group: WorkingGroup, values: dict) -> dict:
         cleaned["next_step"] = _text(values["next_step"], field="next_step", limit=500)
     if "next_step_owner_id" in values:
         owner_id = values["next_step_owner_id"]
-        if owner_id is not None and not GroupMembership.objects.filter(
-            group=group, person_id=owner_id, state=ACTIVE, person__is_active=True
-        ).exists():
+        if (
+            owner_id is not None
+            and not GroupMembership.objects.filter(
+                group=group, person_id=owner_id, state=ACTIVE, person__is_active=True
+            ).exists()
+        ):
             raise InvalidInput(
                 _("Den nächsten Schritt übernimmt ein Mitglied der Arbeitsgruppe."),
                 field="next_step_owner",
@@ -404,9 +407,9 @@ def _project_values(group: WorkingGroup, values: dict) -> dict:
                 field="organisations",
             )
         found = set(
-            Organisation.objects.filter(
-                pk__in=ids, status=OrganisationStatus.APPROVED
-            ).values_list("pk", flat=True)
+            Organisation.objects.filter(pk__in=ids, status=OrganisationStatus.APPROVED).values_list(
+                "pk", flat=True
+            )
         )
         if len(found) != len(ids):
             raise InvalidInput(

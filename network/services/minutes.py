@@ -95,9 +95,7 @@ def _organisation_ids(ids) -> list[int]:
 def _decisions(items: list[DecisionInput]) -> list[DecisionInput]:
     if len(items) > MAX_DECISIONS:
         raise InvalidInput(
-            ngettext(
-                "Höchstens %(n)d Beschluss.", "Höchstens %(n)d Beschlüsse.", MAX_DECISIONS
-            )
+            ngettext("Höchstens %(n)d Beschluss.", "Höchstens %(n)d Beschlüsse.", MAX_DECISIONS)
             % {"n": MAX_DECISIONS},
             field="decisions",
         )
@@ -180,9 +178,9 @@ def _recipients(event: Event):
         ).distinct()
     return User.objects.filter(
         is_active=True,
-        pk__in=Registration.objects.filter(
-            event=event, state=RegistrationState.REGISTERED
-        ).values("person_id"),
+        pk__in=Registration.objects.filter(event=event, state=RegistrationState.REGISTERED).values(
+            "person_id"
+        ),
     )
 
 
