@@ -163,7 +163,10 @@ def minutes_save(
             for position, item in enumerate(decisions)
         )
         if attendance is not None:
-            event_attendance_counts_set(event=event, by=by, counts=attendance, now=now)
+            try:
+                event_attendance_counts_set(event=event, by=by, counts=attendance, now=now)
+            except InvalidInput as error:
+                raise InvalidInput(error.message, field="attendance") from None
     return minutes
 
 
