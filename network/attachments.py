@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
@@ -19,6 +20,8 @@ from pypdf.errors import PyPdfError
 
 from marketplace.errors import InvalidInput
 from marketplace.photos import process_photo
+
+from .models import MinutesAttachment
 
 FIELD = "file"
 PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
@@ -107,3 +110,16 @@ def _checked_pdf(upload) -> CheckedAttachment:
         original_name=_original_name(upload),
         size=len(content),
     )
+
+
+def attachment_response(attachment: MinutesAttachment) -> FileResponse:
+    """The stored file, downloaded (never shown inline), as the pages serve it too."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

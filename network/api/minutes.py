@@ -12,7 +12,6 @@ network/services/minutes.py.
 An event or minutes the person may not read answer 404; writing without being a host 403.
 """
 
-from django.http import FileResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from marketplace.api_filters import NoFilters
 from marketplace.errors import NotFound
 from marketplace.pagination import Key, Ordering
 
+from ..attachments import attachment_response
 from ..models import Event, Minutes, MinutesAttachment
 from ..selectors import events_visible_to
 from ..selectors_groups import group_for
@@ -173,19 +173,6 @@ class AttachmentsView(generics.GenericAPIView):
             AttachmentSerializer(attachment, context={"event_id": event.pk}).data,
             status=status.HTTP_201_CREATED,
         )
-
-
-def attachment_response(attachment: MinutesAttachment) -> FileResponse:
-    """The stored file, downloaded (never shown inline), as the pages serve it too."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class AttachmentView(generics.GenericAPIView):
