@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("marketplace.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("listings.api_urls")),
+    path("", include("network.api_urls")),
     path("", include("bookings.api_urls")),
     path("", include("donations.api_urls")),
     path("", include("reports.api_urls")),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("benachrichtigungen/", include("notifications.urls")),
     path("kalender/", include("bookings.feed_urls")),
+    path("termine/abmelden/", include("network.urls")),
     # The web pages, last: their paths are German words that no other prefix uses.
     path("", include("web.urls")),
 ]

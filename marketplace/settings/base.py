@@ -189,6 +189,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.remind_upcoming",
         "schedule": crontab(minute=5, hour="8-20"),
     },
+    # Network events: a reminder the day before to everyone with a seat (each once; hourly in
+    # the daytime, as the bookings' reminders), the hosts' notes deleted after the event, and
+    # recurring series expanded into the next months.
+    "network-remind-tomorrow": {
+        "task": "network.tasks.remind_tomorrow",
+        "schedule": crontab(minute=10, hour="8-20"),
+    },
+    "network-purge-notes": {
+        "task": "network.tasks.purge_notes",
+        "schedule": env.float("NETWORK_PURGE_NOTES_SECONDS", default=3600.0),
+    },
+    "network-extend-series": {
+        "task": "network.tasks.extend_series",
+        "schedule": env.float("NETWORK_EXTEND_SERIES_SECONDS", default=86400.0),
+    },
     # Candidates' data leaves referrals BOOKINGS_REFERRAL_RETENTION_MONTHS after they ended.
     "bookings-anonymise-referrals": {
         "task": "bookings.tasks.anonymise_referrals",
