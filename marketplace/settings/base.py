@@ -373,6 +373,11 @@ SPECTACULAR_SETTINGS = {
         "ReceiptKindEnum": "donations.models.ReceiptKind",
         "MoneyKindEnum": "donations.models.MoneyKind",
         "GoodsOriginEnum": "donations.models.GoodsOrigin",
+        "GroupMembershipStateEnum": "network.models.GroupMembershipState",
+        "GroupRoleEnum": "network.models.GroupRole",
+        "JoinPolicyEnum": "network.models.JoinPolicy",
+        "MeetingsVisibilityEnum": "network.models.MeetingsVisibility",
+        "ProjectStatusEnum": "network.models.ProjectStatus",
     },
 }
 

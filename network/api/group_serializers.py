@@ -16,26 +16,14 @@ from ..models import (
     ProjectStatus,
     WorkingGroup,
 )
+from .serializers import OrganisationRefSerializer, PersonRefSerializer
 
 
 def id_field(**kwargs):
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.SerializerMethodField()
-
-    def get_name(self, user) -> str:
-        return user.full_name or user.get_short_name()
-
-
-class OrganisationRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
-
-class MembershipSerializer(serializers.ModelSerializer):
+class GroupMembershipSerializer(serializers.ModelSerializer):
     person = PersonRefSerializer(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True)
 
@@ -43,11 +31,6 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = GroupMembership
         fields = ["id", "person", "organisation", "role", "state", "created_at", "decided_at"]
         read_only_fields = fields
-
-
-class MyMembershipSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=GroupMembershipState.choices, read_only=True)
-    role = serializers.ChoiceField(choices=GroupRole.choices, read_only=True)
 
 
 class WorkingGroupSerializer(serializers.ModelSerializer):
@@ -74,7 +57,7 @@ class WorkingGroupSerializer(serializers.ModelSerializer):
     def get_leads(self, group) -> list[dict]:
         return [
             {
-                "person": PersonRefSerializer(m.person).data,
+                "person": {"id": m.person_id, "name": m.person.full_name},
                 "organisation": {"id": m.organisation_id, "name": m.organisation.name},
             }
             for m in getattr(group, "leads", [])

@@ -40,11 +40,11 @@ from ..selectors_groups import (
 from ..services import groups as services
 from .group_serializers import (
     EmptySerializer,
+    GroupMembershipSerializer,
     GroupMessageInputSerializer,
     GroupMessageSerializer,
     JoinSerializer,
     LeadInputSerializer,
-    MembershipSerializer,
     ProjectInputSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
@@ -169,13 +169,13 @@ class WorkingGroupDetailView(generics.GenericAPIView):
 
 
 class JoinView(generics.GenericAPIView):
-    serializer_class = MembershipSerializer
+    serializer_class = GroupMembershipSerializer
 
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Beitreten (offen) oder den Beitritt anfragen"),
         request=JoinSerializer,
-        responses={201: MembershipSerializer, **_errors(400, 401, 404, 409)},
+        responses={201: GroupMembershipSerializer, **_errors(400, 401, 404, 409)},
     )
     def post(self, request, pk: int):
         group = _group_or_404(request, pk)
@@ -184,23 +184,23 @@ class JoinView(generics.GenericAPIView):
         membership = services.group_join(
             group=group, by=request.user, organisation_id=parsed.validated_data["organisation"]
         )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return Response(GroupMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
 class LeaveView(generics.GenericAPIView):
-    serializer_class = MembershipSerializer
+    serializer_class = GroupMembershipSerializer
 
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Austreten (oder die Anfrage zurückziehen)"),
         request=EmptySerializer,
-        responses={200: MembershipSerializer, **_errors(400, 401, 404, 409)},
+        responses={200: GroupMembershipSerializer, **_errors(400, 401, 404, 409)},
     )
     def post(self, request, pk: int):
         group = _group_or_404(request, pk)
         EmptySerializer(data=request.data).is_valid(raise_exception=True)
         membership = services.group_leave(group=group, by=request.user)
-        return Response(MembershipSerializer(membership).data)
+        return Response(GroupMembershipSerializer(membership).data)
 
 
 class MemberFilter(StrictFilterSet):
@@ -217,7 +217,7 @@ class MemberFilter(StrictFilterSet):
 
 
 class MembersView(generics.ListAPIView):
-    serializer_class = MembershipSerializer
+    serializer_class = GroupMembershipSerializer
     filterset_class = MemberFilter
     page_ordering = OLDEST_FIRST
 
@@ -236,7 +236,7 @@ class MembersView(generics.ListAPIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Mitglieder (die Leitung sieht auch offene Anfragen)"),
-        responses={200: MembershipSerializer(many=True), **_errors(400, 401, 404)},
+        responses={200: GroupMembershipSerializer(many=True), **_errors(400, 401, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -263,18 +263,18 @@ def _membership_action(name: str, summary: str, input_serializer, call):
         parsed = input_serializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         membership = call(membership, request.user, parsed.validated_data)
-        return Response(MembershipSerializer(membership).data)
+        return Response(GroupMembershipSerializer(membership).data)
 
     post = extend_schema(
         tags=TAG,
         summary=summary,
         request=input_serializer,
-        responses={200: MembershipSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: GroupMembershipSerializer, **_errors(400, 401, 403, 404, 409)},
     )(post)
     view = type(
         f"Membership{name.title()}View",
         (generics.GenericAPIView,),
-        {"post": post, "serializer_class": MembershipSerializer},
+        {"post": post, "serializer_class": GroupMembershipSerializer},
     )
     return view.as_view()
 
@@ -308,13 +308,13 @@ MEMBERSHIP_ACTIONS = {
 
 
 class LeadsView(generics.GenericAPIView):
-    serializer_class = MembershipSerializer
+    serializer_class = GroupMembershipSerializer
 
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Eine Person zur Leitung machen (Koordination)"),
         request=LeadInputSerializer,
-        responses={201: MembershipSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: GroupMembershipSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
         group = _group_or_404(request, pk)
@@ -328,7 +328,7 @@ class LeadsView(generics.GenericAPIView):
                 organisation_id=parsed.validated_data["organisation"],
             ),
         )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return Response(GroupMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
 def _project_changes(data: dict) -> dict:

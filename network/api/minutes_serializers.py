@@ -6,7 +6,8 @@ from rest_framework import serializers
 from marketplace.api_base import StrictSerializer
 
 from ..models import Decision, Minutes, MinutesAttachment
-from .group_serializers import OrganisationRefSerializer, PersonRefSerializer, id_field
+from .group_serializers import id_field
+from .serializers import OrganisationRefSerializer, PersonRefSerializer
 
 
 class DecisionSerializer(serializers.ModelSerializer):
