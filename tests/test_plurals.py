@@ -5,7 +5,16 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["bookings", "donations", "listings", "marketplace", "notifications", "web", "templates"]
+APPS = [
+    "bookings",
+    "donations",
+    "listings",
+    "marketplace",
+    "network",
+    "notifications",
+    "web",
+    "templates",
+]
 # German plural nouns that follow a number in our messages ("Zeichen", "Stück" and "Pixel" are
 # the same in the singular, so they need no plural form).
 NOUNS = (

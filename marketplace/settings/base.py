@@ -378,6 +378,10 @@ SPECTACULAR_SETTINGS = {
         "JoinPolicyEnum": "network.models.JoinPolicy",
         "MeetingsVisibilityEnum": "network.models.MeetingsVisibility",
         "ProjectStatusEnum": "network.models.ProjectStatus",
+        "EventKindEnum": "network.models.EventKind",
+        "EventStateEnum": "network.models.EventState",
+        "EventVisibilityEnum": "network.models.EventVisibility",
+        "RegistrationStateEnum": "network.models.RegistrationState",
     },
 }
 

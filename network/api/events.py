@@ -149,6 +149,7 @@ class EventListView(APIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Veranstaltungen (ohne Konto: nur öffentliche)"),
+        operation_id="events_list",
         parameters=[EventListParams],
         responses={200: page_of(EventSerializer, "Event"), **_errors(400, 401)},
     )

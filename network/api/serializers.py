@@ -20,12 +20,12 @@ from ..models import (
 # --- output ------------------------------------------------------------------------------------
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class EventOrganisationRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class PersonRefSerializer(serializers.Serializer):
+class EventPersonRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="full_name")
 
@@ -42,7 +42,7 @@ class EventSerializer(serializers.Serializer):
     online_link = serializers.SerializerMethodField(
         help_text=gettext_lazy("nur für Angemeldete und die Gastgeber, sonst null")
     )
-    hosts = OrganisationRefSerializer(many=True, source="hosts.all")
+    hosts = EventOrganisationRefSerializer(many=True, source="hosts.all")
     hosted_by_network = serializers.BooleanField()
     capacity = serializers.IntegerField(allow_null=True)
     seats_taken = serializers.IntegerField()
@@ -80,7 +80,7 @@ class StationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
-    host = OrganisationRefSerializer()
+    host = EventOrganisationRefSerializer()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     place = serializers.CharField()
@@ -93,8 +93,8 @@ class RegistrationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     event = serializers.IntegerField(source="event_id")
     station = serializers.IntegerField(source="station_id", allow_null=True)
-    person = PersonRefSerializer()
-    organisation = OrganisationRefSerializer()
+    person = EventPersonRefSerializer()
+    organisation = EventOrganisationRefSerializer()
     companions = serializers.IntegerField()
     seats = serializers.IntegerField()
     note = serializers.SerializerMethodField(
@@ -118,7 +118,7 @@ class WaitingEntrySerializer(RegistrationSerializer):
 
 
 class AttendanceCountSerializer(serializers.Serializer):
-    organisation = OrganisationRefSerializer()
+    organisation = EventOrganisationRefSerializer()
     count = serializers.IntegerField()
 
 

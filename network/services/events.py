@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.locking import locking_transaction
@@ -233,7 +234,11 @@ def event_update(
         capacity = merged["capacity"]
         if capacity is not None and capacity < event.seats_taken:
             raise Conflict(
-                _("Es sind schon %(taken)d Plätze vergeben; weniger geht nicht.")
+                ngettext(
+                    "Es ist schon %(taken)d Platz vergeben; weniger geht nicht.",
+                    "Es sind schon %(taken)d Plätze vergeben; weniger geht nicht.",
+                    event.seats_taken,
+                )
                 % {"taken": event.seats_taken}
             )
         moved = [
@@ -415,7 +420,11 @@ def station_update(*, station: Station, by: User, details: StationDetails) -> St
         _check_station(values, event)
         if values["capacity"] is not None and values["capacity"] < station.seats_taken:
             raise Conflict(
-                _("Es sind schon %(taken)d Plätze vergeben; weniger geht nicht.")
+                ngettext(
+                    "Es ist schon %(taken)d Platz vergeben; weniger geht nicht.",
+                    "Es sind schon %(taken)d Plätze vergeben; weniger geht nicht.",
+                    station.seats_taken,
+                )
                 % {"taken": station.seats_taken}
             )
         for name, value in values.items():
