@@ -4,8 +4,8 @@
   one request waiting for the lead) and "Grüne 20er" (open, meetings for the group), each with a
   lead, members and a project (Vorhaben) with its next step;
 - a past meeting of the AG Moritzplatz with published minutes;
-- the minutes of the past spring Netzwerktreffen (demo_events.py) with the organisations that
-  took part, how many of each came, and decisions with an owner.
+- the minutes of the past spring Netzwerktreffen (demo_events.py, which records who came) with
+  the organisations that took part and decisions with an owner.
 
 Rows are written directly (no e-mails) and found again by their natural keys (slug, title,
 event), so a second run creates nothing.
@@ -28,7 +28,6 @@ from .models import (
     JoinPolicy,
     MeetingsVisibility,
     Minutes,
-    OrganisationAttendance,
     Project,
     ProjectStatus,
     WorkingGroup,
@@ -277,7 +276,7 @@ def seed_minutes(demo) -> None:
         "goerlitzer-druckhaus",
         "kirchengemeinde-am-wassertor",
     ]
-    minutes = _minutes(
+    _minutes(
         demo,
         event,
         text=(
@@ -302,16 +301,3 @@ def seed_minutes(demo) -> None:
         ],
         published=event.ends_at + dt.timedelta(days=3),
     )
-    if minutes is None:
-        return
-    for slug, count in (
-        ("kanalblick-it", 1),
-        ("goerlitzer-druckhaus", 1),
-        ("kirchengemeinde-am-wassertor", 2),
-    ):
-        organisation = demo.organisations.get(slug)
-        if organisation:
-            row, created = OrganisationAttendance.objects.get_or_create(
-                event=event, organisation=organisation, defaults={"count": count}
-            )
-            demo.count_created(row, created)

@@ -16,16 +16,25 @@ from ..models import (
     ProjectStatus,
     WorkingGroup,
 )
-from .serializers import OrganisationRefSerializer, PersonRefSerializer
 
 
 def id_field(**kwargs):
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class GroupPersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="full_name")
+
+
+class GroupOrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class GroupMembershipSerializer(serializers.ModelSerializer):
-    person = PersonRefSerializer(read_only=True)
-    organisation = OrganisationRefSerializer(read_only=True)
+    person = GroupPersonRefSerializer(read_only=True)
+    organisation = GroupOrganisationRefSerializer(read_only=True)
 
     class Meta:
         model = GroupMembership
@@ -107,8 +116,8 @@ class RoleSerializer(StrictSerializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    organisations = OrganisationRefSerializer(many=True, read_only=True)
-    next_step_owner = PersonRefSerializer(read_only=True, allow_null=True)
+    organisations = GroupOrganisationRefSerializer(many=True, read_only=True)
+    next_step_owner = GroupPersonRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Project
@@ -140,7 +149,7 @@ class ProjectUpdateSerializer(ProjectInputSerializer):
 
 
 class GroupMessageSerializer(serializers.ModelSerializer):
-    sent_by = PersonRefSerializer(read_only=True, allow_null=True)
+    sent_by = GroupPersonRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = GroupMessage

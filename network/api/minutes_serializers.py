@@ -6,12 +6,11 @@ from rest_framework import serializers
 from marketplace.api_base import StrictSerializer
 
 from ..models import Decision, Minutes, MinutesAttachment
-from .group_serializers import id_field
-from .serializers import OrganisationRefSerializer, PersonRefSerializer
+from .group_serializers import GroupOrganisationRefSerializer, GroupPersonRefSerializer, id_field
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    owner = PersonRefSerializer(read_only=True, allow_null=True)
+    owner = GroupPersonRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Decision
@@ -36,7 +35,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class AttendanceSerializer(serializers.Serializer):
-    organisation = OrganisationRefSerializer(read_only=True)
+    organisation = GroupOrganisationRefSerializer(read_only=True)
     count = serializers.IntegerField(read_only=True)
 
 
@@ -50,11 +49,11 @@ class MinutesEventSerializer(serializers.Serializer):
 
 class MinutesSerializer(serializers.ModelSerializer):
     event = MinutesEventSerializer(read_only=True)
-    organisations = OrganisationRefSerializer(many=True, read_only=True)
+    organisations = GroupOrganisationRefSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
     attendance = serializers.SerializerMethodField()
-    written_by = PersonRefSerializer(read_only=True, allow_null=True)
+    written_by = GroupPersonRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Minutes
