@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.locking import lock_rows, locking_transaction
@@ -160,7 +161,13 @@ def group_create(
     leads = list(leads)
     if len(leads) > MAX_LEADS:
         raise InvalidInput(
-            _("Höchstens %(n)d Personen in der Leitung.") % {"n": MAX_LEADS}, field="leads"
+            ngettext(
+                "Höchstens %(n)d Person in der Leitung.",
+                "Höchstens %(n)d Personen in der Leitung.",
+                MAX_LEADS,
+            )
+            % {"n": MAX_LEADS},
+            field="leads",
         )
     if WorkingGroup.objects.filter(name__iexact=name).exists():
         raise Conflict(_("Eine Arbeitsgruppe mit diesem Namen gibt es schon."), field="name")
@@ -307,7 +314,14 @@ def group_lead_appoint(*, group: WorkingGroup, by: User, lead: Lead) -> GroupMem
         group = _lock_group(group)
         leads = GroupMembership.objects.filter(group=group, state=ACTIVE, role=GroupRole.LEAD)
         if leads.exclude(person_id=lead.person_id).count() >= MAX_LEADS:
-            raise Conflict(_("Höchstens %(n)d Personen in der Leitung.") % {"n": MAX_LEADS})
+            raise Conflict(
+                ngettext(
+                    "Höchstens %(n)d Person in der Leitung.",
+                    "Höchstens %(n)d Personen in der Leitung.",
+                    MAX_LEADS,
+                )
+                % {"n": MAX_LEADS}
+            )
         return _add_lead(group, lead, by=by, now=timezone.now())
 
 
@@ -403,7 +417,12 @@ def _project_values(group: WorkingGroup, values: dict) -> dict:
         ids = list(dict.fromkeys(values["organisation_ids"]))
         if len(ids) > MAX_PROJECT_ORGANISATIONS:
             raise InvalidInput(
-                _("Höchstens %(n)d Organisationen.") % {"n": MAX_PROJECT_ORGANISATIONS},
+                ngettext(
+                    "Höchstens %(n)d Organisation.",
+                    "Höchstens %(n)d Organisationen.",
+                    MAX_PROJECT_ORGANISATIONS,
+                )
+                % {"n": MAX_PROJECT_ORGANISATIONS},
                 field="organisations",
             )
         found = set(

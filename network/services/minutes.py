@@ -74,7 +74,12 @@ def _organisation_ids(ids) -> list[int]:
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_ORGANISATIONS:
         raise InvalidInput(
-            _("Höchstens %(n)d Organisationen.") % {"n": MAX_ORGANISATIONS},
+            ngettext(
+                "Höchstens %(n)d Organisation.",
+                "Höchstens %(n)d Organisationen.",
+                MAX_ORGANISATIONS,
+            )
+            % {"n": MAX_ORGANISATIONS},
             field="organisations",
         )
     found = set(
