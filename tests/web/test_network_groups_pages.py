@@ -314,3 +314,43 @@ def test_the_pages_speak_english(signed_in):
     assert "Working groups" in body
     assert "Projects" in body
     assert "Vorhaben" not in body
+
+
+def _grow(group, n: int) -> None:
+    for i in range(n):
+        person, organisation = person_in_new_organisation()
+        add_member(group, person, organisation)
+        project = Project.objects.create(group=group, title=f"Vorhaben {i}", next_step_owner=person)
+        project.organisations.add(organisation)
+        GroupMessage.objects.create(group=group, subject=f"Nachricht {i}", body="Hallo")
+        GroupMembership.objects.create(
+            group=group,
+            person=person_in_new_organisation()[0],
+            organisation=organisation,
+            state=GroupMembershipState.REQUESTED,
+        )
+
+
+def test_the_group_pages_run_the_same_number_of_queries_for_few_and_many(signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    group, lead, _ = make_group()
+    other, _lead2, _ = make_group(name="Grüne 20er")
+    client = signed_in(lead)
+    _grow(group, 1)
+    client.get("/arbeitsgruppen/")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    small = (count("/arbeitsgruppen/"), count(f"/arbeitsgruppen/{group.pk}/"))
+    _grow(group, 8)
+    for n in range(6):
+        make_group(name=f"AG {n}")
+    large = (count("/arbeitsgruppen/"), count(f"/arbeitsgruppen/{group.pk}/"))
+
+    assert small == large
+    assert other.pk
