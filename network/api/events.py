@@ -611,23 +611,23 @@ class SeriesCalendarView(APIView):
 urlpatterns = [
     path("events/", EventListView.as_view(), name="events"),
     path("events/series/", SeriesCreateView.as_view(), name="event-series"),
-    path("events/series/<int:pk>/", SeriesDetailView.as_view(), name="event-series-detail"),
+    path("events/series/<id:pk>/", SeriesDetailView.as_view(), name="event-series-detail"),
     path(
-        "events/series/<int:pk>/publish/",
+        "events/series/<id:pk>/publish/",
         SeriesPublishView.as_view(),
         name="event-series-publish",
     ),
-    path("events/series/<int:pk>/ics/", SeriesCalendarView.as_view(), name="event-series-ics"),
-    path("events/<int:pk>/", EventDetailView.as_view(), name="event"),
+    path("events/series/<id:pk>/ics/", SeriesCalendarView.as_view(), name="event-series-ics"),
+    path("events/<id:pk>/", EventDetailView.as_view(), name="event"),
     path(
-        "events/<int:pk>/publish/",
+        "events/<id:pk>/publish/",
         _lifecycle_view(
             "publish", event_services.event_publish, gettext_lazy("Veröffentlichen und einladen")
         ),
         name="event-publish",
     ),
     path(
-        "events/<int:pk>/cancel/",
+        "events/<id:pk>/cancel/",
         _lifecycle_view(
             "cancel",
             event_services.event_cancel,
@@ -637,28 +637,28 @@ urlpatterns = [
         name="event-cancel",
     ),
     path(
-        "events/<int:pk>/close/",
+        "events/<id:pk>/close/",
         _lifecycle_view(
             "close", event_services.event_close, gettext_lazy("Als stattgefunden abschließen")
         ),
         name="event-close",
     ),
-    path("events/<int:pk>/ics/", EventCalendarView.as_view(), name="event-ics"),
+    path("events/<id:pk>/ics/", EventCalendarView.as_view(), name="event-ics"),
     path(
-        "events/<int:pk>/registrations/",
+        "events/<id:pk>/registrations/",
         RegistrationListView.as_view(),
         name="event-registrations",
     ),
     path(
-        "events/<int:pk>/registrations/<int:registration_id>/cancel/",
+        "events/<id:pk>/registrations/<id:registration_id>/cancel/",
         RegistrationCancelView.as_view(),
         name="event-registration-cancel",
     ),
-    path("events/<int:pk>/waiting-list/", WaitingListView.as_view(), name="event-waiting-list"),
-    path("events/<int:pk>/attendance/", AttendanceView.as_view(), name="event-attendance"),
-    path("events/<int:pk>/stations/", StationListView.as_view(), name="event-stations"),
+    path("events/<id:pk>/waiting-list/", WaitingListView.as_view(), name="event-waiting-list"),
+    path("events/<id:pk>/attendance/", AttendanceView.as_view(), name="event-attendance"),
+    path("events/<id:pk>/stations/", StationListView.as_view(), name="event-stations"),
     path(
-        "events/<int:pk>/stations/<int:station_id>/",
+        "events/<id:pk>/stations/<id:station_id>/",
         StationDetailView.as_view(),
         name="event-station",
     ),

@@ -216,7 +216,9 @@ def registration_cancel(
             type(holder).objects.filter(pk=holder.pk).update(
                 seats_taken=F("seats_taken") - registration.seats
             )
-            promote_waiting(event, station)
+        # Also when someone leaves the waiting list: the person at its head may have needed
+        # more seats than were free, and the next one may fit now.
+        promote_waiting(event, station)
     return registration
 
 

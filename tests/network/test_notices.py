@@ -157,3 +157,22 @@ def test_cancelling_the_event_sends_method_cancel_to_everyone_registered(client_
         assert vevent["STATUS"] == "CANCELLED"
         assert int(vevent["SEQUENCE"]) == 1
         assert "Sturm" in message.body
+
+
+def test_when_the_head_of_the_waiting_list_leaves_the_next_who_fits_moves_up(client_for, send):
+    event = published_event(capacity=3)
+    seated, _ = person_in_new_organisation()
+    big, _ = person_in_new_organisation()
+    small, _ = person_in_new_organisation()
+    _register(send, client_for(seated), event, companions=1)  # 2 of 3 seats
+    assert _register(send, client_for(big), event, companions=2).json()["state"] == "waiting"
+    # one seat is free, but the list is served in order: the newcomer waits behind `big`
+    assert _register(send, client_for(small), event).json()["state"] == "waiting"
+
+    head = Registration.objects.get(person=big)
+    response = send(
+        client_for(big), "post", f"/api/v1/events/{event.pk}/registrations/{head.pk}/cancel/", {}
+    )
+    assert response.status_code == 200
+    assert Registration.objects.get(person=small).state == "registered"
+    assert Event.objects.get(pk=event.pk).seats_taken == 3

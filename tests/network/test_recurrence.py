@@ -5,6 +5,7 @@ and the series' calendar carries the RRULE, the EXDATE and the moved occurrence.
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from network import calendar
@@ -129,3 +130,52 @@ def test_a_rule_we_do_not_understand_is_refused_and_nothing_is_created(rule):
         )
     assert EventSeries.objects.count() == 0
     assert Event.objects.count() == 0
+
+
+def test_a_series_through_the_api_its_public_calendar_and_an_occurrence_registered_for(
+    client_for, api_client, django_capture_on_commit_callbacks
+):
+    coordinator = CoordinatorFactory()
+    boss = client_for(coordinator)
+    start = timezone.localtime() + dt.timedelta(days=10)
+    start = start.replace(hour=12, minute=0, second=0, microsecond=0)
+    response = boss.post(
+        "/api/v1/events/series/",
+        {
+            "kind": "lunch",
+            "title": "Kieznetzwerk Lunch",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(minutes=90)).isoformat(),
+            "place": "Café Wassertor",
+            "hosted_by_network": True,
+            "visibility": "public",
+            "capacity": 2,
+            "rrule": "FREQ=MONTHLY;COUNT=3",
+            "registration_closes_minutes": 60,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    series_id = response.json()["id"]
+    # drafts: nobody else sees them yet
+    assert api_client.get(f"/api/v1/events/series/{series_id}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        published = boss.post(f"/api/v1/events/series/{series_id}/publish/", {}, format="json")
+    assert published.status_code == 200, published.json()
+    occurrences = published.json()["occurrences"]
+    assert len(occurrences) == 3
+
+    ics = api_client.get(f"/api/v1/events/series/{series_id}/ics/")
+    assert ics.status_code == 200
+    [master] = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert master["RRULE"]["COUNT"] == [3]
+
+    member, organisation = person_in_new_organisation()
+    second = occurrences[1]
+    response = client_for(member).post(
+        f"/api/v1/events/{second}/registrations/", {"organisation": organisation.pk}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["state"] == "registered"
+    assert events_visible_to(member).get(pk=second).seats_taken == 1
+    assert events_visible_to(member).get(pk=occurrences[0]).seats_taken == 0
