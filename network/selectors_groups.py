@@ -101,11 +101,12 @@ def may_see_inside(user: User, group: WorkingGroup) -> bool:
 
 
 def memberships_of(group: WorkingGroup, *, states=(ACTIVE,)) -> QuerySet[GroupMembership]:
-    """The group's memberships in the given states, leads first, then by when they joined."""
+    """The group's memberships in the given states, leads first ("lead" sorts before
+    "member"), then by when they joined."""
     return (
         GroupMembership.objects.filter(group=group, state__in=states)
         .select_related("person", "organisation")
-        .order_by("state", "-role", "created_at", "id")
+        .order_by("state", "role", "created_at", "id")
     )
 
 
