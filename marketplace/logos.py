@@ -2,7 +2,7 @@
 
 An organisation's logo is served publicly and cached for a day; a photo taken with a phone
 carries EXIF data (GPS position, camera, time) and other chunks that would go out with it.
-As offer photos are (listings/photos.py), the logo is decoded, turned upright by its EXIF
+As offer photos are (marketplace/photos.py), the logo is decoded, turned upright by its EXIF
 orientation and encoded anew in its format, with no metadata. validate_logo() (models.py) has
 checked it first.
 """

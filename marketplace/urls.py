@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("bookings.api_urls")),
     path("", include("donations.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("network.api.groups_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -264,6 +264,30 @@ KINDS: dict[str, Kind] = _table(
         _("die angegebene Adresse (manage.py notifications_sendtest)"),
         in_app=False,
     ),
+    # --- working groups and minutes (network/notices_groups.py) ------------------------------
+    Kind(
+        "group_join_requested",
+        _("Jemand möchte einer Arbeitsgruppe beitreten"),
+        _("die Leitung der Arbeitsgruppe"),
+        optional=True,
+    ),
+    Kind(
+        "group_join_answered",
+        _("Antwort der Leitung auf eine Beitrittsanfrage"),
+        _("die Person, die beitreten wollte"),
+    ),
+    Kind(
+        "group_message",
+        _("Nachricht der Leitung an alle Mitglieder einer Arbeitsgruppe"),
+        _("die Mitglieder der Arbeitsgruppe"),
+        optional=True,
+    ),
+    Kind(
+        "minutes_published",
+        _("Das Protokoll einer Veranstaltung oder eines AG-Treffens ist veröffentlicht"),
+        _("die Angemeldeten (bei AG-Treffen: die Mitglieder der Arbeitsgruppe)"),
+        optional=True,
+    ),
 )
 
 
