@@ -195,14 +195,15 @@ ACTION_INPUT: dict[Input, type[serializers.Serializer]] = {
 
 class BookingActionView(generics.GenericAPIView):
     serializer_class = BookingSerializer
-    action: BookingAction
+    # Not `action`: DRF and drf-spectacular read that name on a view.
+    booking_action: BookingAction
 
     def post(self, request, pk: int):
         booking = booking_or_404(request.user, pk)
-        parsed = ACTION_INPUT[self.action.input](data=request.data)
+        parsed = ACTION_INPUT[self.booking_action.input](data=request.data)
         parsed.is_valid(raise_exception=True)
         booking_act(
-            action=self.action.action,
+            action=self.booking_action.action,
             booking=booking,
             by=request.user,
             data=parsed.validated_data,
@@ -225,7 +226,7 @@ def _action_view(spec: BookingAction):
     view = type(
         f"Booking{spec.slug.title().replace('-', '')}View",
         (BookingActionView,),
-        {"action": spec, "post": post},
+        {"booking_action": spec, "post": post},
     )
     return view.as_view()
 
