@@ -519,19 +519,7 @@ def job_offer_update(*, job: JobOffer, by: User, **changes: Any) -> JobOffer:
     _apply(job, changes)
     listing_refresh_derived(job)
     job.full_clean()
-    if job.positions_filled == job.positions and job.status in (
-        ListingStatus.PUBLISHED,
-        ListingStatus.PAUSED,
-    ):
-        _move(job, ListingStatus.CLOSED, by=by, reason=_("Alle Stellen besetzt."))
-        job.closed_reason = ClosedReason.FILLED
-    elif (
-        job.status == ListingStatus.CLOSED
-        and job.closed_reason == ClosedReason.FILLED
-        and job.positions_filled < job.positions
-        and job.application_deadline >= timezone.localdate()
-    ):
-        _move(job, ListingStatus.PUBLISHED, by=by, reason=_("Wieder eine Stelle frei."))
+    capacity.job_close_or_reopen(job, by=by)
     job.save()
     return job
 
