@@ -1,4 +1,4 @@
-"""/api/v1/bookings/: thin views over bookings/services.py.
+"""/api/v1/bookings/: thin views over bookings/services/ and the table of bookings/actions.py.
 
 - GET  bookings/                     mine, as requester or provider (filters: role, state, kind,
                                      date_from, date_to); the coordinator sees all
