@@ -37,7 +37,6 @@ from .models import (
     EquipmentAllocation,
     JobOffer,
     ListingStatus,
-    ListingStatusChange,
     VolunteerSlot,
 )
 
@@ -527,33 +526,28 @@ def job_close_or_reopen(job: JobOffer, *, by=None) -> list[str]:
     the status change's event row (by `by`, None for a hire counted here).
 
     Caller holds the job's row lock and saves the job with the returned fields (none when the
-    status stays).
+    status stays); the move itself is Listing.change_status().
     """
     if job.positions_filled >= job.positions and job.status in (
         ListingStatus.PUBLISHED,
         ListingStatus.PAUSED,
     ):
-        to, closed_reason, reason = (
+        return job.change_status(
             ListingStatus.CLOSED,
-            ClosedReason.FILLED,
-            _("Alle Stellen besetzt."),
+            by=by,
+            reason=_("Alle Stellen besetzt."),
+            closed_reason=ClosedReason.FILLED,
         )
-    elif (
+    if (
         job.status == ListingStatus.CLOSED
         and job.closed_reason == ClosedReason.FILLED
         and job.positions_filled < job.positions
         and job.application_deadline >= timezone.localdate()
     ):
-        to, closed_reason, reason = ListingStatus.PUBLISHED, "", _("Wieder eine Stelle frei.")
-    else:
-        return []
-    ListingStatusChange.objects.create(
-        listing=job, from_status=job.status, to_status=to, by=by, reason=reason
-    )
-    job.status = to
-    job.closed_reason = closed_reason
-    job.status_changed_at = timezone.now()
-    return ["status", "closed_reason", "status_changed_at", "updated_at"]
+        return job.change_status(
+            ListingStatus.PUBLISHED, by=by, reason=_("Wieder eine Stelle frei.")
+        )
+    return []
 
 
 def job_fill_position(*, job_id: int) -> JobOffer:

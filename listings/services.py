@@ -38,7 +38,6 @@ from .models import (
     Listing,
     ListingKind,
     ListingStatus,
-    ListingStatusChange,
     VolunteerAction,
     VolunteerSlot,
 )
@@ -527,21 +526,6 @@ def job_offer_update(*, job: JobOffer, by: User, **changes: Any) -> JobOffer:
 # --- Status -----------------------------------------------------------------------------------
 
 
-def _move(listing: Listing, to: str, *, by: User | None, reason: str = "") -> None:
-    """Set the status and write the event row; the caller saves the listing."""
-    ListingStatusChange.objects.create(
-        listing=listing, from_status=listing.status, to_status=to, by=by, reason=reason[:500]
-    )
-    listing.status = to
-    listing.status_changed_at = timezone.now()
-    listing.closed_reason = ""
-    if to == ListingStatus.PUBLISHED and listing.published_at is None:
-        listing.published_at = listing.status_changed_at
-
-
-_STATUS_FIELDS = ["status", "status_changed_at", "closed_reason", "published_at", "updated_at"]
-
-
 def _check_ready_to_publish(listing: Listing) -> None:
     if isinstance(listing, VolunteerAction):
         if not listing.slots.filter(end__gt=timezone.now()).exists():
@@ -569,11 +553,10 @@ def listing_publish(*, listing: Listing, by: User) -> Listing:
     """
     listing = _lock_listing(type(listing), listing)
     _require_can_post(by, listing.organisation)
-    if listing.status == ListingStatus.PUBLISHED:
+    if not listing.can_change_status_to(ListingStatus.PUBLISHED):
         raise Conflict(_("Das Angebot ist schon veröffentlicht."))
     _check_ready_to_publish(listing)
-    _move(listing, ListingStatus.PUBLISHED, by=by)
-    listing.save(update_fields=_STATUS_FIELDS)
+    listing.save(update_fields=listing.change_status(ListingStatus.PUBLISHED, by=by))
     return listing
 
 
@@ -586,10 +569,9 @@ def listing_pause(*, listing: Listing, by: User, reason: str = "") -> Listing:
     """
     listing = _lock_listing(type(listing), listing)
     _require_manager_or_coordinator(by, listing)
-    if listing.status != ListingStatus.PUBLISHED:
+    if not listing.can_change_status_to(ListingStatus.PAUSED):
         raise Conflict(_("Nur veröffentlichte Angebote können pausiert werden."))
-    _move(listing, ListingStatus.PAUSED, by=by, reason=reason)
-    listing.save(update_fields=_STATUS_FIELDS)
+    listing.save(update_fields=listing.change_status(ListingStatus.PAUSED, by=by, reason=reason))
     return listing
 
 
@@ -602,11 +584,12 @@ def listing_close(*, listing: Listing, by: User, reason: str = "") -> Listing:
     """
     listing = _lock_listing(type(listing), listing)
     _require_manager_or_coordinator(by, listing)
-    if listing.status == ListingStatus.CLOSED:
+    if not listing.can_change_status_to(ListingStatus.CLOSED):
         raise Conflict(_("Das Angebot ist schon geschlossen."))
-    _move(listing, ListingStatus.CLOSED, by=by, reason=reason)
-    listing.closed_reason = ClosedReason.MANUAL
-    listing.save(update_fields=_STATUS_FIELDS)
+    fields = listing.change_status(
+        ListingStatus.CLOSED, by=by, reason=reason, closed_reason=ClosedReason.MANUAL
+    )
+    listing.save(update_fields=fields)
     return listing
 
 
@@ -746,9 +729,12 @@ def job_offers_close_expired(*, today: dt.date | None = None) -> int:
             )
             if job.status == ListingStatus.CLOSED or job.application_deadline >= today:
                 continue
-            _move(job, ListingStatus.CLOSED, by=None, reason=_("Bewerbungsfrist abgelaufen."))
-            job.closed_reason = ClosedReason.DEADLINE
-            job.save(update_fields=_STATUS_FIELDS)
+            fields = job.change_status(
+                ListingStatus.CLOSED,
+                reason=_("Bewerbungsfrist abgelaufen."),
+                closed_reason=ClosedReason.DEADLINE,
+            )
+            job.save(update_fields=fields)
             closed += 1
     return closed
 

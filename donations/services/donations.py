@@ -188,8 +188,9 @@ def donation_record(
 # --- confirming and rejecting -----------------------------------------------------------------
 
 
-def _check_recorded(donation: Donation) -> None:
-    if donation.state != DonationState.RECORDED:
+def _check_can_become(donation: Donation, state: str) -> None:
+    """DONATION_TRANSITIONS beside the model decides; a refusal is a Conflict (409)."""
+    if not donation.can_change_state_to(state):
         raise Conflict(
             _("Diese Spende ist schon „%(state)s“.") % {"state": donation.get_state_display()},
             code="not_recorded",
@@ -213,7 +214,7 @@ def donation_confirm(
     with _locking_transaction():
         donation = _lock_donation(donation)
         _check_receiving_member(donation, by)
-        _check_recorded(donation)
+        _check_can_become(donation, DonationState.CONFIRMED)
         donation.state = DonationState.CONFIRMED
         donation.decided_by, donation.decided_at = by, timezone.now()
         donation.save(update_fields=["state", "decided_by", "decided_at"])
@@ -240,7 +241,7 @@ def donation_reject(*, donation: Donation, by: User, reason: str) -> Donation:
     with _locking_transaction():
         donation = _lock_donation(donation)
         _check_receiving_member(donation, by)
-        _check_recorded(donation)
+        _check_can_become(donation, DonationState.REJECTED)
         donation.state = DonationState.REJECTED
         donation.decided_by, donation.decided_at = by, timezone.now()
         donation.reason = reason
