@@ -32,7 +32,7 @@ from .models import (
     VolunteerAction,
 )
 from .params import ORDERINGS
-from .services import (
+from .services.common import (
     EQUIPMENT_FIELDS,
     JOB_OFFER_FIELDS,
     VOLUNTEER_ACTION_FIELDS,

@@ -20,7 +20,7 @@ from listings.models import (
     ListingKind,
     VolunteerAction,
 )
-from listings.services import SlotSpec, UnavailablePeriod
+from listings.services.common import SlotSpec, UnavailablePeriod
 
 from . import DateInput, DateTimeInput
 

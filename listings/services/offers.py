@@ -1,39 +1,25 @@
-"""Every write to offers: posting, editing, the status life, photos and the periodic sweeps.
-
-Who may do what:
-- members (any role) of the owning company post, edit, publish, pause, close and delete;
-  posting, editing and publishing need the company to be approved;
-- the network coordinator may pause and close any offer (moderation), nothing else;
-- everyone else may only read published offers (selectors.visible_listings).
-
-Capacity (places, units, positions) is changed only through listings.capacity.
-"""
+"""Posting and editing offers of the three kinds, with their slots and unavailable dates."""
 
 import datetime as dt
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Min, ProtectedError
+from django.db.models import ProtectedError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.errors import Conflict, InvalidInput, NotAllowed
-from marketplace.models import Organisation, OrganisationKind, User
-from marketplace.selectors import is_member
+from marketplace.errors import Conflict, InvalidInput
+from marketplace.models import Organisation, User
 
-from . import capacity
-from .models import (
+from .. import capacity
+from ..models import (
     AllocationKind,
     Category,
-    ClosedReason,
     Equipment,
     EquipmentAllocation,
-    EquipmentPhoto,
     JobOffer,
     Listing,
     ListingKind,
@@ -41,134 +27,20 @@ from .models import (
     VolunteerAction,
     VolunteerSlot,
 )
-from .photos import process_photo
-
-COMMON_FIELDS = ("title", "description", "category", "members_only")
-VOLUNTEER_ACTION_FIELDS = (
-    *COMMON_FIELDS,
-    "location_kind",
-    "meeting_street",
-    "meeting_postcode",
-    "meeting_city",
-    "skills",
-    "languages",
-    "min_volunteers_per_booking",
-    "max_volunteers_per_booking",
-    "notes",
-    "contact_name",
-    "contact_phone",
+from .common import (
+    EQUIPMENT_FIELDS,
+    JOB_OFFER_FIELDS,
+    MAX_SLOT_LENGTH,
+    MAX_SLOTS,
+    MAX_UNAVAILABLE_PERIODS,
+    VOLUNTEER_ACTION_FIELDS,
+    SlotSpec,
+    UnavailablePeriod,
+    _lock_listing,
+    _require_can_post,
+    _save_derived,
+    listing_refresh_derived,
 )
-EQUIPMENT_FIELDS = (
-    *COMMON_FIELDS,
-    "quantity",
-    "condition",
-    "pickup_street",
-    "pickup_postcode",
-    "pickup_city",
-    "handover_weekdays",
-    "handover_opens_at",
-    "handover_closes_at",
-    "handover_note",
-    "contact_name",
-    "contact_phone",
-    "max_loan_days",
-    "deposit",
-    "buffer_days",
-)
-JOB_OFFER_FIELDS = (
-    *COMMON_FIELDS,
-    "employment_type",
-    "hours_per_week",
-    "start_date",
-    "place",
-    "positions",
-    "application_deadline",
-    "requirements",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
-MAX_SLOTS = 100
-MAX_SLOT_LENGTH = dt.timedelta(days=14)
-MAX_UNAVAILABLE_PERIODS = 100
-MAX_PHOTOS = 10
-
-
-@dataclass(frozen=True)
-class SlotSpec:
-    """A slot as the company wants it; `id` names an existing slot of the same action."""
-
-    start: dt.datetime
-    end: dt.datetime
-    volunteers_available: int
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class UnavailablePeriod:
-    """Days on which an item cannot be lent, both ends included."""
-
-    first_day: dt.date
-    last_day: dt.date
-
-
-# --- Who may ----------------------------------------------------------------------------------
-
-
-def _require_member(user: User, organisation: Organisation) -> None:
-    if not is_member(user, organisation):
-        raise NotAllowed(_("Nur Mitglieder der anbietenden Organisation dürfen das."))
-
-
-def _require_approved_company(organisation: Organisation) -> None:
-    if organisation.kind != OrganisationKind.COMPANY:
-        raise NotAllowed(_("Nur Unternehmen können Angebote einstellen."))
-    if not organisation.is_approved:
-        raise NotAllowed(
-            _("Ihre Organisation ist noch nicht freigegeben und kann noch nichts anbieten.")
-        )
-
-
-def _require_can_post(user: User, organisation: Organisation) -> None:
-    _require_member(user, organisation)
-    _require_approved_company(organisation)
-
-
-def _require_manager_or_coordinator(user: User, listing: Listing) -> None:
-    if not user.is_coordinator:
-        _require_member(user, listing.organisation)
-
-
-# --- Derived fields ---------------------------------------------------------------------------
-
-
-def listing_refresh_derived(listing: Listing) -> list[str]:
-    """Recompute the fields the search sorts and filters by; returns the changed field names.
-
-    Precondition: the kind-specific row and its slots are saved. Does not save.
-    """
-    changed = []
-
-    def put(name, value):
-        if getattr(listing, name) != value:
-            setattr(listing, name, value)
-            changed.append(name)
-
-    if isinstance(listing, VolunteerAction):
-        first = listing.slots.filter(end__gte=timezone.now()).aggregate(first=Min("start"))
-        put("next_date", timezone.localdate(first["first"]) if first["first"] else None)
-        put("keywords", " ".join(listing.skills))
-    elif isinstance(listing, JobOffer):
-        put("next_date", listing.start_date)
-        put("visible_until", listing.application_deadline)
-    return changed
-
-
-def _save_derived(listing: Listing) -> None:
-    changed = listing_refresh_derived(listing)
-    if changed:
-        listing.save(update_fields=[*changed, "updated_at"])
-
 
 # --- Creating and editing ---------------------------------------------------------------------
 
@@ -223,19 +95,6 @@ def _apply(listing: Listing, changes: dict[str, Any]) -> None:
         _check_category(changes["category"], listing.category)
     for name, value in changes.items():
         setattr(listing, name, value)
-
-
-def _lock_listing(model, listing: Listing):
-    """The offer re-read under its row lock (its own and its listing row): edits and status
-    changes of one offer are serialised."""
-    if model is Listing:
-        model = type(listing.specific())
-    return capacity._lock(
-        model.objects.filter(pk=listing.pk)
-        .select_related("organisation")
-        .select_for_update(of=("self", "listing_ptr")),
-        not_found=_("Dieses Angebot gibt es nicht mehr."),
-    )
 
 
 @transaction.atomic
@@ -521,233 +380,3 @@ def job_offer_update(*, job: JobOffer, by: User, **changes: Any) -> JobOffer:
     capacity.job_close_or_reopen(job, by=by)
     job.save()
     return job
-
-
-# --- Status -----------------------------------------------------------------------------------
-
-
-def _check_ready_to_publish(listing: Listing) -> None:
-    if isinstance(listing, VolunteerAction):
-        if not listing.slots.filter(end__gt=timezone.now()).exists():
-            raise InvalidInput(
-                _("Bitte zuerst mindestens einen Termin in der Zukunft eintragen."),
-                field="slots",
-            )
-    elif isinstance(listing, JobOffer):
-        if listing.application_deadline < timezone.localdate():
-            raise InvalidInput(
-                _("Die Bewerbungsfrist ist abgelaufen; bitte zuerst eine neue eintragen."),
-                field="application_deadline",
-            )
-        if listing.positions_filled >= listing.positions:
-            raise Conflict(_("Alle Stellen sind besetzt."))
-
-
-@transaction.atomic
-def listing_publish(*, listing: Listing, by: User) -> Listing:
-    """Publish a draft, paused or closed offer: from now on every signed-in person finds it.
-
-    Raises NotAllowed (not a member, company not approved), Conflict (already published, all
-    positions filled), InvalidInput (a volunteer action without future slots, a job whose
-    deadline passed).
-    """
-    listing = _lock_listing(type(listing), listing)
-    _require_can_post(by, listing.organisation)
-    if not listing.can_change_status_to(ListingStatus.PUBLISHED):
-        raise Conflict(_("Das Angebot ist schon veröffentlicht."))
-    _check_ready_to_publish(listing)
-    listing.save(update_fields=listing.change_status(ListingStatus.PUBLISHED, by=by))
-    return listing
-
-
-@transaction.atomic
-def listing_pause(*, listing: Listing, by: User, reason: str = "") -> Listing:
-    """Take a published offer out of the search for a while; promises made stay.
-
-    The coordinator may pause any offer (moderation).
-    Raises NotAllowed, Conflict (not published).
-    """
-    listing = _lock_listing(type(listing), listing)
-    _require_manager_or_coordinator(by, listing)
-    if not listing.can_change_status_to(ListingStatus.PAUSED):
-        raise Conflict(_("Nur veröffentlichte Angebote können pausiert werden."))
-    listing.save(update_fields=listing.change_status(ListingStatus.PAUSED, by=by, reason=reason))
-    return listing
-
-
-@transaction.atomic
-def listing_close(*, listing: Listing, by: User, reason: str = "") -> Listing:
-    """Close an offer; promises made stay. It can be published again later.
-
-    The coordinator may close any offer (moderation).
-    Raises NotAllowed, Conflict (already closed).
-    """
-    listing = _lock_listing(type(listing), listing)
-    _require_manager_or_coordinator(by, listing)
-    if not listing.can_change_status_to(ListingStatus.CLOSED):
-        raise Conflict(_("Das Angebot ist schon geschlossen."))
-    fields = listing.change_status(
-        ListingStatus.CLOSED, by=by, reason=reason, closed_reason=ClosedReason.MANUAL
-    )
-    listing.save(update_fields=fields)
-    return listing
-
-
-def _capacity_in_use(listing: Listing) -> bool:
-    if isinstance(listing, VolunteerAction):
-        return listing.slots.filter(volunteers_held__gt=0).exists()
-    if isinstance(listing, Equipment):
-        return listing.allocations.filter(
-            kind=AllocationKind.LOAN, end__gt=timezone.localdate()
-        ).exists()
-    return listing.positions_filled > 0
-
-
-@transaction.atomic
-def listing_delete(*, listing: Listing, by: User) -> None:
-    """Delete an offer and its photos. Offers with promised places, current or future loans,
-    filled positions or bookings cannot be deleted: close them instead.
-
-    Raises NotAllowed (not a member), Conflict.
-    """
-    listing = _lock_listing(type(listing), listing)
-    _require_member(by, listing.organisation)
-    refusal = _("Zu diesem Angebot gibt es Buchungen. Bitte schließen statt löschen.")
-    if _capacity_in_use(listing):
-        raise Conflict(refusal)
-    files = []
-    if isinstance(listing, Equipment):
-        for photo in listing.photos.all():
-            files += [photo.image.name, photo.thumbnail.name]
-    try:
-        with transaction.atomic():
-            listing.delete()
-    except ProtectedError:
-        raise Conflict(refusal) from None
-    transaction.on_commit(lambda: _delete_files(files))
-
-
-def _delete_files(names: Sequence[str]) -> None:
-    for name in names:
-        if name:
-            default_storage.delete(name)
-
-
-# --- Photos -----------------------------------------------------------------------------------
-
-
-def _refresh_thumbnail(item: Equipment) -> None:
-    first = item.photos.order_by("position", "id").first()
-    item.thumbnail = first.thumbnail.name if first else ""
-    Listing.objects.filter(pk=item.pk).update(thumbnail=item.thumbnail)
-
-
-@transaction.atomic
-def equipment_photo_add(*, item: Equipment, by: User, upload) -> EquipmentPhoto:
-    """Check, re-encode and store a photo of an item with its thumbnail.
-
-    Raises NotAllowed, InvalidInput (not a JPEG, PNG or WebP picture, too big or too small),
-    Conflict (the item has MAX_PHOTOS photos already).
-    """
-    return equipment_photos_add(item=item, by=by, uploads=[upload])[0]
-
-
-@transaction.atomic
-def equipment_photos_add(*, item: Equipment, by: User, uploads: Sequence) -> list[EquipmentPhoto]:
-    """Several photos at once, all or none: every file is checked and re-encoded before the
-    first is stored.
-
-    Raises NotAllowed, InvalidInput (field "image"; a file that is not a JPEG, PNG or WebP
-    picture, too big or too small, named when there are several), Conflict (more than
-    MAX_PHOTOS photos in all).
-    """
-    _require_can_post(by, item.organisation)
-    item = _lock_listing(Equipment, item)
-    count = item.photos.count()
-    if count + len(uploads) > MAX_PHOTOS:
-        raise Conflict(
-            ngettext(
-                "Höchstens %(n)d Foto je Gegenstand.",
-                "Höchstens %(n)d Fotos je Gegenstand.",
-                MAX_PHOTOS,
-            )
-            % {"n": MAX_PHOTOS}
-        )
-    processed = []
-    for upload in uploads:
-        try:
-            processed.append(process_photo(upload))
-        except InvalidInput as error:
-            if len(uploads) == 1:
-                raise
-            name = getattr(upload, "name", "") or "?"
-            raise InvalidInput(f"{name}: {error.message}", field="image") from None
-    photos = []
-    for position, photo_files in enumerate(processed, start=count):
-        photo = EquipmentPhoto(item=item, position=position)
-        photo.image.save(photo_files.image.name, photo_files.image, save=False)
-        photo.thumbnail.save(photo_files.thumbnail.name, photo_files.thumbnail, save=False)
-        photo.save()
-        photos.append(photo)
-    _refresh_thumbnail(item)
-    return photos
-
-
-@transaction.atomic
-def equipment_photo_delete(*, photo: EquipmentPhoto, by: User) -> None:
-    """Delete a photo and, after commit, its files. Raises NotAllowed."""
-    _require_member(by, photo.item.organisation)
-    item = _lock_listing(Equipment, photo.item)
-    names = [photo.image.name, photo.thumbnail.name]
-    photo.delete()
-    _refresh_thumbnail(item)
-    transaction.on_commit(lambda: _delete_files(names))
-
-
-# --- Periodic sweeps --------------------------------------------------------------------------
-
-
-def job_offers_close_expired(*, today: dt.date | None = None) -> int:
-    """Close published and paused job offers whose application deadline has passed.
-
-    Each job is closed in its own short transaction under its row lock, so a sweep never
-    blocks bookings for long. Returns how many were closed.
-    """
-    today = today or timezone.localdate()
-    ids = list(
-        JobOffer.objects.filter(
-            status__in=(ListingStatus.PUBLISHED, ListingStatus.PAUSED),
-            application_deadline__lt=today,
-        ).values_list("pk", flat=True)
-    )
-    closed = 0
-    for job_id in ids:
-        with transaction.atomic():
-            job = capacity._lock(
-                JobOffer.objects.filter(pk=job_id).select_for_update(of=("self", "listing_ptr")),
-                not_found="",
-            )
-            if job.status == ListingStatus.CLOSED or job.application_deadline >= today:
-                continue
-            fields = job.change_status(
-                ListingStatus.CLOSED,
-                reason=_("Bewerbungsfrist abgelaufen."),
-                closed_reason=ClosedReason.DEADLINE,
-            )
-            job.save(update_fields=fields)
-            closed += 1
-    return closed
-
-
-def volunteer_actions_refresh_next_dates() -> int:
-    """Move each action's next date past slots that have ended ("soonest" sorts by it)."""
-    today = timezone.localdate()
-    refreshed = 0
-    for action in VolunteerAction.objects.filter(next_date__lt=today).iterator():
-        changed = listing_refresh_derived(action)
-        if changed:
-            Listing.objects.filter(pk=action.pk).update(
-                **{name: getattr(action, name) for name in changed}
-            )
-            refreshed += 1
-    return refreshed
