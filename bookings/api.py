@@ -1,4 +1,4 @@
-"""/api/v1/bookings/: thin views over bookings/services.py.
+"""/api/v1/bookings/: thin views over bookings/services/ and the table of bookings/actions.py.
 
 - GET  bookings/                     mine, as requester or provider (filters: role, state, kind,
                                      date_from, date_to); the coordinator sees all
@@ -11,9 +11,6 @@
 A booking the person may not see answers 404; one they may see but not change answers 403; a
 move the state table does not allow answers 409.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import django_filters
 from django.urls import path
@@ -34,8 +31,10 @@ from marketplace.idempotency import idempotent_api_response
 from marketplace.pagination import Key, Ordering, newest_first
 
 from . import services
+from .actions import BOOKING_ACTIONS, BookingAction, Input, booking_act
 from .models import Booking, BookingKind, BookingState
 from .selectors import (
+    booking_or_404,
     bookings_for_display,
     bookings_visible_to,
     messages_of,
@@ -72,15 +71,8 @@ def _errors(*codes: int) -> dict:
     return error_responses(_ERRORS, *codes)
 
 
-def _booking_or_404(request, pk: int) -> Booking:
-    booking = bookings_for_display(request.user).filter(pk=pk).first()
-    if booking is None:
-        raise NotFound(_("Buchung nicht gefunden."))
-    return booking
-
-
 def _show(request, pk: int) -> dict:
-    return BookingSerializer(_booking_or_404(request, pk), context={"request": request}).data
+    return BookingSerializer(booking_or_404(request.user, pk), context={"request": request}).data
 
 
 class BookingFilter(StrictFilterSet):
@@ -191,100 +183,35 @@ class BookingDetailView(generics.GenericAPIView):
         return Response(_show(request, pk))
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    input: type[serializers.Serializer]
-    service: Callable
-    summary: str
-
-
-def _message(service):
-    return lambda booking, by, data: service(booking=booking, by=by, message=data["message"])
-
-
-ACTIONS: dict[str, ActionSpec] = {
-    "confirm": ActionSpec(
-        BookingActionMessageSerializer, _message(services.booking_confirm), "Anfrage bestätigen"
-    ),
-    "decline": ActionSpec(
-        BookingActionMessageSerializer, _message(services.booking_decline), "Anfrage ablehnen"
-    ),
-    "cancel": ActionSpec(
-        BookingCancelReasonSerializer,
-        lambda booking, by, data: services.booking_cancel(
-            booking=booking, by=by, reason=data["reason"]
-        ),
-        "Stornieren (mit Grund)",
-    ),
-    "hand-over": ActionSpec(
-        BookingHandOverSerializer,
-        lambda booking, by, data: services.booking_hand_over(
-            booking=booking, by=by, note=data["note"], deposit_received=data["deposit_received"]
-        ),
-        "Ausleihe übergeben (Zustand, Kaution erhalten)",
-    ),
-    "return": ActionSpec(
-        BookingReturnSerializer,
-        lambda booking, by, data: services.booking_return(
-            booking=booking,
-            by=by,
-            note=data["note"],
-            damaged=data["damaged"],
-            deposit_paid_back=data["deposit_paid_back"],
-            deposit_kept_reason=data["deposit_kept_reason"],
-        ),
-        "Rückgabe erfassen (Zustand, Schaden, Kaution zurück oder einbehalten)",
-    ),
-    "complete": ActionSpec(
-        BookingCompleteSerializer,
-        lambda booking, by, data: services.booking_complete(
-            booking=booking,
-            by=by,
-            volunteers_given=data["volunteers_given"],
-            hours_given=data["hours_given"],
-            message=data["message"],
-        ),
-        "Einsatz abschließen (Freiwillige und Stunden)",
-    ),
-    "confirm-hours": ActionSpec(
-        BookingActionMessageSerializer,
-        _message(services.booking_confirm_hours),
-        "Stunden bestätigen",
-    ),
-    "interview": ActionSpec(
-        BookingActionMessageSerializer,
-        _message(services.referral_interview),
-        "Zum Gespräch einladen",
-    ),
-    "hire": ActionSpec(
-        BookingActionMessageSerializer, _message(services.referral_hire), "Einstellen"
-    ),
-    "reject": ActionSpec(
-        BookingActionMessageSerializer, _message(services.referral_reject), "Absagen"
-    ),
-    "withdraw": ActionSpec(
-        BookingActionMessageSerializer,
-        _message(services.referral_withdraw),
-        "Vermittlung zurückziehen",
-    ),
+# The input of each shape of action (bookings/actions.py), parsed onto the service's names.
+ACTION_INPUT: dict[Input, type[serializers.Serializer]] = {
+    Input.MESSAGE: BookingActionMessageSerializer,
+    Input.REASON: BookingCancelReasonSerializer,
+    Input.HAND_OVER: BookingHandOverSerializer,
+    Input.RETURN: BookingReturnSerializer,
+    Input.COMPLETE: BookingCompleteSerializer,
 }
 
 
 class BookingActionView(generics.GenericAPIView):
     serializer_class = BookingSerializer
-    action_name = ""
+    # Not `action`: DRF and drf-spectacular read that name on a view.
+    booking_action: BookingAction
 
     def post(self, request, pk: int):
-        spec = ACTIONS[self.action_name]
-        booking = _booking_or_404(request, pk)
-        parsed = spec.input(data=request.data)
+        booking = booking_or_404(request.user, pk)
+        parsed = ACTION_INPUT[self.booking_action.input](data=request.data)
         parsed.is_valid(raise_exception=True)
-        spec.service(booking, request.user, parsed.validated_data)
+        booking_act(
+            action=self.booking_action.action,
+            booking=booking,
+            by=request.user,
+            data=parsed.validated_data,
+        )
         return Response(_show(request, pk))
 
 
-def _action_view(name: str):
-    spec = ACTIONS[name]
+def _action_view(spec: BookingAction):
 
     # A function of its own per action: extend_schema annotates the function it is given.
     def post(self, request, pk: int):
@@ -293,13 +220,13 @@ def _action_view(name: str):
     post = extend_schema(
         tags=TAG,
         summary=spec.summary,
-        request=spec.input,
+        request=ACTION_INPUT[spec.input],
         responses={200: BookingSerializer, **_errors(400, 401, 403, 404, 409)},
     )(post)
     view = type(
-        f"Booking{name.title().replace('-', '')}View",
+        f"Booking{spec.slug.title().replace('-', '')}View",
         (BookingActionView,),
-        {"action_name": name, "post": post},
+        {"booking_action": spec, "post": post},
     )
     return view.as_view()
 
@@ -354,7 +281,7 @@ urlpatterns = [
     path("bookings/<id:pk>/", BookingDetailView.as_view(), name="booking-detail"),
     path("bookings/<id:pk>/messages/", BookingMessagesView.as_view(), name="booking-messages"),
     *[
-        path(f"bookings/<id:pk>/{name}/", _action_view(name), name=f"booking-{name}")
-        for name in ACTIONS
+        path(f"bookings/<id:pk>/{spec.slug}/", _action_view(spec), name=f"booking-{spec.slug}")
+        for spec in BOOKING_ACTIONS.values()
     ],
 ]

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.errors import InvalidInput, NotAllowed
+from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.models import Membership, Organisation, OrganisationKind, User
 
 from .models import (
@@ -61,6 +61,15 @@ def bookings_for_display(user: User) -> QuerySet[Booking]:
         .select_related("listing", "requester", "provider", "slot")
         .prefetch_related(Prefetch("events", queryset=EVENTS))
     )
+
+
+def booking_or_404(user: User, pk: int) -> Booking:
+    """One booking as bookings_for_display() shows it; NotFound when `user` may not see it
+    (the API and the pages alike)."""
+    booking = bookings_for_display(user).filter(pk=pk).first()
+    if booking is None:
+        raise NotFound(_("Buchung nicht gefunden."))
+    return booking
 
 
 def messages_of(booking: Booking) -> QuerySet[BookingMessage]:

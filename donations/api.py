@@ -1,4 +1,4 @@
-"""/api/v1/donations/: thin views over donations/services.py.
+"""/api/v1/donations/: thin views over donations/services/.
 
 - GET  donations/                           mine (as donor or recipient; filters: role, state,
                                             kind, year); the coordinator sees all

@@ -51,6 +51,15 @@ class DonationState(models.TextChoices):
     REJECTED = "rejected", _("abgelehnt")
 
 
+# Which state may follow which: the receiving organisation confirms or rejects a recorded
+# donation, once. Everything else is refused (409) and changes nothing.
+DONATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    DonationState.RECORDED: frozenset({DonationState.CONFIRMED, DonationState.REJECTED}),
+    DonationState.CONFIRMED: frozenset(),
+    DonationState.REJECTED: frozenset(),
+}
+
+
 class Donation(models.Model):
     kind = models.CharField(_("Art"), max_length=10, choices=DonationKind.choices)
     state = models.CharField(
@@ -163,6 +172,9 @@ class Donation(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_kind_display()} {self.amount} € → {self.recipient_id}"
+
+    def can_change_state_to(self, state: str) -> bool:
+        return state in DONATION_TRANSITIONS.get(self.state, frozenset())
 
     @property
     def receipt_optional(self) -> bool:

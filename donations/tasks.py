@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import collective_receipt_offers_send
+from .services.collective import collective_receipt_offers_send
 
 
 @shared_task(acks_late=True, ignore_result=True)

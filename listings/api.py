@@ -28,8 +28,8 @@ from marketplace.selectors import is_network_member
 from . import capacity, selectors, services
 from .handover import is_handover_day
 from .models import Category, Equipment, EquipmentPhoto
-from .params import parse_search_params
-from .search import SearchFilters, search
+from .params import category_id_of, search_request
+from .search import search
 from .serializers import (
     AvailabilityParamsSerializer,
     AvailabilitySerializer,
@@ -52,15 +52,6 @@ DEFAULT_PAGE_SIZE = 20
 
 def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
-
-
-def _category_id(slug: str | None) -> int | None:
-    if slug is None:
-        return None
-    category_id = Category.objects.filter(slug=slug).values_list("id", flat=True).first()
-    if category_id is None:
-        raise InvalidInput(_("Unbekannte Kategorie."), field="category")
-    return category_id
 
 
 def _default_organisation(user):
@@ -123,7 +114,7 @@ class ListingViewSet(viewsets.GenericViewSet):
         if "status" in options:
             queryset = queryset.filter(status=options["status"])
         if "category" in options:
-            queryset = queryset.filter(category_id=_category_id(options["category"]))
+            queryset = queryset.filter(category_id=category_id_of(options["category"]))
         page = paginate(
             queryset,
             NEWEST_FIRST,
@@ -365,27 +356,12 @@ class ListingSearchView(APIView):
         responses=ListingPageSerializer,
     )
     def get(self, request):
-        options = parse_search_params(request.query_params)
-        filters = SearchFilters(
-            q=options.get("q", "").strip(),
-            kind=options.get("kind", ""),
-            category_id=_category_id(options.get("category")),
-            organisation=options.get("organisation"),
-            employment_type=options.get("employment_type", ""),
-            date_from=options.get("date_from"),
-            date_to=options.get("date_to"),
-            available_from=options.get("available_from"),
-            available_until=options.get("available_until"),
-            quantity=options.get("quantity", 1),
-            ordering=options.get("ordering", ""),
-            public_only=not is_network_member(request.user),
+        asked = search_request(
+            request.query_params, public_only=not is_network_member(request.user)
         )
-        queryset, ordering = search(filters)
+        queryset, ordering = search(asked.filters)
         page = paginate(
-            queryset,
-            ordering,
-            cursor=options.get("cursor"),
-            size=options.get("page_size", DEFAULT_PAGE_SIZE),
+            queryset, ordering, cursor=asked.cursor, size=asked.page_size or DEFAULT_PAGE_SIZE
         )
         language = get_language() or "de"
         return page_response(

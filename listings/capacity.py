@@ -37,7 +37,6 @@ from .models import (
     EquipmentAllocation,
     JobOffer,
     ListingStatus,
-    ListingStatusChange,
     VolunteerSlot,
 )
 
@@ -520,10 +519,35 @@ def _lock_job(job_id: int) -> JobOffer:
     )
 
 
-def _record(job: JobOffer, from_status: str, reason: str) -> None:
-    ListingStatusChange.objects.create(
-        listing=job, from_status=from_status, to_status=job.status, reason=reason
-    )
+def job_close_or_reopen(job: JobOffer, *, by=None) -> list[str]:
+    """The one rule of a job offer's positions and its status: a published or paused job whose
+    last position is filled closes itself (closed_reason FILLED); one closed so that has a free
+    position again while its application deadline has not passed is published again. Writes
+    the status change's event row (by `by`, None for a hire counted here).
+
+    Caller holds the job's row lock and saves the job with the returned fields (none when the
+    status stays); the move itself is Listing.change_status().
+    """
+    if job.positions_filled >= job.positions and job.status in (
+        ListingStatus.PUBLISHED,
+        ListingStatus.PAUSED,
+    ):
+        return job.change_status(
+            ListingStatus.CLOSED,
+            by=by,
+            reason=_("Alle Stellen besetzt."),
+            closed_reason=ClosedReason.FILLED,
+        )
+    if (
+        job.status == ListingStatus.CLOSED
+        and job.closed_reason == ClosedReason.FILLED
+        and job.positions_filled < job.positions
+        and job.application_deadline >= timezone.localdate()
+    ):
+        return job.change_status(
+            ListingStatus.PUBLISHED, by=by, reason=_("Wieder eine Stelle frei.")
+        )
+    return []
 
 
 def job_fill_position(*, job_id: int) -> JobOffer:
@@ -537,15 +561,7 @@ def job_fill_position(*, job_id: int) -> JobOffer:
     if job.positions_filled >= job.positions:
         raise Conflict(_("Alle Stellen dieses Angebots sind schon besetzt."))
     job.positions_filled += 1
-    fields = ["positions_filled"]
-    if job.positions_filled == job.positions and job.status != ListingStatus.CLOSED:
-        previous = job.status
-        job.status = ListingStatus.CLOSED
-        job.closed_reason = ClosedReason.FILLED
-        job.status_changed_at = timezone.now()
-        fields += ["status", "closed_reason", "status_changed_at", "updated_at"]
-        _record(job, previous, _("Alle Stellen besetzt."))
-    job.save(update_fields=fields)
+    job.save(update_fields=["positions_filled", *job_close_or_reopen(job)])
     return job
 
 
@@ -560,18 +576,7 @@ def job_release_position(*, job_id: int) -> JobOffer:
     if job.positions_filled == 0:
         raise Conflict(_("Bei diesem Angebot ist keine Stelle besetzt."))
     job.positions_filled -= 1
-    fields = ["positions_filled"]
-    if (
-        job.status == ListingStatus.CLOSED
-        and job.closed_reason == ClosedReason.FILLED
-        and job.application_deadline >= timezone.localdate()
-    ):
-        job.status = ListingStatus.PUBLISHED
-        job.closed_reason = ""
-        job.status_changed_at = timezone.now()
-        fields += ["status", "closed_reason", "status_changed_at", "updated_at"]
-        _record(job, ListingStatus.CLOSED, _("Wieder eine Stelle frei."))
-    job.save(update_fields=fields)
+    job.save(update_fields=["positions_filled", *job_close_or_reopen(job)])
     return job
 
 

@@ -25,7 +25,7 @@ from .models import (
     VolunteerLocation,
     VolunteerSlot,
 )
-from .services import listing_refresh_derived
+from .services.common import listing_refresh_derived
 
 # (company, category, title, description, fields, slots: (days from today, hour, hours, volunteers))
 VOLUNTEER_ACTIONS = [

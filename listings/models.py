@@ -25,9 +25,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.errors import Conflict
 from marketplace.models import Organisation, phone_validator, postcode_validator
 
 from .handover import all_weekdays
@@ -80,6 +81,17 @@ class ClosedReason(models.TextChoices):
     MANUAL = "manual", _("von Hand geschlossen")
     DEADLINE = "deadline", _("Bewerbungsfrist abgelaufen")
     FILLED = "filled", _("alle Stellen besetzt")
+
+
+# Which status may follow which: by hand (publish, pause, close), by the deadline sweep and by a
+# job's positions (filled: closed; free again: published). Everything else is refused (409).
+LISTING_TRANSITIONS: dict[str, frozenset[str]] = {
+    ListingStatus.DRAFT: frozenset({ListingStatus.PUBLISHED, ListingStatus.CLOSED}),
+    ListingStatus.PUBLISHED: frozenset({ListingStatus.PAUSED, ListingStatus.CLOSED}),
+    ListingStatus.PAUSED: frozenset({ListingStatus.PUBLISHED, ListingStatus.CLOSED}),
+    ListingStatus.CLOSED: frozenset({ListingStatus.PUBLISHED}),
+}
+STATUS_FIELDS = ["status", "status_changed_at", "closed_reason", "published_at", "updated_at"]
 
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
@@ -198,6 +210,33 @@ class Listing(models.Model):
         if update_fields is not None and {"title", "keywords"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def can_change_status_to(self, status: str) -> bool:
+        return status in LISTING_TRANSITIONS.get(self.status, frozenset())
+
+    def change_status(
+        self, to: str, *, by=None, reason: str = "", closed_reason: str = ""
+    ) -> list[str]:
+        """Move the offer to `to` and write the event row (who, from, to, why); the one way
+        a status changes (services by hand, the deadline sweep, a job's positions). The caller
+        holds the row lock, has asked can_change_status_to() for its own message, and saves
+        with the returned fields. Raises Conflict when LISTING_TRANSITIONS does not allow it.
+        """
+        if not self.can_change_status_to(to):
+            raise Conflict(
+                gettext("Ein Angebot im Status „%(from)s“ kann nicht „%(to)s“ werden.")
+                % {"from": ListingStatus(self.status).label, "to": ListingStatus(to).label},
+                code="invalid_transition",
+            )
+        ListingStatusChange.objects.create(
+            listing=self, from_status=self.status, to_status=to, by=by, reason=reason[:500]
+        )
+        self.status = to
+        self.status_changed_at = timezone.now()
+        self.closed_reason = closed_reason
+        if to == ListingStatus.PUBLISHED and self.published_at is None:
+            self.published_at = self.status_changed_at
+        return STATUS_FIELDS
 
     @property
     def is_public(self) -> bool:

@@ -1,17 +1,23 @@
-"""Checking the search's query parameters, fast.
+"""The search's query parameters: the one place that parses and checks them and turns them into
+the search's filters, for the API (/api/v1/listings/) and the search page alike.
 
 The search is the hottest endpoint, and a DRF serializer costs a deep copy of its fields on
-every request; these few parsers check the same things. Unknown, repeated or malformed
-parameters are a 400 with a message per parameter, never silently ignored.
+every request; these few parsers check the parameters instead (SearchParamsSerializer only
+documents them in the API schema). Unknown, repeated or malformed parameters are a 400 with a
+message per parameter, never silently ignored.
 """
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from .models import EmploymentType, ListingKind
+from marketplace.errors import InvalidInput
+
+from .models import Category, EmploymentType, ListingKind
+from .search import SearchFilters
 
 MAX_ID = 2**53
 MAX_SEARCH_DAYS = 366
@@ -122,7 +128,7 @@ def parse_search_params(query) -> dict:
 
 
 def combination_errors(values: dict) -> dict[str, str]:
-    """Parameters that do not go together, by name (shared with SearchParamsSerializer)."""
+    """Parameters that do not go together, by name."""
     errors = {}
     kind = values.get("kind")
     dates = "date_from" in values or "date_to" in values
@@ -155,3 +161,44 @@ def combination_errors(values: dict) -> dict[str, str]:
     if values.get("ordering") == "relevance" and not values.get("q", "").strip():
         errors["ordering"] = _("Die Sortierung nach Relevanz braucht einen Suchbegriff (q).")
     return errors
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    filters: SearchFilters
+    cursor: str | None
+    page_size: int | None  # None: the caller's default
+
+
+def category_id_of(slug: str | None) -> int | None:
+    """The id of the category `slug`; InvalidInput for one that does not exist."""
+    if slug is None:
+        return None
+    category_id = Category.objects.filter(slug=slug).values_list("id", flat=True).first()
+    if category_id is None:
+        raise InvalidInput(_("Unbekannte Kategorie."), field="category")
+    return category_id
+
+
+def search_request(query, *, public_only: bool) -> SearchRequest:
+    """The search's filters and page from a QueryDict, checked; `public_only` leaves out the
+    members-only offers (visitors outside the network).
+
+    Raises ValidationError (400, a message per parameter), InvalidInput (unknown category).
+    """
+    options = parse_search_params(query)
+    filters = SearchFilters(
+        q=options.get("q", "").strip(),
+        kind=options.get("kind", ""),
+        category_id=category_id_of(options.get("category")),
+        organisation=options.get("organisation"),
+        employment_type=options.get("employment_type", ""),
+        date_from=options.get("date_from"),
+        date_to=options.get("date_to"),
+        available_from=options.get("available_from"),
+        available_until=options.get("available_until"),
+        quantity=options.get("quantity", 1),
+        ordering=options.get("ordering", ""),
+        public_only=public_only,
+    )
+    return SearchRequest(filters, options.get("cursor"), options.get("page_size"))

@@ -31,8 +31,8 @@ from .models import (
     ListingStatus,
     VolunteerAction,
 )
-from .params import ORDERINGS, combination_errors
-from .services import (
+from .params import ORDERINGS
+from .services.common import (
     EQUIPMENT_FIELDS,
     JOB_OFFER_FIELDS,
     VOLUNTEER_ACTION_FIELDS,
@@ -268,8 +268,8 @@ class KindListParamsSerializer(PageParamsSerializer):
 
 
 class SearchParamsSerializer(PageParamsSerializer):
-    """The search's parameters as a serializer, for callers other than the API view (the web
-    pages). The API view uses listings.params, which checks the same things faster."""
+    """The search's parameters for the API schema only: listings.params parses and checks them
+    (for the API view and the search page alike)."""
 
     q = serializers.CharField(
         max_length=200, required=False, help_text="Volltext (deutsch, mit Wortstämmen)"
@@ -293,12 +293,6 @@ class SearchParamsSerializer(PageParamsSerializer):
     ordering = serializers.ChoiceField(
         choices=ORDERINGS, required=False, help_text="Standard: newest; relevance nur mit q"
     )
-
-    def validate(self, attrs):
-        errors = combination_errors(attrs)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
 
 
 class AvailabilityParamsSerializer(QueryParamsSerializer):

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from .services import sweeps
 
 logger = logging.getLogger(__name__)
 
@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True, ignore_result=True)
 def close_expired_job_offers() -> int:
     """Close job offers whose application deadline has passed."""
-    closed = services.job_offers_close_expired()
+    closed = sweeps.job_offers_close_expired()
     if closed:
         logger.info("closed %d job offers after their deadline", closed)
     return closed
@@ -21,4 +21,4 @@ def close_expired_job_offers() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_next_dates() -> int:
     """Move volunteer actions' next date past slots that have ended."""
-    return services.volunteer_actions_refresh_next_dates()
+    return sweeps.volunteer_actions_refresh_next_dates()

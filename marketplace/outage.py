@@ -29,12 +29,15 @@ _last_warned = float("-inf")  # per process: every handler (and test client) sha
 # PostgreSQL's answers that mean "no database to talk to right now": connection exceptions
 # (class 08), shut down by an administrator or a crash, starting up, no free connection.
 _POSTGRES_UNAVAILABLE = {"57P01", "57P02", "57P03", "53300"}
-# SQLite: the file is busy, locked, unreadable or cannot be opened (sqlite3 result codes).
-_SQLITE_UNAVAILABLE = {5, 6, 10, 14}  # BUSY, LOCKED, IOERR, CANTOPEN
+# SQLite: the file is unreadable or cannot be opened (sqlite3 result codes). A busy or locked
+# database is another writer holding the lock: contention, which marketplace/locking.py answers
+# as Busy (409 with Retry-After), not an outage.
+_SQLITE_UNAVAILABLE = {10, 14}  # IOERR, CANTOPEN
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
-    """True for errors that say the database cannot be reached, not that a query is wrong."""
+    """True for errors that say the database cannot be reached, not that a query is wrong nor
+    that a lock was not had in time (is_lock_contention: Busy)."""
     if isinstance(error, InterfaceError):
         return True  # the connection broke (closed by the server) and was not replaced yet
     if not isinstance(error, OperationalError):

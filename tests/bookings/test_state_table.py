@@ -90,3 +90,18 @@ def test_the_coordinator_sees_but_cannot_act(world, client_for, action):
     assert response.status_code in (403, 409)
     booking.refresh_from_db()
     assert booking.state == "requested"
+
+
+def test_every_action_a_person_takes_has_one_row_for_the_api_and_the_pages(world, client_for):
+    # Given the one action table (bookings/actions.py) beside the state table
+    from bookings.actions import BOOKING_ACTIONS
+    from web.forms.bookings import ACTION_FORMS
+
+    # Then each action a person may take has its row, an endpoint and a form, and no other
+    assert set(BOOKING_ACTIONS) == set(PERSON_ACTIONS)
+    booking = booking_in_state(world, BookingKind.VOLUNTEER, "requested")
+    client = client_for(world.coordinator)
+    for spec in BOOKING_ACTIONS.values():
+        assert spec.input in ACTION_FORMS
+        response = client.post(f"/api/v1/bookings/{booking.pk}/{spec.slug}/", {}, format="json")
+        assert response.status_code != 404, spec.slug

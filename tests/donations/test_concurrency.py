@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 
 from donations import services
 from donations.models import Donation, Receipt, ReceiptCounter
+from donations.services import receipts
 
 from .support import confirm, days_ago, make_world, record_money
 
@@ -82,7 +83,7 @@ def _next_number_without_lock(organisation, year):
 def test_without_the_counter_lock_concurrent_issues_clash(monkeypatch):
     world = make_world()
     donations = _confirmed_without_receipts(world, THREADS)
-    monkeypatch.setattr(services, "_next_number", _next_number_without_lock)
+    monkeypatch.setattr(receipts, "_next_number", _next_number_without_lock)
 
     results = _in_threads(
         THREADS,

@@ -58,7 +58,7 @@ def test_a_failed_issue_gives_its_number_back(world, monkeypatch):
         raise RuntimeError("printer on fire")
 
     with monkeypatch.context() as patch:
-        patch.setattr("donations.services.render_receipt", broken)
+        patch.setattr("donations.services.receipts.render_receipt", broken)
         with pytest.raises(RuntimeError):
             confirm(world, second)
     second.refresh_from_db()

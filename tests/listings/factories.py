@@ -19,7 +19,7 @@ from listings.models import (
     VolunteerLocation,
     VolunteerSlot,
 )
-from listings.services import listing_refresh_derived
+from listings.services.common import listing_refresh_derived
 from tests.factories import CompanyFactory
 
 

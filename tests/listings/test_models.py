@@ -57,3 +57,27 @@ def test_postgres_refuses_two_allocations_of_one_unit_at_the_same_time():
         EquipmentAllocationFactory(
             item=item, unit_number=1, start=first.start + dt.timedelta(days=1), end=first.end
         )
+
+
+def test_a_status_move_the_table_does_not_allow_is_refused_and_leaves_no_event():
+    # Given a draft offer (LISTING_TRANSITIONS beside the model)
+    from listings.models import ListingStatus, ListingStatusChange
+    from marketplace.errors import Conflict
+
+    item = EquipmentFactory(status=ListingStatus.DRAFT)
+
+    # When something tries to pause it (only a published offer pauses)
+    assert not item.can_change_status_to(ListingStatus.PAUSED)
+    with pytest.raises(Conflict) as refused:
+        item.change_status(ListingStatus.PAUSED)
+
+    # Then 409, nothing changed and no event row
+    assert refused.value.status_code == 409
+    assert item.status == ListingStatus.DRAFT
+    assert not ListingStatusChange.objects.filter(listing=item).exists()
+
+    # And an allowed move writes its event row
+    item.save(update_fields=item.change_status(ListingStatus.PUBLISHED, reason="los"))
+    item.refresh_from_db()
+    assert item.status == ListingStatus.PUBLISHED and item.published_at is not None
+    assert ListingStatusChange.objects.get(listing=item).to_status == ListingStatus.PUBLISHED

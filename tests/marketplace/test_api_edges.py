@@ -148,10 +148,10 @@ def test_the_web_pages_keep_their_html_404(client):
 def test_a_server_error_under_api_is_json(coordinator, monkeypatch):
     import bookings.api
 
-    def broken(user):
+    def broken(user, pk):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(bookings.api, "bookings_for_display", broken)
+    monkeypatch.setattr(bookings.api, "booking_or_404", broken)
     coordinator.raise_request_exception = False
 
     response = coordinator.get("/api/v1/bookings/1/")

@@ -3,15 +3,19 @@ pages, recognised by the database's error code, never by the words of its messag
 speaks German on a German server: "Abbruch des Befehls wegen Zeitüberschreitung einer Sperre").
 """
 
+import json
 import sqlite3
 
 import psycopg.errors
 import pytest
 from django.db import OperationalError
+from django.test import RequestFactory
 
 from marketplace import locking
+from marketplace.error_views import server_error
 from marketplace.errors import Busy
 from marketplace.models import Membership, Role
+from marketplace.outage import is_database_unavailable
 from marketplace.services import organisations as services
 from tests.factories import SocialOrganisationFactory, member_of
 
@@ -132,3 +136,33 @@ def test_a_locking_transaction_turns_a_held_lock_into_busy_and_rolls_back(admin)
     assert raised.value.message == "Gerade belegt." and raised.value.retry_after == 1
     admin.refresh_from_db()
     assert admin.role == Role.ADMIN
+
+
+def test_a_locked_sqlite_database_is_contention_not_an_outage(tmp_path):
+    # Given SQLite's "database is locked" (another writer holds the lock)
+    error = _database_error(_sqlite_locked_error(tmp_path))
+
+    # Then both modules agree: a lock not had in time, Busy, and no outage
+    assert locking.is_lock_contention(error)
+    assert isinstance(locking.busy_from(error), Busy)
+    assert not is_database_unavailable(error)
+
+
+def test_a_lock_error_met_outside_a_view_is_409_busy_not_503(tmp_path):
+    # Given a locked SQLite database met by a middleware (the session saved, say)
+    error = _database_error(_sqlite_locked_error(tmp_path))
+    factory = RequestFactory()
+    responses = {}
+    for path in ("/api/v1/bookings/", "/buchungen/"):
+        try:
+            raise error
+        except OperationalError:
+            # When Django's handler for uncaught errors answers it
+            responses[path] = server_error(factory.get(path))
+
+    # Then the API and the pages answer 409 with Retry-After, as they do inside a view
+    api, page = responses["/api/v1/bookings/"], responses["/buchungen/"]
+    assert (api.status_code, page.status_code) == (409, 409)
+    assert api["Retry-After"] and page["Retry-After"]
+    assert json.loads(api.content)["code"] == "busy"
+    assert "Bitte versuchen Sie es in" in page.content.decode()

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings.actions import Input
 from bookings.services import MESSAGE_LIMIT, TEXT_LIMIT
 
 from ..templatetags.web import money
@@ -181,6 +182,16 @@ class CompleteForm(forms.Form):
         help_text=_("Alle Freiwilligen zusammen, zum Beispiel 6 × 5 = 30."),
     )
     message = _text(_("Nachricht"), limit=MESSAGE_LIMIT, required=False, rows=2)
+
+
+# The form of each shape of action input (bookings/actions.py), onto the service's names.
+ACTION_FORMS: dict[Input, type[forms.Form]] = {
+    Input.MESSAGE: MessageForm,
+    Input.REASON: ReasonForm,
+    Input.HAND_OVER: NoteForm,
+    Input.RETURN: ReturnForm,
+    Input.COMPLETE: CompleteForm,
+}
 
 
 class PostMessageForm(forms.Form):

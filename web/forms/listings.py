@@ -20,7 +20,7 @@ from listings.models import (
     ListingKind,
     VolunteerAction,
 )
-from listings.services import SlotSpec, UnavailablePeriod
+from listings.services.common import SlotSpec, UnavailablePeriod
 
 from . import DateInput, DateTimeInput
 
@@ -263,8 +263,8 @@ def _kind_choices():
 
 
 class SearchForm(forms.Form):
-    """The start page's search. Its checks of the combination of filters are the API's
-    (listings.serializers.SearchParamsSerializer); this form shapes and labels the fields."""
+    """The start page's search. Its checks of the filters and their combination are the API's
+    (listings.params.search_request); this form shapes and labels the fields."""
 
     hide_optional = True  # every filter is optional; saying so at each would be noise
 

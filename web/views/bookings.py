@@ -6,9 +6,6 @@ Who may do what is the bookings services' business (the state table in bookings/
 the pages only offer the actions that table allows the person's side.
 """
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,16 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bookings import services
+from bookings.actions import BOOKING_ACTIONS, booking_act
 from bookings.details import carry_out_details
 from bookings.models import Booking, BookingKind
 from bookings.selectors import (
-    bookings_for_display,
+    booking_or_404,
     bookings_visible_to,
     messages_of,
     requesting_organisation,
@@ -34,20 +30,12 @@ from bookings.selectors import (
 from bookings.states import Action, Side, actions_now, allowed_actions, too_early
 from donations.participation import participation_booking
 from listings.models import ListingKind
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotFound
 
 from .. import access
 from ..booking_box import request_form
 from ..forms import add_domain_error
-from ..forms.bookings import (
-    REQUEST_FIELD_NAMES,
-    CompleteForm,
-    MessageForm,
-    NoteForm,
-    PostMessageForm,
-    ReasonForm,
-    ReturnForm,
-)
+from ..forms.bookings import ACTION_FORMS, REQUEST_FIELD_NAMES, PostMessageForm
 from .listings import offer_page, specific_visible_or_404
 from .onboarding import organisation_required
 from .organisations import page_context
@@ -110,134 +98,12 @@ def offer_book(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a booking's page ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    form_class: type
-    label: Promise
-    done: Promise
-    style: str
-    call: Any
-    # Each form's text field has its own label, so two "Nachricht" fields are told apart.
-    message_label: Promise | None = None
-
-
-def _message_call(service):
-    return lambda booking, by, data: service(booking=booking, by=by, message=data["message"])
-
-
-ACTIONS: dict[str, ActionSpec] = {
-    Action.CONFIRM: ActionSpec(
-        MessageForm,
-        gettext_lazy("Bestätigen"),
-        gettext_lazy("Die Anfrage ist bestätigt."),
-        "",
-        _message_call(services.booking_confirm),
-        message_label=gettext_lazy("Nachricht zur Bestätigung"),
-    ),
-    Action.DECLINE: ActionSpec(
-        MessageForm,
-        gettext_lazy("Ablehnen"),
-        gettext_lazy("Die Anfrage ist abgelehnt."),
-        "danger",
-        _message_call(services.booking_decline),
-        message_label=gettext_lazy("Nachricht zur Ablehnung"),
-    ),
-    Action.CANCEL: ActionSpec(
-        ReasonForm,
-        gettext_lazy("Stornieren"),
-        gettext_lazy("Die Buchung ist storniert."),
-        "danger",
-        lambda booking, by, data: services.booking_cancel(
-            booking=booking, by=by, reason=data["reason"]
-        ),
-    ),
-    Action.HAND_OVER: ActionSpec(
-        NoteForm,
-        gettext_lazy("Übergeben"),
-        gettext_lazy("Die Übergabe ist vermerkt."),
-        "",
-        lambda booking, by, data: services.booking_hand_over(
-            booking=booking,
-            by=by,
-            note=data["note"],
-            deposit_received=data.get("deposit_received"),
-        ),
-    ),
-    Action.RETURN: ActionSpec(
-        ReturnForm,
-        gettext_lazy("Rückgabe erfassen"),
-        gettext_lazy("Die Rückgabe ist vermerkt."),
-        "",
-        lambda booking, by, data: services.booking_return(
-            booking=booking,
-            by=by,
-            note=data["note"],
-            damaged=data["damaged"],
-            deposit_paid_back=data.get("deposit_paid_back"),
-            deposit_kept_reason=data.get("deposit_kept_reason", ""),
-        ),
-    ),
-    Action.COMPLETE: ActionSpec(
-        CompleteForm,
-        gettext_lazy("Einsatz abschließen"),
-        gettext_lazy("Der Einsatz ist abgeschlossen."),
-        "",
-        lambda booking, by, data: services.booking_complete(
-            booking=booking,
-            by=by,
-            volunteers_given=data["volunteers_given"],
-            hours_given=data["hours_given"],
-            message=data["message"],
-        ),
-    ),
-    Action.CONFIRM_HOURS: ActionSpec(
-        MessageForm,
-        gettext_lazy("Stunden bestätigen"),
-        gettext_lazy("Die Stunden sind bestätigt."),
-        "",
-        _message_call(services.booking_confirm_hours),
-        message_label=gettext_lazy("Nachricht zu den Stunden"),
-    ),
-    Action.INTERVIEW: ActionSpec(
-        MessageForm,
-        gettext_lazy("Zum Gespräch einladen"),
-        gettext_lazy("Die Person ist zum Gespräch eingeladen."),
-        "",
-        _message_call(services.referral_interview),
-        message_label=gettext_lazy("Nachricht zur Einladung"),
-    ),
-    Action.HIRE: ActionSpec(
-        MessageForm,
-        gettext_lazy("Einstellen"),
-        gettext_lazy("Die Person ist eingestellt."),
-        "",
-        _message_call(services.referral_hire),
-        message_label=gettext_lazy("Nachricht zur Einstellung"),
-    ),
-    Action.REJECT: ActionSpec(
-        MessageForm,
-        gettext_lazy("Absagen"),
-        gettext_lazy("Die Absage ist verschickt."),
-        "danger",
-        _message_call(services.referral_reject),
-        message_label=gettext_lazy("Nachricht zur Absage"),
-    ),
-    Action.WITHDRAW: ActionSpec(
-        MessageForm,
-        gettext_lazy("Empfehlung zurückziehen"),
-        gettext_lazy("Die Empfehlung ist zurückgezogen."),
-        "danger",
-        _message_call(services.referral_withdraw),
-        message_label=gettext_lazy("Nachricht zum Zurückziehen"),
-    ),
-}
-
-
 def _booking_or_404(request: HttpRequest, pk: int) -> Booking:
-    booking = bookings_for_display(request.user).filter(pk=pk).first()
-    if booking is None:
-        raise Http404(_("Buchung nicht gefunden."))
-    return booking
+    """bookings.selectors.booking_or_404() with the pages' own 404 page."""
+    try:
+        return booking_or_404(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
 
 
 def _sides(booking: Booking) -> set[Side]:
@@ -251,8 +117,8 @@ def _sides(booking: Booking) -> set[Side]:
 
 def _action_form(action: str, booking: Booking, data=None):
     # The prefix keeps the forms' fields and ids apart (id_cancel-reason, id_confirm-message).
-    spec = ACTIONS[action]
-    form = spec.form_class(data, prefix=action)
+    spec = BOOKING_ACTIONS[action]
+    form = ACTION_FORMS[spec.input](data, prefix=action)
     if hasattr(form, "for_booking"):
         form = form.for_booking(booking)
     if spec.message_label and "message" in form.fields:
@@ -264,11 +130,12 @@ def _booking_page(request, booking, *, failed=None, message_form=None, status=20
     sides = _sides(booking)
     actions = []
     for action in actions_now(booking, sides, timezone.localdate()):
-        if action not in ACTIONS:
+        spec = BOOKING_ACTIONS.get(action)
+        if spec is None:
             continue
         form = failed[1] if failed and failed[0] == action else _action_form(action, booking)
-        spec = ACTIONS[action]
-        actions.append({"name": action, "label": spec.label, "style": spec.style, "form": form})
+        style = "danger" if spec.destructive else ""
+        actions.append({"name": action, "label": spec.label, "style": style, "form": form})
     return render(
         request,
         "web/bookings/detail.html",
@@ -318,13 +185,13 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = _booking_or_404(request, pk)
-    if action not in ACTIONS:
+    if action not in BOOKING_ACTIONS:
         raise Http404
     form = _action_form(action, booking, request.POST)
     status = 400
     if form.is_valid():
         try:
-            ACTIONS[action].call(booking, request.user, form.cleaned_data)
+            booking_act(action=action, booking=booking, by=request.user, data=form.cleaned_data)
         except DomainError as error:
             if error.field and error.field in form.fields:
                 add_domain_error(form, error)
@@ -333,7 +200,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 return redirect("web:booking", pk=pk)
             status = error.status_code
         else:
-            messages.success(request, str(ACTIONS[action].done))
+            messages.success(request, str(BOOKING_ACTIONS[action].done))
             return redirect("web:booking", pk=pk)
     return _booking_page(request, booking, failed=(action, form), status=status)
 

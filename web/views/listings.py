@@ -22,14 +22,13 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from listings import selectors, services
 from listings.handover import handover_text
 from listings.models import (
-    Category,
     Equipment,
     EquipmentPhoto,
     Listing,
     ListingKind,
 )
-from listings.params import parse_search_params
-from listings.search import SearchFilters, search
+from listings.params import search_request
+from listings.search import search
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.models import OrganisationKind
 from marketplace.pagination import paginate
@@ -144,7 +143,7 @@ def _search(form: SearchForm, cursor: str | None, *, public_only: bool):
         params["cursor"] = cursor
     params["page_size"] = str(PAGE_SIZE)
     try:
-        options = parse_search_params(params)
+        asked = search_request(params, public_only=public_only)
     except ApiValidationError as error:
         for field, errors in error.detail.items():
             for message in errors if isinstance(errors, list) else [errors]:
@@ -152,27 +151,8 @@ def _search(form: SearchForm, cursor: str | None, *, public_only: bool):
                     field if field in form.fields else None, form.in_labels(str(message))
                 )
         raise _FormHasErrors from None
-    category_id = None
-    if options.get("category"):
-        category_id = (
-            Category.objects.filter(slug=options["category"]).values_list("id", flat=True).first()
-        )
-    filters = SearchFilters(
-        q=options.get("q", "").strip(),
-        kind=options.get("kind", ""),
-        category_id=category_id,
-        organisation=options.get("organisation"),
-        employment_type=options.get("employment_type", ""),
-        date_from=options.get("date_from"),
-        date_to=options.get("date_to"),
-        available_from=options.get("available_from"),
-        available_until=options.get("available_until"),
-        quantity=options.get("quantity", 1),
-        ordering=options.get("ordering", ""),
-        public_only=public_only,
-    )
-    queryset, ordering = search(filters)
-    page = paginate(queryset, ordering, cursor=options.get("cursor"), size=PAGE_SIZE)
+    queryset, ordering = search(asked.filters)
+    page = paginate(queryset, ordering, cursor=asked.cursor, size=PAGE_SIZE)
     return offers.cards_for(page.rows), page.next_cursor
 
 
