@@ -176,21 +176,29 @@ def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> 
 # --- reminders (beat sweeps in services) -------------------------------------------------------
 
 
-def _remind(kind: str, booking: Booking, sides: list[Organisation], *, day: dt.date) -> None:
+def _remind(kind: str, booking: Booking, sides: list[Organisation], *, day: dt.date) -> bool:
+    """True if anybody was told now (False when everybody already was, on a second run)."""
     key = f"booking:{booking.pk}:{kind}:{day.isoformat()}"
     details = context(booking, **carry_out_details(booking))
+    written = 0
     for organisation in sides:
-        notify_organisation(kind=kind, organisation=organisation, context=details, event_key=key)
+        written += len(
+            notify_organisation(
+                kind=kind, organisation=organisation, context=details, event_key=key
+            )
+        )
+    return written > 0
 
 
-def remind_tomorrow(booking: Booking, *, today: dt.date) -> None:
-    """The day before a volunteer action or a loan's pick-up: both sides."""
-    _remind("booking_reminder", booking, [booking.requester, booking.provider], day=today)
+def remind_tomorrow(booking: Booking, *, today: dt.date) -> bool:
+    """The day before a volunteer action or a loan's pick-up: both sides. True if anybody
+    was reminded now."""
+    return _remind("booking_reminder", booking, [booking.requester, booking.provider], day=today)
 
 
-def remind_due_back(booking: Booking, *, today: dt.date) -> None:
-    """A loan is due back tomorrow: the borrowing organisation."""
-    _remind("booking_due_back", booking, [booking.requester], day=today)
+def remind_due_back(booking: Booking, *, today: dt.date) -> bool:
+    """A loan is due back tomorrow: the borrowing organisation. True if it was reminded now."""
+    return _remind("booking_due_back", booking, [booking.requester], day=today)
 
 
 def loan_at_risk(

@@ -80,7 +80,7 @@ def referral_anonymise_expired(*, now: dt.datetime | None = None) -> int:
 def booking_remind_upcoming(*, today: dt.date | None = None) -> int:
     """Remind both sides the day before (as of `today`, Berlin) a confirmed volunteer action or
     a confirmed loan's pick-up, and the borrower the day before a handed-over loan is due
-    back. Returns how many bookings were reminded.
+    back. Returns how many bookings were reminded by this run (0 when all had been already).
 
     Idempotent: the event keys carry the day, so running twice on a day reminds nobody twice.
     Precondition: no open transaction.
@@ -100,9 +100,7 @@ def booking_remind_upcoming(*, today: dt.date | None = None) -> int:
     related = ("listing", "requester", "provider", "slot")
     with transaction.atomic():
         for booking in begins_tomorrow.select_related(*related).order_by("starts_at", "id"):
-            notices.remind_tomorrow(booking, today=today)
-            reminded += 1
+            reminded += notices.remind_tomorrow(booking, today=today)
         for booking in due_back_tomorrow.select_related(*related).order_by("id"):
-            notices.remind_due_back(booking, today=today)
-            reminded += 1
+            reminded += notices.remind_due_back(booking, today=today)
     return reminded
