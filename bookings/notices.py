@@ -7,19 +7,24 @@ switched the kind off. Event keys name the step once (f"booking:{id}:{state}"), 
 call does not send twice.
 
 `attachments_for()` adds the calendar invitation (.ics, bookings.calendar) to a confirmation
-and its cancellation to the cancellation of a confirmed booking.
+and its cancellation to the cancellation of a confirmed booking: each recipient's own copy.
+Everyone who received the invitation receives its cancellation, on both sides.
 
 Reminders (`remind_*`, called by the beat sweeps in services) carry the day in their event key
 (f"booking:{id}:remind_start:{date}"), so a sweep that runs twice tells nobody twice.
 """
 
+import copy
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
 
 from marketplace.models import Organisation, User
-from notifications.services import Attachment, notify_organisation
+from marketplace.notices import Recipient
+from notifications.models import Notification
+from notifications.services import Attachment, notify, notify_organisation
 
 from . import calendar
 from .details import carry_out_details
@@ -72,19 +77,29 @@ def context(booking: Booking, **extra) -> dict:
     return data
 
 
-def attachments_for(booking: Booking, kind: str) -> list[Attachment]:
+def attachments_for(
+    booking: Booking, kind: str
+) -> list[Attachment] | Callable[[Recipient], list[Attachment]]:
     """The calendar invitation for a confirmation; its cancellation when a confirmed booking
-    is cancelled (a cancelled request was never in anyone's calendar)."""
+    is cancelled (a cancelled request was never in anyone's calendar). Each recipient's own
+    copy (they are its ATTENDEE; texts in their language)."""
     if kind == "booking_confirmed":
         method = calendar.REQUEST
     elif kind == "booking_cancelled" and _was_confirmed(booking):
         method = calendar.CANCEL
     else:
         return []
-    return [
-        Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
-        for file in calendar.invitations(booking, method=method)
-    ]
+    # The SEQUENCE is counted once for all copies.
+    counted = copy.copy(booking)
+    counted.event_count = booking.events.count()
+
+    def files(recipient: Recipient) -> list[Attachment]:
+        return [
+            Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
+            for file in calendar.invitations(counted, recipient=recipient, method=method)
+        ]
+
+    return files
 
 
 def _was_confirmed(booking: Booking) -> bool:
@@ -100,6 +115,26 @@ def _tell(kind: str, booking: Booking, organisation: Organisation, *, key: str, 
         event_key=key,
         attachments=attachments_for(booking, kind),
     )
+
+
+def _tell_invited(booking: Booking, *, key: str, **extra) -> None:
+    """Whoever received the booking's invitation and was not told of its cancellation yet
+    (e.g. a member who left an organisation since) gets it too; notify() skips the others."""
+    invited = Notification.objects.filter(
+        kind="booking_confirmed", event_key=f"booking:{booking.pk}:{BookingState.CONFIRMED}"
+    ).values_list("email", "language", "recipient_id")
+    recipients = [
+        Recipient(email=email, language=language, user_id=user_id)
+        for email, language, user_id in invited
+    ]
+    if recipients:
+        notify(
+            kind="booking_cancelled",
+            recipients=recipients,
+            context=context(booking, copy=True, **extra),
+            event_key=key,
+            attachments=attachments_for(booking, "booking_cancelled"),
+        )
 
 
 def _key(booking: Booking) -> str:
@@ -136,7 +171,12 @@ def transitioned(
         _tell("booking_declined", booking, booking.requester, key=key, **extra)
     elif action == Action.CANCEL:
         other = booking.provider if side == Side.REQUESTER else booking.requester
+        own = booking.requester if side == Side.REQUESTER else booking.provider
         _tell("booking_cancelled", booking, other, key=key, **extra)
+        if _was_confirmed(booking):
+            # The invitation is in both sides' calendars: the cancellation goes to both.
+            _tell("booking_cancelled", booking, own, key=key, copy=True, **extra)
+            _tell_invited(booking, key=key, **extra)
     elif action == Action.EXPIRE:
         _tell("booking_expired", booking, booking.requester, key=key, **extra)
         _tell("booking_expired", booking, booking.provider, key=key, **extra)
