@@ -235,6 +235,13 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
         "Rückgabe erfassen (Zustand, Schaden, Kaution zurück oder einbehalten)",
     ),
+    "mark-lost": ActionSpec(
+        BookingCancelReasonSerializer,
+        lambda booking, by, data: services.loan_mark_lost(
+            booking=booking, by=by, reason=data["reason"]
+        ),
+        "Überfällige Ausleihe als verloren oder außer Betrieb melden (mit Grund)",
+    ),
     "complete": ActionSpec(
         BookingCompleteSerializer,
         lambda booking, by, data: services.booking_complete(

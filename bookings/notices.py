@@ -190,6 +190,8 @@ def transitioned(
             hours_given=str(booking.hours_given),
             **extra,
         )
+    elif action == Action.MARK_LOST:
+        _tell("booking_lost", booking, booking.requester, key=key, **extra)
     elif action == Action.MARK_OVERDUE:
         _tell("booking_overdue", booking, booking.requester, key=key, **extra)
         _tell("booking_overdue", booking, booking.provider, key=key, **extra)
@@ -259,4 +261,15 @@ def loan_at_risk(
         at_risk_requester=later.requester.name,
         at_risk_booking_id=later.pk,
         at_risk_booking_url=booking_url(later),
+    )
+
+
+def loan_lost_for_later(booking: Booking, *, later: Booking, reason: str) -> None:
+    """The lender marked an overdue loan lost or out of service: the borrower of a later loan
+    that was promised the same units hears of it (its loan may not take place as agreed)."""
+    notify_organisation(
+        kind="booking_lost",
+        organisation=later.requester,
+        context=context(later, lost_offer_title=booking.listing.title, message=reason),
+        event_key=f"booking:{booking.pk}:lost_for:{later.pk}",
     )

@@ -180,7 +180,10 @@ def test_a_cancellation_needs_a_reason_and_tells_the_other_side(world, client_fo
     assert response.json()["state"] == "cancelled"
     slot.refresh_from_db()
     assert slot.volunteers_held == 0
-    assert {m.to[0] for m in mail.outbox} == _to([world.company_admin, world.company_member])
+    # Everyone who got the invitation gets the cancellation: both sides (issue 18).
+    assert {m.to[0] for m in mail.outbox} == _to(
+        [world.company_admin, world.company_member, world.social_admin, world.social_member]
+    )
     assert "Hof gesperrt" in mail.outbox[0].body
 
 

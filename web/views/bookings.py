@@ -177,6 +177,15 @@ ACTIONS: dict[str, ActionSpec] = {
             deposit_kept_reason=data.get("deposit_kept_reason", ""),
         ),
     ),
+    Action.MARK_LOST: ActionSpec(
+        ReasonForm,
+        gettext_lazy("Als verloren oder außer Betrieb melden"),
+        gettext_lazy("Die Ausleihe ist als verloren oder außer Betrieb gemeldet."),
+        "danger",
+        lambda booking, by, data: services.loan_mark_lost(
+            booking=booking, by=by, reason=data["reason"]
+        ),
+    ),
     Action.COMPLETE: ActionSpec(
         CompleteForm,
         gettext_lazy("Einsatz abschließen"),
