@@ -96,7 +96,8 @@ def test_volunteer_slot_from_request_to_confirmed_hours(world, client_for, send)
     assert response.status_code == 200
     assert response.json()["volunteer"]["hours_given"] == "16.50"
     assert {m.to[0] for m in mail.outbox} == _to([world.social_admin, world.social_member])
-    assert "16.50" in mail.outbox[0].body
+    # In the e-mail's language: German writes a decimal comma and no trailing zero (issue 18).
+    assert "zusammen 16,5 Std." in mail.outbox[0].body
 
     response = send(social, "post", url + "confirm-hours/", {})
     assert response.status_code == 200

@@ -115,6 +115,12 @@ def delivered_to(person, *, about: Booking) -> tuple[str, str]:
     return message.body, html
 
 
+def english_day(days: int) -> str:
+    """A day as English e-mails write it: "9 Dec 2026"."""
+    day = in_days(days)
+    return f"{day.day} {day:%b %Y}"
+
+
 def speaks_english(person) -> None:
     person.language = "en"
     person.save(update_fields=["language"])
@@ -223,7 +229,8 @@ def test_a_later_loan_promised_the_units_stays_as_it_is_and_the_company_is_told_
     for part in delivered_to(world.company_member, about=later):
         assert (
             "Attention: 1 of these units (no. 1) is promised to the loan of Kinderladen "
-            f"Regenbogen e.V. from {day}. Until it is back, that loan cannot take place as agreed."
+            f"Regenbogen e.V. from {english_day(2)}. Until it is back, that loan cannot take place "
+            "as agreed."
         ) in part
         assert f"/{later.pk}" in part
         assert not [word for word in GERMAN_WARNING if word in part]
@@ -275,7 +282,7 @@ def test_the_company_hears_of_all_units_a_later_loan_was_promised_in_each_person
     assert "Spätere Ausleihe ansehen" in german_html
     assert (
         "Attention: 2 of these units (nos. 1, 2) are promised to the loan of "
-        f"Stadtteilmütter Kreuzberg e.V. from {day}. Until they are back"
+        f"Stadtteilmütter Kreuzberg e.V. from {english_day(1)}. Until they are back"
     ) in english_text
     assert f"The later loan: {settings.SITE_URL}{later.path}" in english_text
     assert "Attention: 2 of these units (nos. 1, 2)" in english_html
