@@ -143,7 +143,10 @@ KINDS: dict[str, Kind] = _table(
     Kind(
         "booking_lost",
         _("Eine überfällige Ausleihe wurde als verloren oder außer Betrieb gemeldet"),
-        _("die ausleihende Organisation und die späterer Ausleihen derselben Stücke"),
+        _(
+            "die ausleihende Organisation und die Organisationen späterer Ausleihen derselben "
+            "Stücke"
+        ),
         optional=True,
     ),
     Kind(
