@@ -111,6 +111,15 @@ BOOKING_ACTIONS: dict[Action, BookingAction] = {
             _("Die Rückgabe ist vermerkt."),
         ),
         BookingAction(
+            Action.MARK_LOST,
+            services.loan_mark_lost,
+            Input.REASON,
+            "Überfällige Ausleihe als verloren oder außer Betrieb melden (mit Grund)",
+            _("Als verloren oder außer Betrieb melden"),
+            _("Die Ausleihe ist als verloren oder außer Betrieb gemeldet."),
+            destructive=True,
+        ),
+        BookingAction(
             Action.COMPLETE,
             services.booking_complete,
             Input.COMPLETE,

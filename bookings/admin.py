@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from .models import Booking, BookingEvent, BookingMessage
+from .models import Booking, BookingEvent, BookingKind, BookingMessage
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -23,6 +23,12 @@ class BookingEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ReferralEventInline(BookingEventInline):
+    # A referral's step messages may speak of the candidate: the steps only.
+    fields = ["at", "action", "from_state", "to_state", "by"]
+    readonly_fields = fields
+
+
 class BookingMessageInline(ReadOnlyInline):
     model = BookingMessage
     fields = ["created_at", "organisation", "author", "body"]
@@ -37,8 +43,19 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["listing", "requester", "provider"]
     date_hierarchy = "created_at"
     inlines = [BookingEventInline, BookingMessageInline]
-    # The candidate's data is for the two organisations only (see the API), not the admin.
+    # The candidate's data is for the two organisations only (see the API), not the admin;
+    # a referral's request message and thread may speak of the candidate, so they stay out too.
     exclude = ["candidate_name", "candidate_contact", "candidate_note"]
+
+    def get_exclude(self, request, obj=None):
+        if obj is not None and obj.kind == BookingKind.JOB:
+            return [*self.exclude, "message"]
+        return self.exclude
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.kind == BookingKind.JOB:
+            return [ReferralEventInline]
+        return self.inlines
 
     def has_add_permission(self, request):
         return False

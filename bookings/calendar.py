@@ -7,11 +7,14 @@
 
 Invitations by e-mail follow iTIP (RFC 5546): METHOD:REQUEST when a booking is confirmed,
 METHOD:CANCEL with the same UID and a higher SEQUENCE when it is cancelled. iTIP allows one
-UID per message, so a loan's invitation is two files (pick-up and return). The SEQUENCE is
+UID per message, so a loan's invitation is two files (pick-up and return). Each recipient gets
+a copy of their own: the providing organisation as ORGANIZER (with the site's no-reply
+address), the recipient as ATTENDEE, the texts in the recipient's language. The SEQUENCE is
 the number of steps the booking has taken (its BookingEvent rows): it only ever grows, and
 needs no column of its own.
 
-The private feed (feed()) lists the same events without METHOD, as a subscription.
+The private feed (feed_entries()) lists the same events, without ATTENDEE, as a subscription
+(METHOD:PUBLISH).
 """
 
 import datetime as dt
@@ -24,6 +27,7 @@ from django.utils.translation import ngettext
 from icalendar import Event
 
 from listings.handover import handover_text
+from marketplace.notices import Recipient
 from notifications import calendar_files
 from notifications.calendar_files import CANCEL, REQUEST, CalendarFile, berlin
 
@@ -56,7 +60,7 @@ def _event(booking: Booking, *, part: str, summary: str, cancelled: bool) -> Eve
     event.add("dtstamp", timezone.now())
     event.add("summary", summary)
     event.add("url", _url(booking))
-    event.add("organizer", calendar_files.site_organizer())
+    event.add("organizer", calendar_files.organizer(booking.provider.name))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 
@@ -149,19 +153,27 @@ def events(booking: Booking, *, cancelled: bool = False) -> list[tuple[str, Even
     return []
 
 
-def invitations(booking: Booking, *, method: str = REQUEST) -> list[CalendarFile]:
-    """The .ics files to attach to a confirmation (REQUEST) or a cancellation (CANCEL).
-
-    One file for every recipient, whatever their language, so its texts are in the site's
-    language (German), not in that of whoever's request caused it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        pairs = events(booking, cancelled=method == CANCEL)
-    return [calendar_files.calendar_file(stem, event, method=method) for stem, event in pairs]
+def invitations(
+    booking: Booking, *, recipient: Recipient, method: str = REQUEST
+) -> list[CalendarFile]:
+    """The .ics files to attach to one recipient's confirmation (REQUEST, `einladung.ics`, or
+    `abholung.ics` and `rueckgabe.ics`) or cancellation (CANCEL, `absage.ics`, or
+    `absage-abholung.ics` and `absage-rueckgabe.ics`): the recipient as ATTENDEE, the texts in
+    the recipient's language like the e-mail they come with."""
+    cancelled = method == CANCEL
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        pairs = events(booking, cancelled=cancelled)
+    files = []
+    for stem, event in pairs:
+        event.add("attendee", calendar_files.attendee(recipient.email))
+        name = ("absage" if stem == "einladung" else f"absage-{stem}") if cancelled else stem
+        files.append(calendar_files.calendar_file(name, event, method=method))
+    return files
 
 
 def feed_entries(bookings: Iterable[Booking]) -> Iterable[Event]:
-    """The bookings' confirmed dates for the private feed (no ORGANIZER: nothing to answer)."""
+    """The bookings' confirmed dates for the private feed (METHOD:PUBLISH: an ORGANIZER, no
+    ATTENDEE, nothing to answer)."""
     for booking in bookings:
         for _stem, event in events(booking):
-            event.pop("organizer")
             yield event

@@ -42,6 +42,7 @@ class BookingState(models.TextChoices):
     HANDED_OVER = "handed_over", _("übergeben")
     OVERDUE = "overdue", _("überfällig")
     RETURNED = "returned", _("zurückgegeben")
+    LOST = "lost", _("verloren oder außer Betrieb")
     # job referral
     SUBMITTED = "submitted", _("eingereicht")
     INTERVIEWING = "interviewing", _("im Gespräch")

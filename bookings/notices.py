@@ -7,19 +7,24 @@ switched the kind off. Event keys name the step once (f"booking:{id}:{state}"), 
 call does not send twice.
 
 `attachments_for()` adds the calendar invitation (.ics, bookings.calendar) to a confirmation
-and its cancellation to the cancellation of a confirmed booking.
+and its cancellation to the cancellation of a confirmed booking: each recipient's own copy.
+Everyone who received the invitation receives its cancellation, on both sides.
 
 Reminders (`remind_*`, called by the beat sweeps in services) carry the day in their event key
 (f"booking:{id}:remind_start:{date}"), so a sweep that runs twice tells nobody twice.
 """
 
+import copy
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
 
 from marketplace.models import Organisation, User
-from notifications.services import Attachment, notify_organisation
+from marketplace.notices import Recipient
+from notifications.models import Notification
+from notifications.services import Attachment, notify, notify_organisation
 
 from . import calendar
 from .details import carry_out_details
@@ -72,19 +77,29 @@ def context(booking: Booking, **extra) -> dict:
     return data
 
 
-def attachments_for(booking: Booking, kind: str) -> list[Attachment]:
+def attachments_for(
+    booking: Booking, kind: str
+) -> list[Attachment] | Callable[[Recipient], list[Attachment]]:
     """The calendar invitation for a confirmation; its cancellation when a confirmed booking
-    is cancelled (a cancelled request was never in anyone's calendar)."""
+    is cancelled (a cancelled request was never in anyone's calendar). Each recipient's own
+    copy (they are its ATTENDEE; texts in their language)."""
     if kind == "booking_confirmed":
         method = calendar.REQUEST
     elif kind == "booking_cancelled" and _was_confirmed(booking):
         method = calendar.CANCEL
     else:
         return []
-    return [
-        Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
-        for file in calendar.invitations(booking, method=method)
-    ]
+    # The SEQUENCE is counted once for all copies.
+    counted = copy.copy(booking)
+    counted.event_count = booking.events.count()
+
+    def files(recipient: Recipient) -> list[Attachment]:
+        return [
+            Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
+            for file in calendar.invitations(counted, recipient=recipient, method=method)
+        ]
+
+    return files
 
 
 def _was_confirmed(booking: Booking) -> bool:
@@ -100,6 +115,26 @@ def _tell(kind: str, booking: Booking, organisation: Organisation, *, key: str, 
         event_key=key,
         attachments=attachments_for(booking, kind),
     )
+
+
+def _tell_invited(booking: Booking, *, key: str, **extra) -> None:
+    """Whoever received the booking's invitation and was not told of its cancellation yet
+    (e.g. a member who left an organisation since) gets it too; notify() skips the others."""
+    invited = Notification.objects.filter(
+        kind="booking_confirmed", event_key=f"booking:{booking.pk}:{BookingState.CONFIRMED}"
+    ).values_list("email", "language", "recipient_id")
+    recipients = [
+        Recipient(email=email, language=language, user_id=user_id)
+        for email, language, user_id in invited
+    ]
+    if recipients:
+        notify(
+            kind="booking_cancelled",
+            recipients=recipients,
+            context=context(booking, copy=True, **extra),
+            event_key=key,
+            attachments=attachments_for(booking, "booking_cancelled"),
+        )
 
 
 def _key(booking: Booking) -> str:
@@ -136,7 +171,12 @@ def transitioned(
         _tell("booking_declined", booking, booking.requester, key=key, **extra)
     elif action == Action.CANCEL:
         other = booking.provider if side == Side.REQUESTER else booking.requester
+        own = booking.requester if side == Side.REQUESTER else booking.provider
         _tell("booking_cancelled", booking, other, key=key, **extra)
+        if _was_confirmed(booking):
+            # The invitation is in both sides' calendars: the cancellation goes to both.
+            _tell("booking_cancelled", booking, own, key=key, copy=True, **extra)
+            _tell_invited(booking, key=key, **extra)
     elif action == Action.EXPIRE:
         _tell("booking_expired", booking, booking.requester, key=key, **extra)
         _tell("booking_expired", booking, booking.provider, key=key, **extra)
@@ -150,6 +190,8 @@ def transitioned(
             hours_given=str(booking.hours_given),
             **extra,
         )
+    elif action == Action.MARK_LOST:
+        _tell("booking_lost", booking, booking.requester, key=key, **extra)
     elif action == Action.MARK_OVERDUE:
         _tell("booking_overdue", booking, booking.requester, key=key, **extra)
         _tell("booking_overdue", booking, booking.provider, key=key, **extra)
@@ -176,21 +218,29 @@ def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> 
 # --- reminders (beat sweeps in services) -------------------------------------------------------
 
 
-def _remind(kind: str, booking: Booking, sides: list[Organisation], *, day: dt.date) -> None:
+def _remind(kind: str, booking: Booking, sides: list[Organisation], *, day: dt.date) -> bool:
+    """True if anybody was told now (False when everybody already was, on a second run)."""
     key = f"booking:{booking.pk}:{kind}:{day.isoformat()}"
     details = context(booking, **carry_out_details(booking))
+    written = 0
     for organisation in sides:
-        notify_organisation(kind=kind, organisation=organisation, context=details, event_key=key)
+        written += len(
+            notify_organisation(
+                kind=kind, organisation=organisation, context=details, event_key=key
+            )
+        )
+    return written > 0
 
 
-def remind_tomorrow(booking: Booking, *, today: dt.date) -> None:
-    """The day before a volunteer action or a loan's pick-up: both sides."""
-    _remind("booking_reminder", booking, [booking.requester, booking.provider], day=today)
+def remind_tomorrow(booking: Booking, *, today: dt.date) -> bool:
+    """The day before a volunteer action or a loan's pick-up: both sides. True if anybody
+    was reminded now."""
+    return _remind("booking_reminder", booking, [booking.requester, booking.provider], day=today)
 
 
-def remind_due_back(booking: Booking, *, today: dt.date) -> None:
-    """A loan is due back tomorrow: the borrowing organisation."""
-    _remind("booking_due_back", booking, [booking.requester], day=today)
+def remind_due_back(booking: Booking, *, today: dt.date) -> bool:
+    """A loan is due back tomorrow: the borrowing organisation. True if it was reminded now."""
+    return _remind("booking_due_back", booking, [booking.requester], day=today)
 
 
 def loan_at_risk(
@@ -211,4 +261,15 @@ def loan_at_risk(
         at_risk_requester=later.requester.name,
         at_risk_booking_id=later.pk,
         at_risk_booking_url=booking_url(later),
+    )
+
+
+def loan_lost_for_later(booking: Booking, *, later: Booking, reason: str) -> None:
+    """The lender marked an overdue loan lost or out of service: the borrower of a later loan
+    that was promised the same units hears of it (its loan may not take place as agreed)."""
+    notify_organisation(
+        kind="booking_lost",
+        organisation=later.requester,
+        context=context(later, lost_offer_title=booking.listing.title, message=reason),
+        event_key=f"booking:{booking.pk}:lost_for:{later.pk}",
     )

@@ -108,6 +108,7 @@ CALENDAR_STATES = [
     BookingState.HANDED_OVER,
     BookingState.OVERDUE,
     BookingState.RETURNED,
+    BookingState.LOST,
 ]
 # How far back the feed reaches: enough for "when was that?", small enough to stay fast.
 CALENDAR_PAST = dt.timedelta(days=366)
@@ -183,7 +184,12 @@ def loan_days() -> Func:
 # declined, expired, withdrawn and rejected bookings never count. Each condition below takes
 # an optional [start, end) range of aware datetimes on the date that places it in time.
 VOLUNTEER_DONE = [BookingState.COMPLETED, BookingState.HOURS_CONFIRMED]
-LOAN_HANDED_OVER = [BookingState.HANDED_OVER, BookingState.OVERDUE, BookingState.RETURNED]
+LOAN_HANDED_OVER = [
+    BookingState.HANDED_OVER,
+    BookingState.OVERDUE,
+    BookingState.RETURNED,
+    BookingState.LOST,
+]
 
 
 def _between(field: str, start, end) -> Q:

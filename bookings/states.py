@@ -40,6 +40,7 @@ class Action(StrEnum):
     HIRE = "hire"
     REJECT = "reject"
     WITHDRAW = "withdraw"
+    MARK_LOST = "mark_lost"
 
 
 # The actions a person may take through the API (the URL spells "_" as "-").
@@ -100,11 +101,16 @@ TRANSITIONS: dict[str, dict[BookingState, dict[Action, Move]]] = {
             Action.RETURN: _move(S.RETURNED, P),
             Action.MARK_OVERDUE: _move(S.OVERDUE, SYS),
         },
-        S.OVERDUE: {Action.RETURN: _move(S.RETURNED, P)},
+        S.OVERDUE: {
+            Action.RETURN: _move(S.RETURNED, P),
+            # The lender gives up on it (lost, broken): the units are written off the loan.
+            Action.MARK_LOST: _move(S.LOST, P),
+        },
         S.DECLINED: {},
         S.EXPIRED: {},
         S.CANCELLED: {},
         S.RETURNED: {},
+        S.LOST: {},
     },
     BookingKind.JOB: {
         S.SUBMITTED: {
@@ -125,7 +131,8 @@ TRANSITIONS: dict[str, dict[BookingState, dict[Action, Move]]] = {
 
 # States in which the booking holds capacity of the offer (places, units): from the request
 # until it is declined, expires, is cancelled or the units come back (a returned loan keeps
-# only the item's buffer days after the return day). A job position is held only by a hire.
+# only the item's buffer days after the return day; an overdue loan keeps them until it is
+# returned or marked lost). A job position is held only by a hire.
 HOLDS_CAPACITY: dict[str, frozenset[BookingState]] = {
     BookingKind.VOLUNTEER: frozenset({S.REQUESTED, S.CONFIRMED, S.COMPLETED, S.HOURS_CONFIRMED}),
     BookingKind.EQUIPMENT: frozenset({S.REQUESTED, S.CONFIRMED, S.HANDED_OVER, S.OVERDUE}),
@@ -134,7 +141,7 @@ HOLDS_CAPACITY: dict[str, frozenset[BookingState]] = {
 
 # Which actions give the capacity back (per kind) and which take it (a hire). A return is not
 # among them: the units stay taken for the item's buffer days after it (booking_return).
-RELEASES_CAPACITY = frozenset({Action.DECLINE, Action.CANCEL, Action.EXPIRE})
+RELEASES_CAPACITY = frozenset({Action.DECLINE, Action.CANCEL, Action.EXPIRE, Action.MARK_LOST})
 TAKES_CAPACITY = frozenset({Action.HIRE})
 
 

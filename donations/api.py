@@ -16,8 +16,9 @@
 - POST donations/receipts/{id}/cancel/      cancel without replacement
 - GET  donations/collective-receipts/due/   donors due a collective receipt for a year
 - POST donations/collective-receipts/       issue a collective receipt for one donor and year
-- GET  donations/participation/{booking}.pdf  participation confirmation of a completed
-                                            volunteer action (never a donation receipt)
+- GET  donations/participation/{booking}.pdf  participation confirmation of a volunteer action
+                                            whose hours the social organisation confirmed
+                                            (never a donation receipt)
 
 A donation or receipt the person may not see answers 404; one they may see but not change
 answers 403; a step the state does not allow, or missing tax-exemption data, answers 409.

@@ -1,4 +1,5 @@
-"""Participation confirmations (Teilnahmebestätigungen) for completed volunteer actions.
+"""Participation confirmations (Teilnahmebestätigungen) for volunteer actions whose hours the
+social organisation has confirmed (until then it would confirm what nobody has confirmed yet).
 
 Giving time or lending equipment is not a tax-deductible donation, so neither ever gets a
 receipt; a company that sent volunteers can instead download this confirmation, which says so
@@ -23,8 +24,9 @@ COMPLETED = (BookingState.COMPLETED, BookingState.HOURS_CONFIRMED)
 
 
 def participation_booking(user: User, booking_id: int) -> Booking:
-    """The completed volunteer booking the person may see. Raises NotFound (no such booking or
-    not visible) and Conflict (another kind of booking, or not completed yet)."""
+    """The completed volunteer booking, its hours confirmed, that the person may see. Raises
+    NotFound (no such booking or not visible) and Conflict (another kind of booking, not
+    completed yet, or its hours not yet confirmed by the social organisation)."""
     booking = (
         bookings_visible_to(user)
         .select_related("listing", "requester", "provider", "slot")
@@ -45,6 +47,15 @@ def participation_booking(user: User, booking_id: int) -> Booking:
         raise Conflict(
             _("Eine Teilnahmebestätigung gibt es, sobald der Einsatz als durchgeführt gilt."),
             code="not_completed",
+        )
+    if booking.state != BookingState.HOURS_CONFIRMED:
+        raise Conflict(
+            _(
+                "Die Teilnahmebestätigung gibt es, sobald %(organisation)s die geleisteten "
+                "Stunden bestätigt hat."
+            )
+            % {"organisation": booking.requester.name},
+            code="hours_not_confirmed",
         )
     return booking
 

@@ -236,6 +236,7 @@ def equipment_hold(
                 len(free),
             )
             % {"free": len(free), "quantity": item.quantity}
+            + _overdue_note(item, pickup_on, taken_until)
         )
     hold_id = uuid.uuid4()
     EquipmentAllocation.objects.bulk_create(
@@ -293,14 +294,72 @@ class HoldExtension:
     wanted: list[UnitWanted]  # units kept only up to another allocation's start
 
 
+# A loan not back in time keeps its units with no end in sight: its allocation ends here, until
+# the units come back (equipment_hold_shorten) or are written off (equipment_release).
+UNTIL_RETURNED = dt.date(9999, 12, 31)
+
+
+def equipment_hold_keep_until_returned(*, hold_id: uuid.UUID) -> HoldExtension:
+    """An overdue loan keeps its units taken until it is returned, for the search and for new
+    requests alike (which are told why: _overdue_note). As equipment_hold_extend()."""
+    return equipment_hold_extend(hold_id=hold_id, end=UNTIL_RETURNED)
+
+
+def equipment_holds_after(*, hold_id: uuid.UUID) -> list[uuid.UUID]:
+    """The later loans' holds that have any of this hold's units after it (in order of their
+    start): those who are affected when the units do not come back."""
+    rows = list(
+        EquipmentAllocation.objects.filter(hold_id=hold_id, kind=AllocationKind.LOAN).values_list(
+            "item_id", "unit_number", "start"
+        )
+    )
+    if not rows:
+        return []
+    later = (
+        EquipmentAllocation.objects.filter(
+            item_id=rows[0][0],
+            kind=AllocationKind.LOAN,
+            unit_number__in=[unit for _item, unit, _start in rows],
+            start__gt=min(start for _item, _unit, start in rows),
+        )
+        .exclude(hold_id=hold_id)
+        .order_by("start", "unit_number")
+        .values_list("hold_id", flat=True)
+    )
+    return list(dict.fromkeys(later))
+
+
+def _overdue_note(item: Equipment, start: dt.date, end: dt.date) -> str:
+    """Why units are missing in [start, end), when overdue loans (not back yet) have them."""
+    overdue = (
+        EquipmentAllocation.objects.filter(
+            item=item, kind=AllocationKind.LOAN, end=UNTIL_RETURNED, start__lt=end
+        )
+        .values("unit_number")
+        .distinct()
+        .count()
+    )
+    if not overdue:
+        return ""
+    return " " + ngettext(
+        "%(n)d Stück ist überfällig und noch nicht zurückgegeben; es bleibt belegt, bis es "
+        "zurück ist.",
+        "%(n)d Stück sind überfällig und noch nicht zurückgegeben; sie bleiben belegt, bis sie "
+        "zurück sind.",
+        overdue,
+    ) % {"n": overdue}
+
+
 def equipment_hold_extend(*, hold_id: uuid.UUID, end: dt.date) -> HoldExtension:
     """Keep the units of a loan taken until `end` (exclusive, as in `equipment_hold`) and the
     item's buffer days after it: a loan that is not back in time. Never shortens a hold.
 
-    A unit that another allocation (a later loan, a blocked period) takes before that is kept
-    only up to the other's start; the other is left as it is, so no unit is ever taken twice.
-    Those units come back in `wanted`, so the caller can tell whoever must sort it out.
-    An unknown or released hold extends nothing.
+    Where another allocation (a later loan, a blocked period) has a unit before that, the other
+    is left as it is, so no unit is ever taken twice: the hold keeps the unit up to the other's
+    start and again from its end on (a piece of the hold per gap). Each such other allocation
+    comes back in `wanted`, so the caller can tell whoever must sort it out.
+    An unknown or released hold extends nothing. Running it again with the same `end` changes
+    nothing.
     Caller must be inside transaction.atomic(); takes the row lock of the item.
     Raises Busy.
     """
@@ -308,38 +367,61 @@ def equipment_hold_extend(*, hold_id: uuid.UUID, end: dt.date) -> HoldExtension:
     if item_id is None:
         return HoldExtension(extended=0, wanted=[])
     item = lock_equipment(item_id)
-    until = end + dt.timedelta(days=item.buffer_days)
-    rows = list(
-        EquipmentAllocation.objects.filter(
-            hold_id=hold_id, kind=AllocationKind.LOAN, end__lt=until
-        ).order_by("unit_number")
-    )
-    if not rows:
+    until = end if end >= UNTIL_RETURNED else end + dt.timedelta(days=item.buffer_days)
+    pieces: dict[int, list[EquipmentAllocation]] = {}
+    for row in EquipmentAllocation.objects.filter(
+        hold_id=hold_id, kind=AllocationKind.LOAN
+    ).order_by("unit_number", "start"):
+        pieces.setdefault(row.unit_number, []).append(row)
+    if not pieces:
         return HoldExtension(extended=0, wanted=[])
-    # Whatever else has these units between the hold's current end and `until`.
+    # Never shorter than the hold already is.
+    ends = {unit: max(until, *(row.end for row in rows)) for unit, rows in pieces.items()}
+    # Whatever else has these units between the hold's start and its end.
     others: dict[int, list[EquipmentAllocation]] = {}
     for other in (
         EquipmentAllocation.objects.filter(
             item=item,
-            unit_number__in=[row.unit_number for row in rows],
-            start__lt=until,
-            end__gt=min(row.end for row in rows),
+            unit_number__in=list(pieces),
+            start__lt=max(ends.values()),
+            end__gt=min(rows[0].start for rows in pieces.values()),
         )
         .exclude(hold_id=hold_id)
         .order_by("start")
     ):
         others.setdefault(other.unit_number, []).append(other)
-    extended, wanted = 0, []
-    for row in rows:
-        first = next((o for o in others.get(row.unit_number, []) if o.end > row.end), None)
-        new_end = until
-        if first is not None:
-            new_end = max(row.end, first.start)
-            wanted.append(UnitWanted(row.unit_number, new_end, first.hold_id, first.kind))
-        if new_end > row.end:
-            row.end = new_end
-            row.save(update_fields=["end"])
+    extended, wanted, replaced, new_pieces = 0, [], [], []
+    for unit, rows in pieces.items():
+        # The hold's days of this unit: from its start to the end, less the others' days (a
+        # gap left by a later loan cancelled meanwhile is the hold's again).
+        wish, cursor, until = [], rows[0].start, ends[unit]
+        for other in others.get(unit, []):
+            if other.end <= cursor:
+                continue
+            if other.start > cursor:
+                wish.append((cursor, min(other.start, until)))
+            wanted.append(UnitWanted(unit, max(cursor, other.start), other.hold_id, other.kind))
+            cursor = other.end
+            if cursor >= until:
+                break
+        if cursor < until:
+            wish.append((cursor, until))
+        if wish != [(row.start, row.end) for row in rows]:
+            replaced.extend(row.pk for row in rows)
+            new_pieces.extend((unit, first, stop) for first, stop in wish)
             extended += 1
+    EquipmentAllocation.objects.filter(pk__in=replaced).delete()
+    EquipmentAllocation.objects.bulk_create(
+        EquipmentAllocation(
+            item=item,
+            unit_number=unit,
+            start=first,
+            end=stop,
+            hold_id=hold_id,
+            kind=AllocationKind.LOAN,
+        )
+        for unit, first, stop in new_pieces
+    )
     return HoldExtension(extended=extended, wanted=wanted)
 
 

@@ -32,6 +32,10 @@ class MarketplaceConfig(AppConfig):
         # Before any URL configuration is read: the API's paths name ids as <id:...>.
         register_converter(IdConverter, "id")
         from . import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from .anonymisation import register_eraser
+        from .idempotency import idempotency_erase
+
+        register_eraser("marketplace.idempotency", idempotency_erase)
 
         # After every app's migrations (and their permissions) exist, not only ours.
         post_migrate.connect(_sync_coordinators_group, dispatch_uid="sync-coordinators-group")

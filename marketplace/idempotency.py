@@ -119,3 +119,17 @@ def idempotent_api_response(request, create: Callable[[], tuple[int, dict]]):
     )
     headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
     return Response(stored.body, status=stored.status, headers=headers)
+
+
+def idempotency_erase(subject) -> int:
+    """Anonymisation (marketplace.anonymisation): stored first responses that mention the
+    person (a referral's answer names its candidate) keep their shape without the person."""
+    annotation, mentions = subject.json_filter("response_body")
+    changed = 0
+    for row in IdempotencyKey.objects.alias(**annotation).filter(mentions):
+        body = subject.erase(row.response_body)
+        if body != row.response_body:
+            row.response_body = body
+            row.save(update_fields=["response_body"])
+            changed += 1
+    return changed

@@ -67,6 +67,28 @@ def site_organizer() -> vCalAddress:
     return organizer
 
 
+def organizer(name: str) -> vCalAddress:
+    """The ORGANIZER of an entry: whoever holds it (e.g. the providing organisation) by name,
+    with the site's no-reply address, so a calendar's answer reaches no person's inbox."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    value = vCalAddress(f"mailto:{address}")
+    value.params["cn"] = vText(name or settings.SITE_NAME)
+    return value
+
+
+def attendee(email: str, name: str = "") -> vCalAddress:
+    """The recipient of an iTIP message as its ATTENDEE (RFC 5546 requires one in a REQUEST):
+    a calendar then files the entry as the recipient's own. No reply is asked for
+    (RSVP=FALSE): the booking's page is where people answer."""
+    value = vCalAddress(f"mailto:{email}")
+    if name:
+        value.params["cn"] = vText(name)
+    value.params["role"] = vText("REQ-PARTICIPANT")
+    value.params["partstat"] = vText("ACCEPTED")
+    value.params["rsvp"] = vText("FALSE")
+    return value
+
+
 def calendar_file(stem: str, event: Event, *, method: str) -> CalendarFile:
     """One iTIP message (one UID per message, RFC 5546) as an e-mail attachment."""
     calendar = new_calendar(method)

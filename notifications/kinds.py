@@ -141,6 +141,15 @@ KINDS: dict[str, Kind] = _table(
         optional=True,
     ),
     Kind(
+        "booking_lost",
+        _("Eine überfällige Ausleihe wurde als verloren oder außer Betrieb gemeldet"),
+        _(
+            "die ausleihende Organisation und die Organisationen späterer Ausleihen derselben "
+            "Stücke"
+        ),
+        optional=True,
+    ),
+    Kind(
         "booking_reminder",
         _("Erinnerung am Vortag eines Freiwilligeneinsatzes oder einer Abholung"),
         _("beide Organisationen"),

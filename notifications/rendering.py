@@ -6,6 +6,9 @@ shares. Subject and plain text are rendered without HTML escaping ("Müller & S�
 it is); the HTML part is escaped as usual.
 """
 
+import datetime as dt
+import re
+from decimal import Decimal
 from email import encoders
 from email.mime.base import MIMEBase
 
@@ -13,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils import translation
+from django.utils import formats, translation
 
 from marketplace.models import Membership, Role
 
@@ -57,9 +60,39 @@ def unsubscribe_url(notification: Notification, kind: Kind) -> str:
     return tokens.unsubscribe_url(token)
 
 
+# What the senders write into a context in German notation (it is the same for every
+# recipient): days as 07.12.2026, amounts as 1.322,50 €.
+GERMAN_DAY = re.compile(r"(?<![\d.])(\d{2})\.(\d{2})\.(\d{4})(?![\d])")
+GERMAN_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*),(\d{2}) €")
+# A sentence that ends with a name ending in a period ("Wassertor e.V.") gets no second one.
+DOUBLE_PERIOD = re.compile(r"(?<=\w\.)\.(?!\.)")
+
+
+def _local_day(match: re.Match) -> str:
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return formats.date_format(dt.date(year, month, day), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return match.group(0)
+
+
+def _local_amount(match: re.Match) -> str:
+    euros = Decimal(match.group(1).replace(".", "") + "." + match.group(2))
+    return "€" + formats.number_format(euros, 2, use_l10n=True, force_grouping=True)
+
+
+def localise(text: str) -> str:
+    """Days and amounts in the active language's notation (the contexts hold them in German
+    notation), and no doubled period after a name that ends with one."""
+    if translation.get_language() != "de":
+        text = GERMAN_DAY.sub(_local_day, text)
+        text = GERMAN_AMOUNT.sub(_local_amount, text)
+    return DOUBLE_PERIOD.sub("", text)
+
+
 def render_plain(template_name: str, context: dict) -> str:
     """A template rendered without HTML escaping, for subjects and plain-text bodies."""
-    return get_template(template_name).template.render(Context(context, autoescape=False))
+    return localise(get_template(template_name).template.render(Context(context, autoescape=False)))
 
 
 def render_subject(kind: Kind, context: dict) -> str:
@@ -87,7 +120,7 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     with translation.override(notification.language):
         subject = render_subject(kind, context)
         text = render_plain(f"{kind.template_folder}/body.txt", context)
-        html = get_template(f"{kind.template_folder}/body.html").render(context)
+        html = localise(get_template(f"{kind.template_folder}/body.html").render(context))
     # The same Message-ID on every attempt, so a repeated delivery is recognisable as one.
     headers = {"Message-ID": notification.message_id, "Auto-Submitted": "auto-generated"}
     if context["unsubscribe_url"]:

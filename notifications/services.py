@@ -7,7 +7,7 @@ tasks send them (tasks.py hands them over, sending.py sends), and a periodic swe
 (tasks.notifications_sweep) re-queues what a lost task or a dead worker left behind.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
@@ -40,6 +40,11 @@ class Attachment:
     content: bytes
 
 
+# What a caller attaches: the same files for everyone, or each recipient's own copy (a
+# calendar invitation names its recipient and speaks their language).
+Attachments = Iterable[Attachment] | Callable[[Recipient], Iterable[Attachment]]
+
+
 def notify(
     *,
     kind: str,
@@ -47,7 +52,7 @@ def notify(
     context: dict,
     event_key: str,
     organisation=None,
-    attachments: Iterable[Attachment] = (),
+    attachments: Attachments = (),
 ) -> list[Notification]:
     """Write one notification per distinct recipient address and queue them after commit.
 
@@ -73,7 +78,7 @@ def notify_organisation(
     organisation,
     context: dict,
     event_key: str,
-    attachments: Iterable[Attachment] = (),
+    attachments: Attachments = (),
 ) -> list[Notification]:
     """notify() the people of `organisation` who should hear about `kind`: its admins always,
     its other members unless they switched the kind off (selectors.recipient_addresses_for()
@@ -102,11 +107,15 @@ def _write(
     context: dict,
     event_key: str,
     organisation,
-    attachments: Iterable[Attachment],
+    attachments: Attachments,
 ) -> list[Notification]:
     kind_row = get_kind(kind)
-    attachments = list(attachments)
-    if attachments and not kind_row.attachments:
+    if callable(attachments):
+        files = {r.email: list(attachments(r)) for r in recipients}
+    else:
+        shared = list(attachments)
+        files = {r.email: shared for r in recipients}
+    if any(files.values()) and not kind_row.attachments:
         raise ValueError(f"Kind {kind!r} declares no attachments in notifications/kinds.py")
     rows = [
         Notification(
@@ -137,7 +146,7 @@ def _write(
             content=attachment.content,
         )
         for notification in created
-        for attachment in attachments
+        for attachment in files[notification.email]
     )
     if created:
         enqueue_on_commit([n.pk for n in created])

@@ -10,9 +10,9 @@ raises Busy (409 with Retry-After). Notifications are written in the same transa
 (notify() sends them after commit).
 
 Who may: members of the requesting social organisation request, cancel, confirm hours and
-withdraw; members of the providing company confirm, decline, hand over, take back, complete and
-move referrals; the coordinator sees every booking but takes no action; the beat tasks expire
-and mark overdue.
+withdraw; members of the providing company confirm, decline, hand over, take back, mark an
+overdue loan lost, complete and move referrals; the coordinator sees every booking but takes no
+action; the beat tasks expire and mark overdue.
 """
 
 from .common import MAX_AHEAD, MESSAGE_LIMIT, TEXT_LIMIT
@@ -21,7 +21,7 @@ from .feed_tokens import (
     calendar_feed_token_regenerate,
     calendar_feed_token_rotate,
 )
-from .overdue import loan_keep_units_one, loan_mark_overdue, loan_mark_overdue_one
+from .overdue import loan_keep_units_one, loan_mark_lost, loan_mark_overdue, loan_mark_overdue_one
 from .requests import (
     REQUEST_DETAILS,
     booking_refer_candidate,
@@ -79,6 +79,7 @@ __all__ = [
     "calendar_feed_token_regenerate",
     "calendar_feed_token_rotate",
     "loan_keep_units_one",
+    "loan_mark_lost",
     "loan_mark_overdue",
     "loan_mark_overdue_one",
     "referral_anonymise_expired",

@@ -1,4 +1,5 @@
-"""Loans not back in time: overdue, and their units kept taken meanwhile."""
+"""Loans not back in time: overdue, their units kept taken until they are returned, or written
+off when the lender marks the item lost or out of service."""
 
 import datetime as dt
 from functools import partial
@@ -9,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from listings import capacity
 from marketplace.errors import Conflict
+from marketplace.models import User
 
 from .. import notices
 from ..models import Booking, BookingKind, BookingState
 from ..states import Action
-from .common import _each
+from .common import _each, _text
 from .transitions import _lock_booking, _transition
 
 
@@ -61,8 +63,9 @@ def loan_mark_overdue(*, today: dt.date | None = None) -> int:
 
 def loan_keep_units_one(*, booking: Booking, today: dt.date | None = None) -> None:
     """A loan handed over and not back after its return day (as of `today`) keeps its units
-    taken until tomorrow and the item's buffer days after it (beat task, again each day), so the
-    search and new requests do not count them free while the borrower still has them.
+    taken until it is returned or marked lost (beat task, again each day for loans handed over
+    meanwhile), so the search and new requests do not count them free while the borrower still
+    has them; a request that needs them is told the item is overdue.
 
     A unit that a later loan was promised from an earlier day is kept only up to that day (the
     later loan keeps it); the company hears of each such later loan once.
@@ -88,10 +91,43 @@ def loan_keep_units_one(*, booking: Booking, today: dt.date | None = None) -> No
 
 
 def _keep_units(booking: Booking, today: dt.date) -> capacity.HoldExtension:
-    # The units are out today at least: the loan's end moves to tomorrow (buffer days follow).
+    # The units are out, and nobody knows until when: they stay taken until they come back.
     if booking.hold_id is None:
         return capacity.HoldExtension(extended=0, wanted=[])
-    return capacity.equipment_hold_extend(hold_id=booking.hold_id, end=today + dt.timedelta(days=1))
+    return capacity.equipment_hold_keep_until_returned(hold_id=booking.hold_id)
+
+
+def loan_mark_lost(*, booking: Booking, by: User, reason: str) -> Booking:
+    """The lender gives up on an overdue loan's units: lost, broken, out of service (`reason`,
+    required). The loan ends (state `lost`) and its units are written off it; the borrower and
+    the borrowers of later loans that were promised those units are told. Whether the item
+    stays on offer with fewer units is the lender's to change on the offer.
+
+    Raises InvalidInput (no reason), Conflict (not overdue), NotAllowed, NotFound, Busy.
+    """
+    reason = _text(reason, field="reason", required=True)
+    with transaction.atomic():
+        # The later loans that have these units next, before the hold is given back.
+        affected = _later_loans_of(booking)
+        locked = _transition(booking=booking, by=by, action=Action.MARK_LOST, message=reason)
+        for later in affected:
+            notices.loan_lost_for_later(locked, later=later, reason=reason)
+    return locked
+
+
+def _later_loans_of(booking: Booking) -> list[Booking]:
+    holds = capacity.equipment_holds_after(hold_id=booking.hold_id) if booking.hold_id else []
+    if not holds:
+        return []
+    return list(
+        Booking.objects.filter(
+            kind=BookingKind.EQUIPMENT,
+            hold_id__in=holds,
+            state__in=[BookingState.REQUESTED, BookingState.CONFIRMED],
+        )
+        .select_related("listing", "requester", "provider")
+        .order_by("pickup_on", "id")
+    )
 
 
 def _tell_units_wanted(booking: Booking, extension: capacity.HoldExtension) -> None:

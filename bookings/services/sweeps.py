@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace.anonymisation import ANONYMISED, Subject, anonymise
+
 from .. import notices
 from ..models import Booking, BookingEvent, BookingKind, BookingMessage, BookingState
 from .common import _each, _start_of_day
@@ -35,20 +37,25 @@ def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-ANONYMISED = "—"
+def reference(booking_id: int) -> str:
+    """How anonymisation names a booking's records (outbox event keys begin with it)."""
+    return f"booking:{booking_id}"
 
 
 def referral_anonymise_expired(*, now: dt.datetime | None = None) -> int:
     """Remove the candidate's data from referrals that ended more than
-    BOOKINGS_REFERRAL_RETENTION_MONTHS ago: name, contact, note, and the texts of the thread and
-    of the events (they may mention the candidate). The referral itself stays for the
-    statistics. Returns how many referrals were anonymised.
+    BOOKINGS_REFERRAL_RETENTION_MONTHS ago, from every copy: the referral's name, contact,
+    note, and the texts of its thread and events (they may mention the candidate; this app's
+    eraser, booking_erase), and whatever other apps registered with
+    marketplace.anonymisation (the outbox and its e-mails, stored API answers, ...). The
+    referral itself stays for the statistics. Returns how many referrals were anonymised.
     """
     now = now or timezone.now()
     months = getattr(settings, "BOOKINGS_REFERRAL_RETENTION_MONTHS", 6)
     cutoff = _months_before(now, months)
+    done = 0
     with transaction.atomic():
-        ids = list(
+        due = (
             Booking.objects.select_for_update(skip_locked=True)
             .filter(kind=BookingKind.JOB, anonymised_at__isnull=True, ended_at__lte=cutoff)
             .filter(
@@ -56,22 +63,36 @@ def referral_anonymise_expired(*, now: dt.datetime | None = None) -> int:
                 | Q(state=BookingState.REJECTED)
                 | Q(state=BookingState.WITHDRAWN)
             )
-            .values_list("pk", flat=True)
+            .values_list("pk", "candidate_name", "candidate_contact")
         )
-        if not ids:
-            return 0
-        Booking.objects.filter(pk__in=ids).update(
-            candidate_name=ANONYMISED,
-            candidate_contact=ANONYMISED,
-            candidate_note="",
-            message="",
-            anonymised_at=now,
-        )
-        BookingMessage.objects.filter(booking_id__in=ids).update(body=ANONYMISED)
-        BookingEvent.objects.filter(booking_id__in=ids).exclude(message="").update(
-            message=ANONYMISED
-        )
-    return len(ids)
+        for pk, name, contact in due:
+            anonymise(texts=[name, contact], references=[reference(pk)])
+            Booking.objects.filter(pk=pk).update(anonymised_at=now)
+            done += 1
+    return done
+
+
+def booking_erase(subject: Subject) -> int:
+    """Bookings' copies for marketplace.anonymisation: a referenced referral loses the
+    candidate's name, contact and note and its request message; its thread and the messages of
+    its events are replaced entirely (any of them may speak of the candidate)."""
+    ids = [
+        int(ref.split(":", 1)[1])
+        for ref in subject.references
+        if ref.startswith("booking:") and ref.split(":", 1)[1].isdigit()
+    ]
+    if not ids:
+        return 0
+    changed = Booking.objects.filter(pk__in=ids, kind=BookingKind.JOB).update(
+        candidate_name=ANONYMISED, candidate_contact=ANONYMISED, candidate_note="", message=""
+    )
+    changed += BookingMessage.objects.filter(booking_id__in=ids).update(body=ANONYMISED)
+    changed += (
+        BookingEvent.objects.filter(booking_id__in=ids)
+        .exclude(message="")
+        .update(message=ANONYMISED)
+    )
+    return changed
 
 
 # --- reminders --------------------------------------------------------------------------------
@@ -80,7 +101,7 @@ def referral_anonymise_expired(*, now: dt.datetime | None = None) -> int:
 def booking_remind_upcoming(*, today: dt.date | None = None) -> int:
     """Remind both sides the day before (as of `today`, Berlin) a confirmed volunteer action or
     a confirmed loan's pick-up, and the borrower the day before a handed-over loan is due
-    back. Returns how many bookings were reminded.
+    back. Returns how many bookings were reminded by this run (0 when all had been already).
 
     Idempotent: the event keys carry the day, so running twice on a day reminds nobody twice.
     Precondition: no open transaction.
@@ -100,9 +121,7 @@ def booking_remind_upcoming(*, today: dt.date | None = None) -> int:
     related = ("listing", "requester", "provider", "slot")
     with transaction.atomic():
         for booking in begins_tomorrow.select_related(*related).order_by("starts_at", "id"):
-            notices.remind_tomorrow(booking, today=today)
-            reminded += 1
+            reminded += notices.remind_tomorrow(booking, today=today)
         for booking in due_back_tomorrow.select_related(*related).order_by("id"):
-            notices.remind_due_back(booking, today=today)
-            reminded += 1
+            reminded += notices.remind_due_back(booking, today=today)
     return reminded

@@ -174,6 +174,12 @@ def _steps(world: World) -> dict:
                 lambda b: services.booking_hand_over(booking=b, by=provider),
                 lambda b: services.booking_return(booking=b, by=provider),
             ],
+            S.LOST: [
+                confirm,
+                lambda b: services.booking_hand_over(booking=b, by=provider),
+                _overdue,
+                lambda b: services.loan_mark_lost(booking=b, by=provider, reason="Gestohlen"),
+            ],
         },
         BookingKind.JOB: {
             S.SUBMITTED: [],
@@ -188,7 +194,7 @@ def _steps(world: World) -> dict:
     }
 
 
-HANDED_OVER_ONCE = {S.HANDED_OVER, S.OVERDUE, S.RETURNED}
+HANDED_OVER_ONCE = {S.HANDED_OVER, S.OVERDUE, S.RETURNED, S.LOST}
 
 
 def booking_in_state(

@@ -2,8 +2,10 @@
 
 Given a booking, when the company confirms it, then every person told gets an iCalendar
 invitation (METHOD:REQUEST) that a calendar program reads with the right Berlin times; when a
-confirmed booking is cancelled, the e-mail carries the cancellation (METHOD:CANCEL) for the
-same entry with a higher SEQUENCE.
+confirmed booking is cancelled, everyone who got the invitation gets the cancellation
+(METHOD:CANCEL) for the same entry with a higher SEQUENCE. Every file passes the rules of
+RFC 5546 (tests/support/itip.py): the providing organisation as ORGANIZER, the recipient as
+ATTENDEE, the texts in the recipient's language.
 """
 
 import datetime as dt
@@ -13,6 +15,9 @@ from django.core import mail
 
 from bookings import services
 from bookings.models import BookingState
+from marketplace.models import User
+from notifications.models import NotificationAttachment
+from tests.support.itip import assert_itip
 
 from .calendar_support import BERLIN, invitations, only_event, slot_at
 from .support import in_days, item_of, request_equipment, request_volunteers
@@ -91,13 +96,19 @@ def test_cancelling_a_confirmed_booking_sends_the_cancellation_of_the_same_entry
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_cancel(booking=booking, by=world.social_member, reason="Hof gesperrt")
 
-    # The company is told (the requester cancelled), with the cancellation.
-    assert {email.to[0] for email in mail.outbox} == {
-        world.company_admin.email,
-        world.company_member.email,
-    }
+    # Everyone who got the invitation gets the cancellation: the company (the requester
+    # cancelled) and the requester's own people, whose calendars hold the entry too.
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(
+        [
+            world.company_admin.email,
+            world.company_member.email,
+            world.social_admin.email,
+            world.social_member.email,
+        ]
+    )
     for email in mail.outbox:
-        part, calendar = invitations(email)["einladung.ics"]
+        [(filename, (part, calendar))] = invitations(email).items()
+        assert filename == "absage.ics"
         assert part.get_param("method") == "CANCEL"
         assert calendar["METHOD"] == "CANCEL"
         cancelled = only_event(calendar)
@@ -154,23 +165,25 @@ def test_a_cancelled_loan_cancels_both_entries(world, django_capture_on_commit_c
 
     booking.refresh_from_db()
     assert booking.state == BookingState.CANCELLED
-    assert {email.to[0] for email in mail.outbox} == {
-        world.social_admin.email,
-        world.social_member.email,
-    }
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(
+        [
+            world.social_admin.email,
+            world.social_member.email,
+            world.company_admin.email,
+            world.company_member.email,
+        ]
+    )
     for email in mail.outbox:
         files = invitations(email)
-        assert set(files) == set(confirmed)
+        assert set(files) == {f"absage-{name}" for name in confirmed}
         for name, (part, calendar) in files.items():
             event = only_event(calendar)
             assert part.get_param("method") == "CANCEL"
-            assert event["UID"] == confirmed[name]["UID"]
-            assert event["SEQUENCE"] > confirmed[name]["SEQUENCE"]
+            assert event["UID"] == confirmed[name.removeprefix("absage-")]["UID"]
+            assert event["SEQUENCE"] > confirmed[name.removeprefix("absage-")]["SEQUENCE"]
 
 
 def test_the_invitation_is_stored_with_its_notification(world, django_capture_on_commit_callbacks):
-    from notifications.models import NotificationAttachment
-
     booking = request_volunteers(world, slot_at(world, days=9, hour=8))
     _confirm(world, booking, django_capture_on_commit_callbacks)
 
@@ -178,3 +191,48 @@ def test_the_invitation_is_stored_with_its_notification(world, django_capture_on
     assert stored.count() == 4
     assert {a.mimetype for a in stored} == {"text/calendar; method=REQUEST; charset=utf-8"}
     assert dt.timedelta(0) < booking.slot.end - booking.slot.start
+
+
+def _addresses(event, name: str) -> list[str]:
+    values = event.get(name)
+    values = values if isinstance(values, list) else [values]
+    return [str(value).removeprefix("mailto:") for value in values if value is not None]
+
+
+def test_every_invitation_and_cancellation_names_its_recipient_and_keeps_the_rules(
+    world, django_capture_on_commit_callbacks
+):
+    # Given one English speaker on each side, a volunteer booking and a loan
+    User.objects.filter(pk__in=[world.social_member.pk, world.company_admin.pk]).update(
+        language="en"
+    )
+    english = {world.social_member.email, world.company_admin.email}
+    volunteer = request_volunteers(world, slot_at(world, days=20, hour=10))
+    loan = request_equipment(world, item_of(world, title="Lastenrad"), start=4, days=2)
+
+    # When both are confirmed and then cancelled, one by each side
+    for booking, by in ((volunteer, world.social_member), (loan, world.company_member)):
+        booking = _confirm(world, booking, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.booking_cancel(booking=booking, by=by, reason="Geht leider nicht")
+
+    # Then every stored file (34 and more in real life) is a valid iTIP message addressed to
+    # the person it went to: organizer the company (no-reply address), attendee the recipient
+    stored = NotificationAttachment.objects.select_related("notification")
+    # 4 people: one file each for the action's invitation and its cancellation, two each
+    # (pick-up and return) for the loan's
+    assert stored.count() == 4 * (1 + 1) + 4 * (2 + 2)
+    for attachment in stored:
+        notification = attachment.notification
+        method = "REQUEST" if notification.kind == "booking_confirmed" else "CANCEL"
+        assert attachment.mimetype == f"text/calendar; method={method}; charset=utf-8"
+        calendar = assert_itip(bytes(attachment.content), method=method)
+        event = only_event(calendar)
+        assert _addresses(event, "ATTENDEE") == [notification.email]
+        assert _addresses(event, "ORGANIZER") == ["noreply@kiezmarkt.local"]
+        assert str(event["ORGANIZER"].params["CN"]) == world.company.name
+        summary = str(event["SUMMARY"])
+        if notification.email in english:
+            assert summary.startswith(("Volunteering", "Pick-up", "Return")), summary
+        else:
+            assert summary.startswith(("Freiwilligeneinsatz", "Abholung", "Rückgabe")), summary

@@ -11,6 +11,7 @@ import pytest
 from bookings import services
 from bookings.models import BookingState, CalendarFeedToken
 from tests.factories import UserFactory
+from tests.support.itip import assert_itip
 
 from .calendar_support import BERLIN, slot_at
 from .support import booking_in_state, item_of, make_world, request_equipment, request_volunteers
@@ -31,7 +32,8 @@ def _path(url: str) -> str:
 def _events(response) -> list[icalendar.Event]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    calendar = icalendar.Calendar.from_ical(response.content)
+    # A subscription is an iTIP PUBLISH: RFC 5546's rules hold for it too.
+    calendar = assert_itip(response.content, method="PUBLISH")
     assert calendar.get("METHOD") in (None, "PUBLISH")
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
     return calendar.walk("VEVENT")
@@ -71,7 +73,10 @@ def test_the_feed_lists_the_confirmed_dates_of_my_organisations_only(world, clie
         assert volunteer["DTSTART"].params["TZID"] == "Europe/Berlin"
         start = volunteer.decoded("DTSTART").astimezone(BERLIN)
         assert (start.hour, start.minute) == (10, 15)
-        assert "ORGANIZER" not in volunteer
+        # PUBLISH needs an ORGANIZER (the company, no-reply address) and nobody to answer it.
+        assert str(volunteer["ORGANIZER"]) == "mailto:noreply@kiezmarkt.local"
+        assert str(volunteer["ORGANIZER"].params["CN"]) == world.company.name
+        assert "ATTENDEE" not in volunteer
 
 
 def test_an_unknown_or_malformed_token_answers_404(client, world):

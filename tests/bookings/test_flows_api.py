@@ -96,7 +96,8 @@ def test_volunteer_slot_from_request_to_confirmed_hours(world, client_for, send)
     assert response.status_code == 200
     assert response.json()["volunteer"]["hours_given"] == "16.50"
     assert {m.to[0] for m in mail.outbox} == _to([world.social_admin, world.social_member])
-    assert "16.50" in mail.outbox[0].body
+    # In the e-mail's language: German writes a decimal comma and no trailing zero (issue 18).
+    assert "zusammen 16,5 Std." in mail.outbox[0].body
 
     response = send(social, "post", url + "confirm-hours/", {})
     assert response.status_code == 200
@@ -180,7 +181,10 @@ def test_a_cancellation_needs_a_reason_and_tells_the_other_side(world, client_fo
     assert response.json()["state"] == "cancelled"
     slot.refresh_from_db()
     assert slot.volunteers_held == 0
-    assert {m.to[0] for m in mail.outbox} == _to([world.company_admin, world.company_member])
+    # Everyone who got the invitation gets the cancellation: both sides (issue 18).
+    assert {m.to[0] for m in mail.outbox} == _to(
+        [world.company_admin, world.company_member, world.social_admin, world.social_member]
+    )
     assert "Hof gesperrt" in mail.outbox[0].body
 
 

@@ -19,6 +19,7 @@ BODIES = {
     "complete": {"volunteers_given": 2, "hours_given": "11.50"},
     "return": {"note": "Alles in Ordnung", "damaged": False},
     "hand-over": {"note": "Ein Kratzer an Bank 2"},
+    "mark-lost": {"reason": "Nicht zurückgekommen"},
 }
 
 CASES = [
@@ -85,7 +86,8 @@ def test_the_coordinator_sees_but_cannot_act(world, client_for, action):
     booking = booking_in_state(world, BookingKind.VOLUNTEER, "requested")
     url = f"/api/v1/bookings/{booking.pk}/{action.replace('_', '-')}/"
 
-    response = client_for(world.coordinator).post(url, BODIES.get(action, {}), format="json")
+    body = BODIES.get(action.replace("_", "-"), {})
+    response = client_for(world.coordinator).post(url, body, format="json")
 
     assert response.status_code in (403, 409)
     booking.refresh_from_db()

@@ -548,15 +548,26 @@ def test_an_admin_issues_a_collective_receipt_for_last_year(signed_in, submit, w
 # --- participation confirmations ---------------------------------------------------------------
 
 
-def test_a_completed_volunteer_action_links_its_participation_confirmation(signed_in):
+def test_a_volunteer_action_with_confirmed_hours_links_its_participation_confirmation(signed_in):
     world = make_booking_world()
-    booking = booking_in_state(world, BookingKind.VOLUNTEER, BookingState.COMPLETED)
+    booking = booking_in_state(world, BookingKind.VOLUNTEER, BookingState.HOURS_CONFIRMED)
     open_booking = booking_in_state(world, BookingKind.VOLUNTEER, BookingState.CONFIRMED)
+    unconfirmed = booking_in_state(world, BookingKind.VOLUNTEER, BookingState.COMPLETED)
     company = signed_in(world.company_member)
     url = f"/buchungen/{booking.pk}/teilnahmebestaetigung.pdf"
 
     assert f'href="{url}"' in html_of(company.get(f"/buchungen/{booking.pk}/"))
     assert "teilnahmebestaetigung" not in html_of(company.get(f"/buchungen/{open_booking.pk}/"))
+    # Completed, hours not confirmed yet: no confirmation, but the page says when it comes.
+    waiting = html_of(company.get(f"/buchungen/{unconfirmed.pk}/"))
+    assert "teilnahmebestaetigung.pdf" not in waiting
+    assert "Sobald Nachbarschaftshaus am Wassertor e.V. die geleisteten Stunden bestätigt hat." in (
+        waiting
+    )
+    assert company.get(f"/buchungen/{unconfirmed.pk}/teilnahmebestaetigung.pdf").status_code in (
+        404,
+        409,
+    )
     response = company.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Teilnahmebestätigung" in pdf_text(response.content)
