@@ -17,7 +17,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Event as VEvent
 from icalendar import vRecur
@@ -68,6 +68,12 @@ def _fill(component: VEvent, event: Event, *, with_link: bool) -> None:
     component.add("url", event_url(event))
 
 
+def _organizer(event: Event):
+    """The hosts by name (or the network), with the site's no-reply address."""
+    hosts = ", ".join(host.name for host in event.hosts.all())
+    return calendar_files.organizer(hosts or settings.SITE_NAME)
+
+
 def event_component(
     event: Event, *, with_link: bool = False, cancelled: bool = False, organizer: bool = True
 ) -> VEvent:
@@ -77,17 +83,21 @@ def event_component(
     component.add("dtstamp", timezone.now())
     _fill(component, event, with_link=with_link)
     if organizer:
-        component.add("organizer", calendar_files.site_organizer())
+        component.add("organizer", _organizer(event))
     gone = cancelled or event.state == EventState.CANCELLED
     component.add("status", "CANCELLED" if gone else "CONFIRMED")
     return component
 
 
-def invitation(event: Event, *, method: str = REQUEST) -> CalendarFile:
-    """The .ics attached to a confirmation, promotion, change (REQUEST) or cancellation
-    (CANCEL) e-mail; always for a registered person, so with the online link."""
-    component = event_component(event, with_link=True, cancelled=method == CANCEL)
-    return calendar_files.calendar_file(f"termin-{event.pk}", component, method=method)
+def invitation(event: Event, *, recipient, method: str = REQUEST) -> CalendarFile:
+    """One registered person's .ics for a confirmation, promotion, change (REQUEST) or
+    cancellation (CANCEL, named `absage-…`): the hosts as ORGANIZER, the person as ATTENDEE
+    (RFC 5546), the online link, the texts in the person's language like the e-mail."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        component = event_component(event, with_link=True, cancelled=method == CANCEL)
+    component.add("attendee", calendar_files.attendee(recipient.email))
+    stem = f"absage-termin-{event.pk}" if method == CANCEL else f"termin-{event.pk}"
+    return calendar_files.calendar_file(stem, component, method=method)
 
 
 def event_calendar(event: Event, *, with_link: bool = False) -> bytes:

@@ -61,9 +61,14 @@ def _registration_context(registration: Registration, **extra) -> dict:
     return data
 
 
-def _ics(event: Event, method: str) -> Attachment:
-    file = calendar.invitation(event, method=method)
-    return Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
+def _ics(event: Event, method: str):
+    """Each recipient's own copy of the calendar file (its ATTENDEE, its language)."""
+
+    def for_recipient(recipient) -> list[Attachment]:
+        file = calendar.invitation(event, recipient=recipient, method=method)
+        return [Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)]
+
+    return for_recipient
 
 
 def invite(event: Event, recipients: Iterable[User]) -> int:
@@ -83,7 +88,7 @@ def registration_confirmed(registration: Registration) -> None:
         recipients=[registration.person],
         context=_registration_context(registration, cancel_url=cancel_url(registration.pk)),
         event_key=f"registration:{registration.pk}:registered",
-        attachments=[_ics(registration.event, calendar.REQUEST)],
+        attachments=_ics(registration.event, calendar.REQUEST),
     )
 
 
@@ -102,7 +107,7 @@ def registration_promoted(registration: Registration) -> None:
         recipients=[registration.person],
         context=_registration_context(registration, cancel_url=cancel_url(registration.pk)),
         event_key=f"registration:{registration.pk}:promoted",
-        attachments=[_ics(registration.event, calendar.REQUEST)],
+        attachments=_ics(registration.event, calendar.REQUEST),
     )
 
 
@@ -112,7 +117,7 @@ def registration_cancelled(registration: Registration, *, held_seat: bool) -> No
         recipients=[registration.person],
         context=_registration_context(registration),
         event_key=f"registration:{registration.pk}:cancelled",
-        attachments=[_ics(registration.event, calendar.CANCEL)] if held_seat else [],
+        attachments=_ics(registration.event, calendar.CANCEL) if held_seat else (),
     )
 
 
@@ -124,7 +129,7 @@ def event_changed(event: Event, registrations: list[Registration], *, before: st
         recipients=[registration.person for registration in registrations],
         context=context(event, before=before),
         event_key=f"event:{event.pk}:changed:{event.sequence}",
-        attachments=[_ics(event, calendar.REQUEST)],
+        attachments=_ics(event, calendar.REQUEST),
     )
 
 
@@ -134,7 +139,7 @@ def event_cancelled(event: Event, registrations: list[Registration], *, reason: 
         recipients=[registration.person for registration in registrations],
         context=context(event, reason=reason),
         event_key=f"event:{event.pk}:cancelled",
-        attachments=[_ics(event, calendar.CANCEL)],
+        attachments=_ics(event, calendar.CANCEL),
     )
 
 
