@@ -12,13 +12,15 @@ settings.LOCK_TIMEOUT_MS raises `Busy` (HTTP 409 with Retry-After; marketplace/l
 the caller's transaction is then unusable and must be left. On SQLite writing transactions are
 serialised by the settings (BEGIN IMMEDIATE), so the same code is correct there.
 
-Status checks (is the offer published, may this organisation book it) are the caller's: these
-functions only count.
+Status checks (is the offer published, may this organisation book it) are the caller's, in the
+order lock → check → hold: `lock_slot()` / `lock_equipment()` return the locked offer row, the
+caller checks it, then `slot_hold_locked()` / `equipment_hold_locked()` count and take the
+capacity (slot_hold() and equipment_hold() do both for callers with no checks of their own).
 """
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -65,7 +67,12 @@ def _positive(value: int, field: str) -> None:
 # --- Volunteer slots --------------------------------------------------------------------------
 
 
-def _lock_slot(slot_id: int) -> VolunteerSlot:
+def lock_slot(slot_id: int) -> VolunteerSlot:
+    """The slot with its action and the action's organisation, locked (the slot's own row only).
+    Every change of its places starts here.
+
+    Caller must be inside transaction.atomic(). Raises NotFound, Busy.
+    """
     return _lock(
         VolunteerSlot.objects.filter(pk=slot_id)
         .select_related("action__organisation")
@@ -74,23 +81,13 @@ def _lock_slot(slot_id: int) -> VolunteerSlot:
     )
 
 
-def slot_hold(
-    *, slot_id: int, volunteers: int, check: Callable[[VolunteerSlot], None] | None = None
-) -> VolunteerSlot:
-    """Promise `volunteers` places of a slot.
+def slot_hold_locked(slot: VolunteerSlot, *, volunteers: int) -> None:
+    """Promise `volunteers` places of a slot that the caller locked with lock_slot().
 
-    `check(slot)` (the slot with its action and the action's organisation) runs right after
-    the lock, before anything is counted: the caller's own checks (who may book, is the offer
-    published) see the state that the hold is made on, without reading the offer twice.
-    Caller must be inside transaction.atomic(); takes the row lock of the slot.
     Raises InvalidInput (fewer than the action's minimum or more than its maximum per booking),
-    Conflict (the slot is over or has fewer free places), NotFound, Busy, and what `check`
-    raises.
+    Conflict (the slot is over or has fewer free places).
     """
     _positive(volunteers, "volunteers")
-    slot = _lock_slot(slot_id)
-    if check is not None:
-        check(slot)
     action = slot.action
     if action.min_volunteers_per_booking and volunteers < action.min_volunteers_per_booking:
         raise InvalidInput(
@@ -125,6 +122,16 @@ def slot_hold(
         )
     slot.volunteers_held += volunteers
     slot.save(update_fields=["volunteers_held"])
+
+
+def slot_hold(*, slot_id: int, volunteers: int) -> VolunteerSlot:
+    """lock_slot() and slot_hold_locked() for a caller with no checks of its own.
+
+    Caller must be inside transaction.atomic(). Raises as both.
+    """
+    _positive(volunteers, "volunteers")
+    slot = lock_slot(slot_id)
+    slot_hold_locked(slot, volunteers=volunteers)
     return slot
 
 
@@ -135,7 +142,7 @@ def slot_release(*, slot_id: int, volunteers: int) -> VolunteerSlot:
     Raises Conflict (more places given back than were promised), NotFound, Busy.
     """
     _positive(volunteers, "volunteers")
-    slot = _lock_slot(slot_id)
+    slot = lock_slot(slot_id)
     if volunteers > slot.volunteers_held:
         raise Conflict(
             _("Es sind nicht so viele Plätze zugesagt, wie zurückgegeben werden sollen.")
@@ -183,35 +190,27 @@ def loan_days(pickup_on: dt.date, return_on: dt.date) -> int:
     return (return_on - pickup_on).days + 1
 
 
-def equipment_hold(
-    *,
-    item_id: int,
-    units: int,
-    pickup_on: dt.date,
-    return_on: dt.date,
-    check: Callable[[Equipment], None] | None = None,
-) -> uuid.UUID:
-    """Lend `units` units of an item from the pickup day through the return day (both
-    inclusive) and return the hold's id.
-
-    The units stay taken for the item's buffer days after the return day. Free unit numbers
-    are picked lowest first. The caller keeps the returned id to give the units back.
-    `check(item)` (the item with its organisation) runs right after the lock, as in
-    slot_hold().
-    Caller must be inside transaction.atomic(); takes the row lock of the item.
-    Raises InvalidInput (bad days, a pickup or return day that is not one of the item's
-    hand-over days, longer than the item's longest loan), Conflict (not enough
-    units free over the whole loan, buffer days and unavailable dates included), NotFound,
-    Busy, and what `check` raises.
-    """
-    _positive(units, "units")
+def _check_loan_days(pickup_on: dt.date, return_on: dt.date) -> None:
     if not isinstance(pickup_on, dt.date) or not isinstance(return_on, dt.date):
         raise InvalidInput(_("Bitte gültige Daten angeben."))
     if return_on < pickup_on:
         raise InvalidInput(_("Die Rückgabe kann nicht vor der Abholung liegen."), field="return_on")
-    item = lock_equipment(item_id)
-    if check is not None:
-        check(item)
+
+
+def equipment_hold_locked(
+    item: Equipment, *, units: int, pickup_on: dt.date, return_on: dt.date
+) -> uuid.UUID:
+    """Lend `units` units of an item that the caller locked with lock_equipment(), from the
+    pickup day through the return day (both inclusive), and return the hold's id.
+
+    The units stay taken for the item's buffer days after the return day. Free unit numbers
+    are picked lowest first. The caller keeps the returned id to give the units back.
+    Raises InvalidInput (bad days, a pickup or return day that is not one of the item's
+    hand-over days, longer than the item's longest loan), Conflict (not enough units free over
+    the whole loan, buffer days and unavailable dates included).
+    """
+    _positive(units, "units")
+    _check_loan_days(pickup_on, return_on)
     for field, day in (("pickup_on", pickup_on), ("return_on", return_on)):
         if not is_handover_day(item, day):
             raise InvalidInput(closed_days_message(item), field=field)
@@ -251,6 +250,19 @@ def equipment_hold(
         for number in free[:units]
     )
     return hold_id
+
+
+def equipment_hold(
+    *, item_id: int, units: int, pickup_on: dt.date, return_on: dt.date
+) -> uuid.UUID:
+    """lock_equipment() and equipment_hold_locked() for a caller with no checks of its own.
+
+    Caller must be inside transaction.atomic(). Raises as both.
+    """
+    _positive(units, "units")
+    _check_loan_days(pickup_on, return_on)
+    item = lock_equipment(item_id)
+    return equipment_hold_locked(item, units=units, pickup_on=pickup_on, return_on=return_on)
 
 
 def _item_of_hold(hold_id: uuid.UUID) -> int | None:
