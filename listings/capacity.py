@@ -23,13 +23,15 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.locking import lock_rows, set_lock_timeout
+from marketplace.locking import busy_on_lock_contention, lock_rows, set_lock_timeout
+from marketplace.models import Organisation
+from marketplace.rows import Shape, fetch, for_update_of, insert, quote
 
 from .handover import closed_days_message, is_handover_day
 from .models import (
@@ -38,25 +40,50 @@ from .models import (
     Equipment,
     EquipmentAllocation,
     JobOffer,
+    Listing,
     ListingStatus,
     ListingStatusChange,
+    VolunteerAction,
     VolunteerSlot,
 )
 
 
-def _lock(queryset: QuerySet, *, not_found: str):
-    """The single row of `queryset`, locked until the end of the caller's transaction."""
+def _lock(query: tuple[str, list], *, not_found: str) -> tuple:
+    """The single row that `query` (SQL and its values, ending in a row lock) selects, locked
+    until the end of the caller's transaction."""
     set_lock_timeout()
-    # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
-    rows = lock_rows(
-        queryset[:1],
-        busy_message=_(
-            "Das Angebot wird gerade von jemand anderem gebucht. Bitte gleich noch einmal."
-        ),
-    )
+    sql, params = query
+    with busy_on_lock_contention(_busy_message()):
+        rows = fetch(sql, params)
     if not rows:
         raise NotFound(not_found)
     return rows[0]
+
+
+def _busy_message() -> str:
+    return _("Das Angebot wird gerade von jemand anderem gebucht. Bitte gleich noch einmal.")
+
+
+def _table(model) -> str:
+    return quote(model._meta.db_table)
+
+
+# The offers' rows as lock_slot() and lock_equipment() read them (marketplace/rows.py: the
+# ORM would build this SQL anew on each of the busiest requests).
+_SLOT, _ACTION, _ITEM, _ORGANISATION = (
+    Shape(VolunteerSlot),
+    Shape(VolunteerAction),
+    Shape(Equipment),
+    Shape(Organisation),
+)
+
+
+def _with_organisation(listing_table: str) -> str:
+    return (
+        f' INNER JOIN {_table(Listing)} ON ({listing_table}."listing_ptr_id" = '
+        f'{_table(Listing)}."id") INNER JOIN {_table(Organisation)} ON '
+        f'({_table(Listing)}."organisation_id" = {_table(Organisation)}."id")'
+    )
 
 
 def _positive(value: int, field: str) -> None:
@@ -73,12 +100,20 @@ def lock_slot(slot_id: int) -> VolunteerSlot:
 
     Caller must be inside transaction.atomic(). Raises NotFound, Busy.
     """
-    return _lock(
-        VolunteerSlot.objects.filter(pk=slot_id)
-        .select_related("action__organisation")
-        .select_for_update(of=("self",)),
-        not_found=_("Diesen Termin gibt es nicht."),
+    slot_table, action_table = _table(VolunteerSlot), _table(VolunteerAction)
+    sql = (
+        # Names from the models only, values as parameters.
+        f"SELECT {_SLOT.columns}, {_ACTION.columns}, {_ORGANISATION.columns} FROM {slot_table}"  # noqa: S608
+        f' INNER JOIN {action_table} ON ({slot_table}."action_id" = '
+        f'{action_table}."listing_ptr_id"){_with_organisation(action_table)}'
+        f' WHERE {slot_table}."id" = %s{for_update_of(VolunteerSlot._meta.db_table)}'
     )
+    row = _lock((sql, [slot_id]), not_found=_("Diesen Termin gibt es nicht."))
+    slot = _SLOT.load(row[: len(_SLOT)])
+    action = _ACTION.load(row[len(_SLOT) : len(_SLOT) + len(_ACTION)])
+    action.organisation = _ORGANISATION.load(row[len(_SLOT) + len(_ACTION) :])
+    slot.action = action
+    return slot
 
 
 def slot_hold_locked(slot: VolunteerSlot, *, volunteers: int) -> None:
@@ -161,21 +196,26 @@ def lock_equipment(item_id: int) -> Equipment:
 
     Caller must be inside transaction.atomic(). Raises NotFound, Busy.
     """
-    return _lock(
-        Equipment.objects.filter(pk=item_id)
-        .select_related("organisation")
-        .select_for_update(of=("self",)),
-        not_found=_("Diesen Gegenstand gibt es nicht."),
+    item_table = _table(Equipment)
+    sql = (
+        f"SELECT {_ITEM.columns}, {_ORGANISATION.columns} FROM {item_table}"  # noqa: S608
+        f'{_with_organisation(item_table)} WHERE {item_table}."listing_ptr_id" = %s'
+        f"{for_update_of(Equipment._meta.db_table)}"
     )
+    row = _lock((sql, [item_id]), not_found=_("Diesen Gegenstand gibt es nicht."))
+    item = _ITEM.load(row[: len(_ITEM)])
+    item.organisation = _ORGANISATION.load(row[len(_ITEM) :])
+    return item
 
 
 def _busy_units(item: Equipment, start: dt.date, end: dt.date) -> set[int]:
     """Units with any allocation (loan, buffer or blocked) overlapping [start, end)."""
-    return set(
-        EquipmentAllocation.objects.filter(item=item, start__lt=end, end__gt=start).values_list(
-            "unit_number", flat=True
-        )
+    sql = (
+        f'SELECT "unit_number" FROM {_table(EquipmentAllocation)} '  # noqa: S608
+        'WHERE "item_id" = %s AND "start" < %s AND "end" > %s'
     )
+    adapt = connection.ops.adapt_datefield_value
+    return {unit for (unit,) in fetch(sql, [item.pk, adapt(end), adapt(start)])}
 
 
 def _check_period(start: dt.date, end: dt.date) -> None:
@@ -238,16 +278,18 @@ def equipment_hold_locked(
             % {"free": len(free), "quantity": item.quantity}
         )
     hold_id = uuid.uuid4()
-    EquipmentAllocation.objects.bulk_create(
-        EquipmentAllocation(
-            item=item,
-            unit_number=number,
-            start=pickup_on,
-            end=taken_until,
-            hold_id=hold_id,
-            kind=AllocationKind.LOAN,
+    insert(
+        *(
+            EquipmentAllocation(
+                item=item,
+                unit_number=number,
+                start=pickup_on,
+                end=taken_until,
+                hold_id=hold_id,
+                kind=AllocationKind.LOAN,
+            )
+            for number in free[:units]
         )
-        for number in free[:units]
     )
     return hold_id
 
@@ -526,10 +568,14 @@ def equipment_first_free_days(
 
 def _lock_job(job_id: int) -> JobOffer:
     # Both rows (the job's and its listing's): filling the last position closes the listing.
-    return _lock(
-        JobOffer.objects.filter(pk=job_id).select_for_update(),
-        not_found=_("Dieses Stellenangebot gibt es nicht."),
+    set_lock_timeout()
+    # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
+    rows = lock_rows(
+        JobOffer.objects.filter(pk=job_id).select_for_update()[:1], busy_message=_busy_message()
     )
+    if not rows:
+        raise NotFound(_("Dieses Stellenangebot gibt es nicht."))
+    return rows[0]
 
 
 def _record(job: JobOffer, from_status: str, reason: str) -> None:

@@ -11,6 +11,7 @@ from listings import capacity
 from listings.models import JobOffer, Listing, ListingStatus
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.models import Organisation, OrganisationKind, User
+from marketplace.rows import insert
 from marketplace.selectors import memberships_among
 
 from .. import notices
@@ -64,7 +65,7 @@ def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
 
 
 def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
-    booking.save(force_insert=True)
+    insert(booking)  # Booking has no save() of its own and no signal receivers
     event = _record(booking, action="request", from_state="", by=by, message=booking.message)
     notices.requested(booking, by=by)
     # What selectors.bookings_for_display() adds (the sides the requesting person belongs to,
