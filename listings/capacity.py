@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,9 +49,20 @@ from .models import (
 )
 
 
-def _lock(query: tuple[str, list], *, not_found: str) -> tuple:
+def _lock(queryset: QuerySet, *, not_found: str):
+    """The single row of `queryset`, locked until the end of the caller's transaction."""
+    set_lock_timeout()
+    # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
+    rows = lock_rows(queryset[:1], busy_message=_busy_message())
+    if not rows:
+        raise NotFound(not_found)
+    return rows[0]
+
+
+def _lock_row(query: tuple[str, list], *, not_found: str) -> tuple:
     """The single row that `query` (SQL and its values, ending in a row lock) selects, locked
-    until the end of the caller's transaction."""
+    until the end of the caller's transaction: _lock() for the busiest locks, whose SQL is
+    written once."""
     set_lock_timeout()
     sql, params = query
     with busy_on_lock_contention(_busy_message()):
@@ -108,7 +120,7 @@ def lock_slot(slot_id: int) -> VolunteerSlot:
         f'{action_table}."listing_ptr_id"){_with_organisation(action_table)}'
         f' WHERE {slot_table}."id" = %s{for_update_of(VolunteerSlot._meta.db_table)}'
     )
-    row = _lock((sql, [slot_id]), not_found=_("Diesen Termin gibt es nicht."))
+    row = _lock_row((sql, [slot_id]), not_found=_("Diesen Termin gibt es nicht."))
     slot = _SLOT.load(row[: len(_SLOT)])
     action = _ACTION.load(row[len(_SLOT) : len(_SLOT) + len(_ACTION)])
     action.organisation = _ORGANISATION.load(row[len(_SLOT) + len(_ACTION) :])
@@ -202,7 +214,7 @@ def lock_equipment(item_id: int) -> Equipment:
         f'{_with_organisation(item_table)} WHERE {item_table}."listing_ptr_id" = %s'
         f"{for_update_of(Equipment._meta.db_table)}"
     )
-    row = _lock((sql, [item_id]), not_found=_("Diesen Gegenstand gibt es nicht."))
+    row = _lock_row((sql, [item_id]), not_found=_("Diesen Gegenstand gibt es nicht."))
     item = _ITEM.load(row[: len(_ITEM)])
     item.organisation = _ORGANISATION.load(row[len(_ITEM) :])
     return item
@@ -568,14 +580,10 @@ def equipment_first_free_days(
 
 def _lock_job(job_id: int) -> JobOffer:
     # Both rows (the job's and its listing's): filling the last position closes the listing.
-    set_lock_timeout()
-    # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
-    rows = lock_rows(
-        JobOffer.objects.filter(pk=job_id).select_for_update()[:1], busy_message=_busy_message()
+    return _lock(
+        JobOffer.objects.filter(pk=job_id).select_for_update(),
+        not_found=_("Dieses Stellenangebot gibt es nicht."),
     )
-    if not rows:
-        raise NotFound(_("Dieses Stellenangebot gibt es nicht."))
-    return rows[0]
 
 
 def _record(job: JobOffer, from_status: str, reason: str) -> None:

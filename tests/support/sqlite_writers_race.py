@@ -14,7 +14,7 @@ or the error's type and message) and what the database holds afterwards.
 
 `--transaction-mode` replaces OPTIONS["transaction_mode"] before django.setup(), to show what
 the settings' IMMEDIATE prevents. `--linger` makes each request wait that long right after it
-read the offer's row (listings.capacity._lock), as a busy server would, so the requests overlap.
+read the offer's row (listings.capacity._lock_row), as a busy server would, so the requests overlap.
 """
 
 import argparse
@@ -101,14 +101,14 @@ def _linger(seconds: float) -> None:
     """Each capacity lock waits `seconds` after reading the offer's row."""
     from listings import capacity
 
-    read = capacity._lock
+    read = capacity._lock_row
 
     def read_and_linger(queryset, *, not_found):
         row = read(queryset, not_found=not_found)
         time.sleep(seconds)
         return row
 
-    capacity._lock = read_and_linger
+    capacity._lock_row = read_and_linger
 
 
 def _race(requests: list[dict]) -> dict:
