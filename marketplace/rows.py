@@ -9,7 +9,7 @@ Only for statements whose shape never changes; everything else stays with the OR
 
 from functools import cache, cached_property
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, Query
@@ -43,17 +43,27 @@ class Shape:
 
     def load(self, values) -> Model:
         """An instance from this shape's values as the database returned them."""
-        compiler = Query(self.model).get_compiler(connection=connection)
-        converters = compiler.get_converters(
-            [field.get_col(field.model._meta.db_table) for field in self.fields]
-        )
+        db = connections[DEFAULT_DB_ALIAS]
+        compiler, converters = self._converters(db)
         if converters:
             [values] = compiler.apply_converters([list(values)], converters)
-        return self.model.from_db(connection.alias, self._names, values)
+        return self.model.from_db(db.alias, self._names, values)
+
+    def _converters(self, db) -> tuple:
+        # Once per connection (the converters are the backend's, bound to its connection).
+        cache = db.__dict__.setdefault("rows_converters", {})
+        found = cache.get(self)
+        if found is None:
+            compiler = Query(self.model).get_compiler(connection=db)
+            converters = compiler.get_converters(
+                [field.get_col(field.model._meta.db_table) for field in self.fields]
+            )
+            found = cache[self] = (compiler, converters)
+        return found
 
 
 def fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -89,19 +99,18 @@ def insert(*objs: Model) -> None:
     For models without save() logic or signal receivers (nothing here sends pre_save or
     post_save); the values are prepared as the ORM prepares them (auto_now, JSON, dates)."""
     model = type(objs[0])
+    db = connections[DEFAULT_DB_ALIAS]
     fields = _insert_fields(model)
-    sql = _insert_sql(model, len(objs), connection.vendor)
+    sql = _insert_sql(model, len(objs), db.vendor)
     params = []
     for obj in objs:
-        params += [
-            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields
-        ]
-    with connection.cursor() as cursor:
+        params += [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, db.alias
 
 
 @cache
