@@ -13,6 +13,7 @@ move the state table does not allow answers 409.
 """
 
 import django_filters
+from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,12 @@ from rest_framework.response import Response
 from marketplace.api_base import error_responses
 from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import NotFound
-from marketplace.idempotency import idempotent_api_response
+from marketplace.idempotency import (
+    idempotency_claim,
+    idempotency_key,
+    idempotency_store,
+    replayed,
+)
 from marketplace.pagination import Key, Ordering, newest_first
 
 from . import services
@@ -38,7 +44,6 @@ from .selectors import (
     bookings_for_display,
     bookings_visible_to,
     messages_of,
-    requesting_organisation,
 )
 from .serializers import (
     REQUEST_SERIALIZERS,
@@ -100,24 +105,12 @@ class BookingFilter(StrictFilterSet):
         return queryset
 
 
-# The API names the offer by its kind; the service takes one offer id.
-OFFER_ID_FIELD = {
-    BookingKind.VOLUNTEER: "slot",
-    BookingKind.EQUIPMENT: "item",
-    BookingKind.JOB: "job",
+# The service of each kind; its keyword arguments are the serializer's field names.
+REQUEST_SERVICES = {
+    BookingKind.VOLUNTEER: services.booking_request_volunteers,
+    BookingKind.EQUIPMENT: services.booking_request_loan,
+    BookingKind.JOB: services.booking_refer_candidate,
 }
-
-
-def _create(request, organisation_id, kind, data: dict) -> Booking:
-    # A named organisation is checked by the service (with the membership, in one query).
-    organisation = organisation_id or requesting_organisation(request.user, None)
-    return services.booking_request(
-        kind=kind,
-        by=request.user,
-        organisation=organisation,
-        offer_id=data[OFFER_ID_FIELD[kind]],
-        details=data,
-    )
 
 
 class BookingListView(generics.ListAPIView):
@@ -167,12 +160,26 @@ class BookingListView(generics.ListAPIView):
         parsed = REQUEST_SERIALIZERS[kind](data=request.data)
         parsed.is_valid(raise_exception=True)
         data = dict(parsed.validated_data)
-
-        def create() -> tuple[int, dict]:
-            booking = _create(request, data.get("organisation"), kind, data)
-            return status.HTTP_201_CREATED, BookingSerializer(booking).data
-
-        return idempotent_api_response(request, create)
+        del data["kind"]
+        request_kind = REQUEST_SERVICES[kind]
+        key = idempotency_key(request)
+        if key is None:
+            booking = request_kind(
+                by=request.user, organisation=data.pop("organisation", None), **data
+            )
+            return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        # With a key: the key, the booking and the answer kept for a repeat commit together.
+        with transaction.atomic():
+            claim = idempotency_claim(request, key)
+            if claim.replay is not None:
+                return replayed(claim.replay)
+            booking = request_kind(
+                by=request.user, organisation=data.pop("organisation", None), **data
+            )
+            body = idempotency_store(
+                claim, status.HTTP_201_CREATED, BookingSerializer(booking).data
+            )
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class BookingDetailView(generics.GenericAPIView):

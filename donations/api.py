@@ -27,6 +27,7 @@ answers 403; a step the state does not allow, or missing tax-exemption data, ans
 import json
 
 import django_filters
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -47,7 +48,12 @@ from rest_framework.views import APIView
 from marketplace.api_base import error_responses, page_of
 from marketplace.api_filters import StrictFilterSet, id_filter, integer_filter
 from marketplace.errors import InvalidInput, NotFound
-from marketplace.idempotency import idempotent_api_response
+from marketplace.idempotency import (
+    idempotency_claim,
+    idempotency_key,
+    idempotency_store,
+    replayed,
+)
 from marketplace.models import Membership, Organisation, OrganisationKind
 from marketplace.pagination import (
     Key,
@@ -295,12 +301,18 @@ class DonationListView(generics.ListAPIView):
         parsed = RECORD_SERIALIZERS[kind](data=request.data)
         parsed.is_valid(raise_exception=True)
         data = dict(parsed.validated_data)
-
-        def create() -> tuple[int, dict]:
+        key = idempotency_key(request)
+        if key is None:
             donation = _record(request, kind, data)
-            return status.HTTP_201_CREATED, _show(request, donation.pk)
-
-        return idempotent_api_response(request, create)
+            return Response(_show(request, donation.pk), status=status.HTTP_201_CREATED)
+        # With a key: the key, the donation and the answer kept for a repeat commit together.
+        with transaction.atomic():
+            claim = idempotency_claim(request, key)
+            if claim.replay is not None:
+                return replayed(claim.replay)
+            donation = _record(request, kind, data)
+            body = idempotency_store(claim, status.HTTP_201_CREATED, _show(request, donation.pk))
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class DonationDetailView(APIView):

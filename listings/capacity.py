@@ -12,22 +12,27 @@ settings.LOCK_TIMEOUT_MS raises `Busy` (HTTP 409 with Retry-After; marketplace/l
 the caller's transaction is then unusable and must be left. On SQLite writing transactions are
 serialised by the settings (BEGIN IMMEDIATE), so the same code is correct there.
 
-Status checks (is the offer published, may this organisation book it) are the caller's: these
-functions only count.
+Status checks (is the offer published, may this organisation book it) are the caller's, in the
+order lock → check → hold: `lock_slot()` / `lock_equipment()` return the locked offer row, the
+caller checks it, then `slot_hold_locked()` / `equipment_hold_locked()` count and take the
+capacity (slot_hold() and equipment_hold() do both for callers with no checks of their own).
 """
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.locking import lock_rows, set_lock_timeout
+from marketplace.locking import busy_on_lock_contention, lock_rows, set_lock_timeout
+from marketplace.models import Organisation
+from marketplace.rows import Shape, fetch, for_update_of, insert, quote
 
 from .handover import closed_days_message, is_handover_day
 from .models import (
@@ -36,7 +41,9 @@ from .models import (
     Equipment,
     EquipmentAllocation,
     JobOffer,
+    Listing,
     ListingStatus,
+    VolunteerAction,
     VolunteerSlot,
 )
 
@@ -45,15 +52,49 @@ def _lock(queryset: QuerySet, *, not_found: str):
     """The single row of `queryset`, locked until the end of the caller's transaction."""
     set_lock_timeout()
     # [:1], not .first(): one row by its key needs no ORDER BY (cheaper to build).
-    rows = lock_rows(
-        queryset[:1],
-        busy_message=_(
-            "Das Angebot wird gerade von jemand anderem gebucht. Bitte gleich noch einmal."
-        ),
-    )
+    rows = lock_rows(queryset[:1], busy_message=_busy_message())
     if not rows:
         raise NotFound(not_found)
     return rows[0]
+
+
+def _lock_row(query: tuple[str, list], *, not_found: str) -> tuple:
+    """The single row that `query` (SQL and its values, ending in a row lock) selects, locked
+    until the end of the caller's transaction: _lock() for the busiest locks, whose SQL is
+    written once."""
+    set_lock_timeout()
+    sql, params = query
+    with busy_on_lock_contention(_busy_message()):
+        rows = fetch(sql, params)
+    if not rows:
+        raise NotFound(not_found)
+    return rows[0]
+
+
+def _busy_message() -> str:
+    return _("Das Angebot wird gerade von jemand anderem gebucht. Bitte gleich noch einmal.")
+
+
+def _table(model) -> str:
+    return quote(model._meta.db_table)
+
+
+# The offers' rows as lock_slot() and lock_equipment() read them (marketplace/rows.py: the
+# ORM would build this SQL anew on each of the busiest requests).
+_SLOT, _ACTION, _ITEM, _ORGANISATION = (
+    Shape(VolunteerSlot),
+    Shape(VolunteerAction),
+    Shape(Equipment),
+    Shape(Organisation),
+)
+
+
+def _with_organisation(listing_table: str) -> str:
+    return (
+        f' INNER JOIN {_table(Listing)} ON ({listing_table}."listing_ptr_id" = '
+        f'{_table(Listing)}."id") INNER JOIN {_table(Organisation)} ON '
+        f'({_table(Listing)}."organisation_id" = {_table(Organisation)}."id")'
+    )
 
 
 def _positive(value: int, field: str) -> None:
@@ -64,32 +105,35 @@ def _positive(value: int, field: str) -> None:
 # --- Volunteer slots --------------------------------------------------------------------------
 
 
-def _lock_slot(slot_id: int) -> VolunteerSlot:
-    return _lock(
-        VolunteerSlot.objects.filter(pk=slot_id)
-        .select_related("action__organisation")
-        .select_for_update(of=("self",)),
-        not_found=_("Diesen Termin gibt es nicht."),
+def lock_slot(slot_id: int) -> VolunteerSlot:
+    """The slot with its action and the action's organisation, locked (the slot's own row only).
+    Every change of its places starts here.
+
+    Caller must be inside transaction.atomic(). Raises NotFound, Busy.
+    """
+    slot_table, action_table = _table(VolunteerSlot), _table(VolunteerAction)
+    sql = (
+        # Names from the models only, values as parameters.
+        f"SELECT {_SLOT.columns}, {_ACTION.columns}, {_ORGANISATION.columns} FROM {slot_table}"  # noqa: S608
+        f' INNER JOIN {action_table} ON ({slot_table}."action_id" = '
+        f'{action_table}."listing_ptr_id"){_with_organisation(action_table)}'
+        f' WHERE {slot_table}."id" = %s{for_update_of(VolunteerSlot._meta.db_table)}'
     )
+    row = _lock_row((sql, [slot_id]), not_found=_("Diesen Termin gibt es nicht."))
+    slot = _SLOT.load(row[: len(_SLOT)])
+    action = _ACTION.load(row[len(_SLOT) : len(_SLOT) + len(_ACTION)])
+    action.organisation = _ORGANISATION.load(row[len(_SLOT) + len(_ACTION) :])
+    slot.action = action
+    return slot
 
 
-def slot_hold(
-    *, slot_id: int, volunteers: int, check: Callable[[VolunteerSlot], None] | None = None
-) -> VolunteerSlot:
-    """Promise `volunteers` places of a slot.
+def slot_hold_locked(slot: VolunteerSlot, *, volunteers: int) -> None:
+    """Promise `volunteers` places of a slot that the caller locked with lock_slot().
 
-    `check(slot)` (the slot with its action and the action's organisation) runs right after
-    the lock, before anything is counted: the caller's own checks (who may book, is the offer
-    published) see the state that the hold is made on, without reading the offer twice.
-    Caller must be inside transaction.atomic(); takes the row lock of the slot.
     Raises InvalidInput (fewer than the action's minimum or more than its maximum per booking),
-    Conflict (the slot is over or has fewer free places), NotFound, Busy, and what `check`
-    raises.
+    Conflict (the slot is over or has fewer free places).
     """
     _positive(volunteers, "volunteers")
-    slot = _lock_slot(slot_id)
-    if check is not None:
-        check(slot)
     action = slot.action
     if action.min_volunteers_per_booking and volunteers < action.min_volunteers_per_booking:
         raise InvalidInput(
@@ -124,6 +168,16 @@ def slot_hold(
         )
     slot.volunteers_held += volunteers
     slot.save(update_fields=["volunteers_held"])
+
+
+def slot_hold(*, slot_id: int, volunteers: int) -> VolunteerSlot:
+    """lock_slot() and slot_hold_locked() for a caller with no checks of its own.
+
+    Caller must be inside transaction.atomic(). Raises as both.
+    """
+    _positive(volunteers, "volunteers")
+    slot = lock_slot(slot_id)
+    slot_hold_locked(slot, volunteers=volunteers)
     return slot
 
 
@@ -134,7 +188,7 @@ def slot_release(*, slot_id: int, volunteers: int) -> VolunteerSlot:
     Raises Conflict (more places given back than were promised), NotFound, Busy.
     """
     _positive(volunteers, "volunteers")
-    slot = _lock_slot(slot_id)
+    slot = lock_slot(slot_id)
     if volunteers > slot.volunteers_held:
         raise Conflict(
             _("Es sind nicht so viele Plätze zugesagt, wie zurückgegeben werden sollen.")
@@ -153,21 +207,26 @@ def lock_equipment(item_id: int) -> Equipment:
 
     Caller must be inside transaction.atomic(). Raises NotFound, Busy.
     """
-    return _lock(
-        Equipment.objects.filter(pk=item_id)
-        .select_related("organisation")
-        .select_for_update(of=("self",)),
-        not_found=_("Diesen Gegenstand gibt es nicht."),
+    item_table = _table(Equipment)
+    sql = (
+        f"SELECT {_ITEM.columns}, {_ORGANISATION.columns} FROM {item_table}"  # noqa: S608
+        f'{_with_organisation(item_table)} WHERE {item_table}."listing_ptr_id" = %s'
+        f"{for_update_of(Equipment._meta.db_table)}"
     )
+    row = _lock_row((sql, [item_id]), not_found=_("Diesen Gegenstand gibt es nicht."))
+    item = _ITEM.load(row[: len(_ITEM)])
+    item.organisation = _ORGANISATION.load(row[len(_ITEM) :])
+    return item
 
 
 def _busy_units(item: Equipment, start: dt.date, end: dt.date) -> set[int]:
     """Units with any allocation (loan, buffer or blocked) overlapping [start, end)."""
-    return set(
-        EquipmentAllocation.objects.filter(item=item, start__lt=end, end__gt=start).values_list(
-            "unit_number", flat=True
-        )
+    sql = (
+        f'SELECT "unit_number" FROM {_table(EquipmentAllocation)} '  # noqa: S608
+        'WHERE "item_id" = %s AND "start" < %s AND "end" > %s'
     )
+    adapt = connection.ops.adapt_datefield_value
+    return {unit for (unit,) in fetch(sql, [item.pk, adapt(end), adapt(start)])}
 
 
 def _check_period(start: dt.date, end: dt.date) -> None:
@@ -182,35 +241,27 @@ def loan_days(pickup_on: dt.date, return_on: dt.date) -> int:
     return (return_on - pickup_on).days + 1
 
 
-def equipment_hold(
-    *,
-    item_id: int,
-    units: int,
-    pickup_on: dt.date,
-    return_on: dt.date,
-    check: Callable[[Equipment], None] | None = None,
-) -> uuid.UUID:
-    """Lend `units` units of an item from the pickup day through the return day (both
-    inclusive) and return the hold's id.
-
-    The units stay taken for the item's buffer days after the return day. Free unit numbers
-    are picked lowest first. The caller keeps the returned id to give the units back.
-    `check(item)` (the item with its organisation) runs right after the lock, as in
-    slot_hold().
-    Caller must be inside transaction.atomic(); takes the row lock of the item.
-    Raises InvalidInput (bad days, a pickup or return day that is not one of the item's
-    hand-over days, longer than the item's longest loan), Conflict (not enough
-    units free over the whole loan, buffer days and unavailable dates included), NotFound,
-    Busy, and what `check` raises.
-    """
-    _positive(units, "units")
+def _check_loan_days(pickup_on: dt.date, return_on: dt.date) -> None:
     if not isinstance(pickup_on, dt.date) or not isinstance(return_on, dt.date):
         raise InvalidInput(_("Bitte gültige Daten angeben."))
     if return_on < pickup_on:
         raise InvalidInput(_("Die Rückgabe kann nicht vor der Abholung liegen."), field="return_on")
-    item = lock_equipment(item_id)
-    if check is not None:
-        check(item)
+
+
+def equipment_hold_locked(
+    item: Equipment, *, units: int, pickup_on: dt.date, return_on: dt.date
+) -> uuid.UUID:
+    """Lend `units` units of an item that the caller locked with lock_equipment(), from the
+    pickup day through the return day (both inclusive), and return the hold's id.
+
+    The units stay taken for the item's buffer days after the return day. Free unit numbers
+    are picked lowest first. The caller keeps the returned id to give the units back.
+    Raises InvalidInput (bad days, a pickup or return day that is not one of the item's
+    hand-over days, longer than the item's longest loan), Conflict (not enough units free over
+    the whole loan, buffer days and unavailable dates included).
+    """
+    _positive(units, "units")
+    _check_loan_days(pickup_on, return_on)
     for field, day in (("pickup_on", pickup_on), ("return_on", return_on)):
         if not is_handover_day(item, day):
             raise InvalidInput(closed_days_message(item), field=field)
@@ -239,18 +290,33 @@ def equipment_hold(
             + _overdue_note(item, pickup_on, taken_until)
         )
     hold_id = uuid.uuid4()
-    EquipmentAllocation.objects.bulk_create(
-        EquipmentAllocation(
-            item=item,
-            unit_number=number,
-            start=pickup_on,
-            end=taken_until,
-            hold_id=hold_id,
-            kind=AllocationKind.LOAN,
+    insert(
+        *(
+            EquipmentAllocation(
+                item=item,
+                unit_number=number,
+                start=pickup_on,
+                end=taken_until,
+                hold_id=hold_id,
+                kind=AllocationKind.LOAN,
+            )
+            for number in free[:units]
         )
-        for number in free[:units]
     )
     return hold_id
+
+
+def equipment_hold(
+    *, item_id: int, units: int, pickup_on: dt.date, return_on: dt.date
+) -> uuid.UUID:
+    """lock_equipment() and equipment_hold_locked() for a caller with no checks of its own.
+
+    Caller must be inside transaction.atomic(). Raises as both.
+    """
+    _positive(units, "units")
+    _check_loan_days(pickup_on, return_on)
+    item = lock_equipment(item_id)
+    return equipment_hold_locked(item, units=units, pickup_on=pickup_on, return_on=return_on)
 
 
 def _item_of_hold(hold_id: uuid.UUID) -> int | None:

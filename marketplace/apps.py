@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,10 @@ class MarketplaceConfig(AppConfig):
         from .idempotency import idempotency_erase
 
         register_eraser("marketplace.idempotency", idempotency_erase)
+        from .locking import lock_timeout_per_connection
+
+        # Every database connection waits for a lock at most LOCK_TIMEOUT_MS (locking.py).
+        connection_created.connect(lock_timeout_per_connection, dispatch_uid="lock-timeout")
 
         # After every app's migrations (and their permissions) exist, not only ours.
         post_migrate.connect(_sync_coordinators_group, dispatch_uid="sync-coordinators-group")

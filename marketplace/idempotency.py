@@ -1,11 +1,23 @@
 """Idempotency-Key for unsafe API calls (creating bookings, donations, registrations):
 a repeated key replays the first response.
 
-The key row is inserted first, in the same transaction that creates the booking and stores the
-response. A concurrent request with the same key blocks on the unique (key, user) index until
-the first commits, then fails to insert and replays what the first stored; if the first failed
-(rolled back), the key is free again and the retry runs anew. On SQLite writing transactions
-are serialised, which gives the same result.
+Two calls inside the caller's transaction, which the caller opens (`transaction.atomic()`
+around the claim, the create and the store, so the key, what was created and its answer commit
+together):
+
+    key = idempotency_key(request)              # None: no header, nothing to keep
+    with transaction.atomic():
+        claim = idempotency_claim(request, key)
+        if claim.replay is not None:
+            return replayed(claim.replay)
+        ...create...
+        body = idempotency_store(claim, 201, body)
+
+The claim inserts the key row first (INSERT ... ON CONFLICT DO NOTHING): a concurrent request
+with the same key waits on the unique (key, user) index until the first commits, then inserts
+nothing and replays what the first stored; if the first failed (rolled back), the key is free
+again and the retry runs anew. On SQLite writing transactions are serialised, which gives the
+same result.
 
 Lock order: the key's index entry, then the offer's capacity row, then the booking's row.
 """
@@ -13,12 +25,11 @@ Lock order: the key's index entry, then the offer's capacity row, then the booki
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
@@ -69,31 +80,65 @@ def _stored(user: User, key: str) -> IdempotencyKey | None:
     return IdempotencyKey.objects.filter(user=user, key=key).first()
 
 
-def idempotent_create(
-    *, user: User, key: str, hashed: str, create: Callable[[], tuple[int, dict]]
-) -> StoredResponse:
-    """Run `create` (which returns status and JSON body) once per (user, key).
+@dataclass(frozen=True)
+class Claim:
+    """The right to create under a key (`row_id`), or the first answer to replay."""
 
-    Precondition: no open transaction (the key must be committed with the booking).
-    Raises Conflict when the key was used for a different request, and whatever `create`
-    raises (then nothing is stored and the key may be used again).
+    row_id: int | None = None
+    replay: StoredResponse | None = None
+
+
+_CLAIM_SQL = (
+    'INSERT INTO {table} ("user_id", "key", "request_hash", "response_status", '
+    '"response_body", "created_at") VALUES (%s, %s, %s, 0, \'{{}}\', %s) '
+    'ON CONFLICT DO NOTHING RETURNING "id"'
+)
+
+
+def idempotency_key(request) -> str | None:
+    """The request's Idempotency-Key header (checked), or None when it sent none."""
+    key = request.headers.get("Idempotency-Key")
+    return None if key is None else check_key(key)
+
+
+def idempotency_claim(request, key: str) -> Claim:
+    """Claim `key` for this request (its user, method, path and body), or find the answer
+    stored for it.
+
+    Precondition: inside the caller's transaction.atomic(), which also creates and stores the
+    answer. Raises Conflict when the key was used for a different request.
     """
-    stored = _stored(user, key)
-    if stored is not None:
-        return _replay(stored, hashed)
-    try:
-        with transaction.atomic():
-            row = IdempotencyKey.objects.create(user=user, key=key, request_hash=hashed)
-            status, body = create()
-            row.response_status = status
-            row.response_body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
-            row.save(update_fields=["response_status", "response_body"])
-            return StoredResponse(status, row.response_body, replayed=False)
-    except IntegrityError:
-        stored = _stored(user, key)
-        if stored is None:
-            raise  # a constraint of the booking itself, not the key
-        return _replay(stored, hashed)
+    if not connection.in_atomic_block:
+        raise RuntimeError("An Idempotency-Key is claimed inside transaction.atomic() only.")
+    hashed = request_hash(request.method, request.path, request.data)
+    sql = _CLAIM_SQL.format(table=connection.ops.quote_name(IdempotencyKey._meta.db_table))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        # One statement: a concurrent first request with this key makes it wait, then insert
+        # nothing (the first committed) or insert (the first rolled back).
+        cursor.execute(sql, [request.user.pk, key, hashed, now])
+        row = cursor.fetchone()
+    if row is not None:
+        return Claim(row_id=row[0])
+    stored = _stored(request.user, key)
+    if stored is None:  # purged meanwhile: the key is free
+        return idempotency_claim(request, key)
+    return Claim(replay=_replay(stored, hashed))
+
+
+def idempotency_store(claim: Claim, status: int, body: dict) -> dict:
+    """Keep the answer to a claimed key (in the claim's transaction); returns the body as
+    stored (plain JSON), the same a replay returns."""
+    stored = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+    IdempotencyKey.objects.filter(pk=claim.row_id).update(
+        response_status=status, response_body=stored
+    )
+    return stored
+
+
+def replayed(stored: StoredResponse) -> Response:
+    """The stored first answer, marked `Idempotent-Replayed: true`."""
+    return Response(stored.body, status=stored.status, headers={"Idempotent-Replayed": "true"})
 
 
 def idempotency_keys_purge(*, now=None) -> int:
@@ -101,24 +146,6 @@ def idempotency_keys_purge(*, now=None) -> int:
     cutoff = (now or timezone.now()) - KEEP_FOR
     deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-def idempotent_api_response(request, create: Callable[[], tuple[int, dict]]):
-    """The API's answer to an unsafe POST: `create()` once, or, with an `Idempotency-Key`
-    header, the stored first answer for that key (marked `Idempotent-Replayed: true`).
-    Precondition and errors as idempotent_create()."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        code, body = create()
-        return Response(body, status=code)
-    stored = idempotent_create(
-        user=request.user,
-        key=check_key(key),
-        hashed=request_hash(request.method, request.path, request.data),
-        create=create,
-    )
-    headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
-    return Response(stored.body, status=stored.status, headers=headers)
 
 
 def idempotency_erase(subject) -> int:

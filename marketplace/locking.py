@@ -2,13 +2,16 @@
 a lock and what it answers when it does not get one.
 
 Capacity (listings), donations and organisations lock rows with `select_for_update()`. On
-PostgreSQL each locking transaction first sets `lock_timeout` to settings.LOCK_TIMEOUT_MS, so a
-request queues behind a held lock for at most that long. On SQLite, which has no row locks,
-writing transactions queue for the database lock (BEGIN IMMEDIATE with the busy timeout of the
-settings). Either way a lock not had in time is a database error; `busy_on_lock_contention()`
-turns it into the domain error `Busy` (409 with Retry-After), recognised by its error code,
-never by its message text. The API's exception handler and the pages' error middleware use
-`busy_from()` for the lock errors that no service caught (SQLite's BEGIN at the request's start).
+PostgreSQL every connection sets `lock_timeout` to settings.LOCK_TIMEOUT_MS once, when it is
+opened (`lock_timeout_per_connection()`, connected in marketplace/apps.py), so a request queues
+behind a held lock for at most that long without a statement per transaction; a transaction
+whose setting differs from the connection's (a test that changed it) sets it for itself. On
+SQLite, which has no row locks, writing transactions queue for the database lock (BEGIN
+IMMEDIATE with the busy timeout of the settings). Either way a lock not had in time is a
+database error; `busy_on_lock_contention()` turns it into the domain error `Busy` (409 with
+Retry-After), recognised by its error code, never by its message text. The API's exception
+handler and the pages' error middleware use `busy_from()` for the lock errors that no service
+caught (SQLite's BEGIN at the request's start).
 """
 
 from collections.abc import Iterator
@@ -36,15 +39,31 @@ def lock_timeout_ms() -> int:
     return int(getattr(settings, "LOCK_TIMEOUT_MS", DEFAULT_LOCK_TIMEOUT_MS))
 
 
+def lock_timeout_per_connection(sender, connection, **kwargs) -> None:
+    """connection_created: a new PostgreSQL connection waits at most LOCK_TIMEOUT_MS for any
+    lock. Runs right after connecting, in autocommit, so the setting lasts as long as the
+    connection (a SET inside a transaction that rolls back would be undone)."""
+    if connection.vendor != "postgresql":
+        return
+    timeout = lock_timeout_ms()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {timeout}")
+    connection.lock_timeout_ms = timeout
+
+
 def set_lock_timeout() -> None:
     """Waiting for a row lock in the current transaction ends after LOCK_TIMEOUT_MS (PostgreSQL;
-    SQLite's writers wait for their busy timeout instead). Precondition: inside a transaction."""
+    SQLite's writers wait for their busy timeout instead). Precondition: inside a transaction.
+    Costs no statement when the connection was opened with the setting in force."""
     if not connection.in_atomic_block:
         raise RuntimeError("Row locks are taken inside transaction.atomic() only.")
     if connection.vendor == "postgresql":
+        timeout = lock_timeout_ms()
+        if getattr(connection, "lock_timeout_ms", None) == timeout:
+            return
         with connection.cursor() as cursor:
             # LOCAL: the setting ends with the transaction (the connection is reused).
-            cursor.execute(f"SET LOCAL lock_timeout = {lock_timeout_ms()}")
+            cursor.execute(f"SET LOCAL lock_timeout = {timeout}")
 
 
 def is_lock_contention(error: BaseException) -> bool:

@@ -3,6 +3,7 @@
 from django.db.models import Case, QuerySet, Value, When
 
 from marketplace.models import Membership, Organisation, Role, User
+from marketplace.rows import fetch
 
 from .kinds import get_kind, in_app_kind_names, optional_kinds
 from .models import Notification, NotificationOptOut
@@ -13,22 +14,25 @@ def recipient_addresses_for(organisation: Organisation, kind: str) -> list[tuple
     active admins always, its other active members unless they switched this (optional) kind
     off. Ordered by membership, so the order is stable. Raises ValueError for an unknown kind.
 
-    This runs in every booking request, so it is two plain queries (measured cheaper to build
-    than one with a subquery), the second only for members who are not admins.
+    This runs in every booking request, so it is one query written once (marketplace/rows.py)
+    that reads the members and their opt-outs together.
     """
-    get_kind(kind)
-    members = Membership.objects.filter(organisation=organisation, user__is_active=True).order_by(
-        "id"
-    )
-    rows = list(members.values_list("user_id", "user__email", "user__language", "role"))
-    switched_off = opted_out_user_ids(
-        kind, [user_id for user_id, _email, _language, role in rows if role != Role.ADMIN]
-    )
-    return [
-        (user_id, email, language)
-        for user_id, email, language, _role in rows
-        if user_id not in switched_off
-    ]
+    optional = get_kind(kind).optional
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return fetch(_RECIPIENTS_SQL, [org_id, not optional, Role.ADMIN.value, kind])
+
+
+_MEMBERSHIP, _USER, _OPT_OUT = (
+    model._meta.db_table for model in (Membership, User, NotificationOptOut)
+)
+# Names from the models only, values as parameters.
+_RECIPIENTS_SQL = (
+    f'SELECT m."user_id", u."email", u."language" FROM "{_MEMBERSHIP}" m '  # noqa: S608
+    f'INNER JOIN "{_USER}" u ON (m."user_id" = u."id") '
+    'WHERE m."organisation_id" = %s AND u."is_active" AND (%s OR m."role" = %s OR NOT EXISTS '
+    f'(SELECT 1 FROM "{_OPT_OUT}" o WHERE o."user_id" = m."user_id" AND o."kind" = %s)) '
+    'ORDER BY m."id"'
+)
 
 
 def opted_out_user_ids(kind: str, user_ids: list[int], *, organisation=None) -> set[int]:

@@ -10,7 +10,7 @@ tasks send them (tasks.py hands them over, sending.py sends), and a periodic swe
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import User
 from marketplace.notices import Recipient
+from marketplace.rows import insert_new
 
 from . import tokens
 from .kinds import KINDS, Kind, get_kind, in_app_kind_names
@@ -131,13 +132,8 @@ def _write(
     ]
     if not rows:
         return []
-    try:
-        # All rows in one insert; a savepoint, so that a duplicate (someone was already told of
-        # this event) does not break the caller's transaction.
-        with transaction.atomic():
-            created = Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        created = [row for row in rows if _insert_unless_notified(row)]
+    # All rows in one insert that leaves out whoever was already told of this event.
+    created = _insert_unless_notified(rows)
     NotificationAttachment.objects.bulk_create(
         NotificationAttachment(
             notification=notification,
@@ -153,14 +149,18 @@ def _write(
     return created
 
 
-def _insert_unless_notified(row: Notification) -> bool:
-    """Insert one row in its own savepoint; False if its recipient was told of the event."""
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        return False
-    return True
+def _insert_unless_notified(rows: list[Notification]) -> list[Notification]:
+    """The rows whose recipient was not yet told of the event (notification_once: one address
+    per event key), inserted, with their ids; the others are left out. One statement, no
+    savepoint: a recipient told before does not break the caller's transaction."""
+    new = dict(insert_new(rows, returning=["email", "id"]))
+    created = []
+    for row in rows:
+        if row.email in new:
+            row.pk = new[row.email]
+            row._state.adding, row._state.db = False, connection.alias
+            created.append(row)
+    return created
 
 
 def notifications_requeue(*, notifications: QuerySet[Notification]) -> int:

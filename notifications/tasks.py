@@ -1,6 +1,6 @@
 """Celery entry points of the outbox and the hand-off to them. They take ids and leave the work
-to sending.py; services.notify() hands its rows over with enqueue_on_commit(). Imports point one
-way: services → tasks → sending.
+to sending.py; services.notify() hands its rows over with enqueue_on_commit(), which queues the
+send task with Celery's delay_on_commit(). Imports point one way: services → tasks → sending.
 
 acks_late + reject_on_worker_lost: a task is acknowledged only when it has finished, so a
 worker that dies mid-task leaves it to the broker to hand out again. That alone is not enough
@@ -8,16 +8,13 @@ worker that dies mid-task leaves it to the broker to hand out again. That alone 
 published just before Redis died is gone), hence the periodic sweep.
 """
 
-import logging
 import time
-from functools import partial
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db import close_old_connections, transaction
 
 from .sending import notifications_send, requeue_stuck_and_due
-
-logger = logging.getLogger(__name__)
 
 # How many notifications one task sends: fewer tasks and database round trips per e-mail; a
 # worker that dies still leaves at most one e-mail accepted but unrecorded (see
@@ -47,7 +44,22 @@ def _fresh_database_connection(task) -> None:
         close_old_connections()
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+class OutboxTask(DjangoTask):
+    """A task queued after the caller's commit (Celery's delay_on_commit()) that never fails the
+    caller: the change has committed, so a broker that cannot be reached is logged and the rows
+    stay queued in the database, where the periodic sweep finds them and queues them later."""
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        def hand_over() -> None:
+            self.delay(*args, **kwargs)
+
+        # robust: an error in the hand-off is logged by Django and does not reach the caller.
+        transaction.on_commit(hand_over, robust=True)
+
+
+@shared_task(
+    base=OutboxTask, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
 def send_notifications(self, notification_ids: list[int]) -> dict[str, str]:
     _fresh_database_connection(self)
     outcomes = notifications_send(notification_ids=notification_ids)
@@ -68,23 +80,12 @@ def sweep_notifications(self) -> int:
 # --- hand-off ---------------------------------------------------------------------------------
 
 
-def enqueue(notification_ids: list[int]) -> None:
-    """Hand the rows to Celery, up to SEND_BATCH per task. Runs after the commit, so it must
-    not fail the caller: if the broker cannot be reached the rows stay queued and the sweep
-    hands them over later."""
-    try:
-        for start in range(0, len(notification_ids), SEND_BATCH):
-            send_notifications.delay(notification_ids[start : start + SEND_BATCH])
-    except Exception:  # whatever the broker raised; the rows are safe in the database
-        logger.exception(
-            "could not queue notifications %s; the sweep will queue them", notification_ids
-        )
-
-
 def enqueue_on_commit(notification_ids: list[int]) -> None:
-    """enqueue() once the caller's transaction commits (at once outside a transaction)."""
-    if notification_ids:
-        transaction.on_commit(partial(enqueue, list(notification_ids)))
+    """Hand the rows to Celery once the caller's transaction commits (at once outside a
+    transaction), up to SEND_BATCH per task. If the broker cannot be reached then, the rows stay
+    queued and the sweep hands them over later (OutboxTask)."""
+    for start in range(0, len(notification_ids), SEND_BATCH):
+        send_notifications.delay_on_commit(list(notification_ids[start : start + SEND_BATCH]))
 
 
 def notifications_sweep() -> int:

@@ -23,10 +23,8 @@ from .feed_tokens import (
 )
 from .overdue import loan_keep_units_one, loan_mark_lost, loan_mark_overdue, loan_mark_overdue_one
 from .requests import (
-    REQUEST_DETAILS,
     booking_refer_candidate,
-    booking_request,
-    booking_request_equipment,
+    booking_request_loan,
     booking_request_volunteers,
 )
 from .sweeps import (
@@ -58,7 +56,6 @@ __all__ = [
     "MAX_AHEAD",
     "MAX_HOURS",
     "MESSAGE_LIMIT",
-    "REQUEST_DETAILS",
     "TEXT_LIMIT",
     "booking_cancel",
     "booking_complete",
@@ -71,8 +68,7 @@ __all__ = [
     "booking_post_message",
     "booking_refer_candidate",
     "booking_remind_upcoming",
-    "booking_request",
-    "booking_request_equipment",
+    "booking_request_loan",
     "booking_request_volunteers",
     "booking_return",
     "calendar_feed_token_get",

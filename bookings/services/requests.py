@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 from listings import capacity
 from listings.models import JobOffer, Listing, ListingStatus
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from marketplace.models import Membership, Organisation, OrganisationKind, User
+from marketplace.models import Organisation, OrganisationKind, User
+from marketplace.rows import insert
+from marketplace.selectors import memberships_among
 
 from .. import notices
 from ..models import Booking, BookingKind
+from ..selectors import requesting_organisation
 from ..states import INITIAL_STATE
 from .common import MAX_AHEAD, MESSAGE_LIMIT, _record, _start_of_day, _text
 
@@ -24,18 +27,16 @@ def _expiry_days() -> int:
     return getattr(settings, "BOOKINGS_REQUEST_EXPIRY_DAYS", 5)
 
 
-def _check_requester(
-    by: User, organisation: Organisation | int, listing: Listing
+def _requester(
+    by: User, organisation: Organisation | int | None, listing: Listing
 ) -> tuple[Organisation, bool]:
-    """The organisation `by` books for (given as a row or its id) if `by` may book for it, and
-    whether `by` also belongs to the offer's organisation: one query for all of it."""
+    """The organisation `by` books for (a row, its id, or None for the person's only social
+    organisation) if `by` may book for it, and whether `by` also belongs to the offer's
+    organisation: one query for all of it when the organisation is named."""
+    if organisation is None:
+        organisation = requesting_organisation(by, None)
     org_id = organisation if isinstance(organisation, int) else organisation.pk
-    mine = {
-        membership.organisation_id: membership.organisation
-        for membership in Membership.objects.filter(
-            user=by, organisation_id__in=[org_id, listing.organisation_id]
-        ).select_related("organisation")
-    }
+    mine = memberships_among(by, [org_id, listing.organisation_id])
     if org_id not in mine:
         raise NotAllowed(_("Sie können nur für eine Organisation buchen, der Sie angehören."))
     organisation = mine[org_id]
@@ -58,31 +59,13 @@ def _check_offer(listing: Listing, organisation: Organisation) -> None:
         )
 
 
-class _MayBook:
-    """The checks of a request, run under the offer's lock (capacity's `check`), so the offer
-    is read once: may `by` book it for `organisation`, and is it open? Keeps what it found."""
-
-    def __init__(self, by: User, organisation: Organisation | int):
-        self.by = by
-        self.organisation = organisation
-        self.also_provider = False
-        self.listing: Listing | None = None
-
-    def __call__(self, listing: Listing) -> None:
-        self.listing = listing
-        self.organisation, self.also_provider = _check_requester(
-            self.by, self.organisation, listing
-        )
-        _check_offer(listing, self.organisation)
-
-
 def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
     # A request nobody answered before its date is of no use either.
     return min(now + dt.timedelta(days=_expiry_days()), max(start, now))
 
 
 def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
-    booking.save(force_insert=True)
+    insert(booking)  # Booking has no save() of its own and no signal receivers
     event = _record(booking, action="request", from_state="", by=by, message=booking.message)
     notices.requested(booking, by=by)
     # What selectors.bookings_for_display() adds (the sides the requesting person belongs to,
@@ -95,49 +78,19 @@ def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
 # --- requests ---------------------------------------------------------------------------------
 
 
-# What each kind's request takes besides who asks and which offer (the keyword arguments of
-# its service below); the API and the web form both call booking_request() with them.
-REQUEST_DETAILS = {
-    BookingKind.VOLUNTEER: (
-        "volunteers",
-        "task",
-        "place",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "message",
-    ),
-    BookingKind.EQUIPMENT: ("units", "pickup_on", "return_on", "purpose", "message"),
-    BookingKind.JOB: (
-        "candidate_name",
-        "candidate_contact",
-        "note",
-        "consent",
-        "consent_date",
-    ),
-}
-
-
-def booking_request(
-    *, kind: str, by: User, organisation: Organisation | int, offer_id: int, details: dict
-) -> Booking:
-    """Request an offer of any kind: `offer_id` is the slot, the item or the job, `details`
-    holds at least REQUEST_DETAILS[kind] (further keys are ignored). Preconditions and errors
-    are those of the kind's service below."""
-    picked = {name: details[name] for name in REQUEST_DETAILS[kind] if name in details}
-    common = {"by": by, "organisation": organisation}
-    if kind == BookingKind.VOLUNTEER:
-        return booking_request_volunteers(**common, slot_id=offer_id, **picked)
-    if kind == BookingKind.EQUIPMENT:
-        return booking_request_equipment(**common, item_id=offer_id, **picked)
-    return booking_refer_candidate(**common, job_id=offer_id, **picked)
+# Each kind has its service; the API serializers (bookings/serializers.py) and the web forms
+# (web/forms/bookings.py) name their fields as these keyword arguments, so each side maps its
+# input once. Every request runs lock → check → hold in one transaction: the offer's row is
+# locked (listings.capacity), who asks and whether the offer is open are checked on that row,
+# then capacity.*_hold_locked() takes the places or units (or refuses: Conflict) and the
+# booking, its event and the notifications are written.
 
 
 def booking_request_volunteers(
     *,
     by: User,
-    organisation: Organisation | int,
-    slot_id: int,
+    organisation: Organisation | int | None,
+    slot: int,
     volunteers: int,
     task: str,
     place: str,
@@ -146,10 +99,11 @@ def booking_request_volunteers(
     contact_email: str = "",
     message: str = "",
 ) -> Booking:
-    """Ask a company for `volunteers` of its volunteers on one slot; the places are held at once.
+    """Ask a company for `volunteers` of its volunteers on one slot (`slot`: its id); the
+    places are held at once.
 
-    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
-    no lock.
+    `organisation` is the one booking (a row or its id; None: the person's only social
+    organisation; `by` must belong to it). Caller holds no lock.
     Raises NotAllowed (not a member), InvalidInput (unknown slot, bad numbers or texts, fewer or
     more than the action allows per booking), Conflict (own offer, unpublished offer,
     unapproved or non-social organisation, slot over or full), Busy.
@@ -162,49 +116,50 @@ def booking_request_volunteers(
         "contact_email": _text(contact_email, field="contact_email", limit=254),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
-    may_book = _MayBook(by, organisation)
     now = timezone.now()
     with transaction.atomic():
         try:
-            slot = capacity.slot_hold(
-                slot_id=slot_id, volunteers=volunteers, check=lambda slot: may_book(slot.action)
-            )
+            locked = capacity.lock_slot(slot)
         except NotFound:
             raise InvalidInput(_("Diesen Termin gibt es nicht."), field="slot") from None
+        action = locked.action
+        requester, also_provider = _requester(by, organisation, action)
+        _check_offer(action, requester)
+        capacity.slot_hold_locked(locked, volunteers=volunteers)
         booking = Booking(
             kind=BookingKind.VOLUNTEER,
             state=INITIAL_STATE[BookingKind.VOLUNTEER],
-            listing=slot.action,
-            requester=may_book.organisation,
-            provider=slot.action.organisation,
+            listing=action,
+            requester=requester,
+            provider=action.organisation,
             created_by=by,
             created_at=now,
-            starts_at=slot.start,
-            expires_at=_expiry(slot.start, now),
-            slot=slot,
+            starts_at=locked.start,
+            expires_at=_expiry(locked.start, now),
+            slot=locked,
             volunteers=volunteers,
             **fields,
         )
-        return _created(booking, by=by, also_provider=may_book.also_provider)
+        return _created(booking, by=by, also_provider=also_provider)
 
 
-def booking_request_equipment(
+def booking_request_loan(
     *,
     by: User,
-    organisation: Organisation | int,
-    item_id: int,
+    organisation: Organisation | int | None,
+    item: int,
     units: int,
     pickup_on: dt.date,
     return_on: dt.date,
     purpose: str,
     message: str = "",
 ) -> Booking:
-    """Ask to borrow `units` units of an item from the pickup day through the return day (both
-    inclusive; the same day is allowed); the units are held at once (with the item's buffer
-    days after the return day).
+    """Ask to borrow `units` units of an item (`item`: its id) from the pickup day through the
+    return day (both inclusive; the same day is allowed); the units are held at once (with the
+    item's buffer days after the return day).
 
-    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
-    no lock.
+    `organisation` is the one booking (a row or its id; None: the person's only social
+    organisation; `by` must belong to it). Caller holds no lock.
     Raises NotAllowed, InvalidInput (unknown item, a pickup day in the past, a return before
     the pickup, longer than the item's longest loan), Conflict (own or unpublished offer,
     unapproved or non-social organisation, not enough units free over the loan including
@@ -225,27 +180,24 @@ def booking_request_equipment(
         "purpose": _text(purpose, field="purpose", required=True),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
-    may_book = _MayBook(by, organisation)
     now = timezone.now()
     with transaction.atomic():
         try:
-            hold_id = capacity.equipment_hold(
-                item_id=item_id,
-                units=units,
-                pickup_on=pickup_on,
-                return_on=return_on,
-                check=may_book,
-            )
+            locked = capacity.lock_equipment(item)
         except NotFound:
             raise InvalidInput(_("Diesen Gegenstand gibt es nicht."), field="item") from None
-        item = may_book.listing
+        requester, also_provider = _requester(by, organisation, locked)
+        _check_offer(locked, requester)
+        hold_id = capacity.equipment_hold_locked(
+            locked, units=units, pickup_on=pickup_on, return_on=return_on
+        )
         starts_at = _start_of_day(pickup_on)
         booking = Booking(
             kind=BookingKind.EQUIPMENT,
             state=INITIAL_STATE[BookingKind.EQUIPMENT],
-            listing=item,
-            requester=may_book.organisation,
-            provider=item.organisation,
+            listing=locked,
+            requester=requester,
+            provider=locked.organisation,
             created_by=by,
             created_at=now,
             starts_at=starts_at,
@@ -253,40 +205,41 @@ def booking_request_equipment(
             units=units,
             pickup_on=pickup_on,
             return_on=return_on,
-            deposit=item.deposit if item.deposit else None,
+            deposit=locked.deposit if locked.deposit else None,
             hold_id=hold_id,
             **fields,
         )
-        return _created(booking, by=by, also_provider=may_book.also_provider)
+        return _created(booking, by=by, also_provider=also_provider)
 
 
 def booking_refer_candidate(
     *,
     by: User,
-    organisation: Organisation | int,
-    job_id: int,
+    organisation: Organisation | int | None,
+    job: int,
     candidate_name: str,
     candidate_contact: str,
-    note: str,
+    note: str = "",
     consent: bool,
     consent_date: dt.date,
+    message: str = "",
 ) -> Booking:
-    """Refer a candidate to a job offer, with the candidate's explicit consent.
+    """Refer a candidate to a job offer (`job`: its id), with the candidate's explicit consent.
 
-    A referral takes no position: a position is filled only when the candidate is hired.
-    `organisation` is the one booking (a row or its id; `by` must belong to it). Caller holds
-    no lock.
+    A referral takes no position: a position is filled only when the candidate is hired, so
+    nothing is locked here. `organisation` is the one booking (a row or its id; None: the
+    person's only social organisation; `by` must belong to it). Caller holds no lock.
     Raises NotAllowed, InvalidInput (unknown job, no consent, a consent date in the future,
     missing name or contact), Conflict (own or unpublished offer, deadline passed, unapproved
     or non-social organisation).
     """
-    job = JobOffer.objects.select_related("organisation").filter(pk=job_id).first()
-    if job is None:
+    offer = JobOffer.objects.select_related("organisation").filter(pk=job).first()
+    if offer is None:
         raise InvalidInput(_("Dieses Stellenangebot gibt es nicht."), field="job")
-    organisation, also_provider = _check_requester(by, organisation, job)
-    _check_offer(job, organisation)
+    requester, also_provider = _requester(by, organisation, offer)
+    _check_offer(offer, requester)
     today = timezone.localdate()
-    if job.application_deadline < today:
+    if offer.application_deadline < today:
         raise Conflict(_("Die Bewerbungsfrist dieses Angebots ist abgelaufen."))
     if consent is not True:
         raise InvalidInput(
@@ -304,15 +257,16 @@ def booking_refer_candidate(
             candidate_contact, field="candidate_contact", limit=254, required=True
         ),
         "candidate_note": _text(note, field="note"),
+        "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
     now = timezone.now()
     with transaction.atomic():
         booking = Booking(
             kind=BookingKind.JOB,
             state=INITIAL_STATE[BookingKind.JOB],
-            listing=job,
-            requester=organisation,
-            provider=job.organisation,
+            listing=offer,
+            requester=requester,
+            provider=offer.organisation,
             created_by=by,
             created_at=now,
             starts_at=now,

@@ -37,7 +37,12 @@ from rest_framework.views import APIView
 
 from marketplace.api_base import error_responses, page_of
 from marketplace.errors import InvalidInput, NotFound
-from marketplace.idempotency import idempotent_api_response
+from marketplace.idempotency import (
+    idempotency_claim,
+    idempotency_key,
+    idempotency_store,
+    replayed,
+)
 from marketplace.models import Organisation, OrganisationStatus
 from marketplace.pagination import Key, Ordering, page_parameters, page_response, paginate
 
@@ -339,7 +344,7 @@ class RegistrationListView(APIView):
         event = _event_or_404(request, pk)
         data = _parsed(RegistrationCreateSerializer, request)
 
-        def create() -> tuple[int, dict]:
+        def register() -> dict:
             registration = registration_services.registration_create(
                 event=event,
                 by=request.user,
@@ -348,10 +353,18 @@ class RegistrationListView(APIView):
                 note=data["note"],
                 station_id=data["station"],
             )
-            body = RegistrationSerializer(registration, context={"viewer": request.user}).data
-            return status.HTTP_201_CREATED, body
+            return RegistrationSerializer(registration, context={"viewer": request.user}).data
 
-        return idempotent_api_response(request, create)
+        key = idempotency_key(request)
+        if key is None:
+            return Response(register(), status=status.HTTP_201_CREATED)
+        # With a key: the key, the registration and the answer kept for a repeat commit together.
+        with transaction.atomic():
+            claim = idempotency_claim(request, key)
+            if claim.replay is not None:
+                return replayed(claim.replay)
+            body = idempotency_store(claim, status.HTTP_201_CREATED, register())
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class RegistrationCancelView(APIView):

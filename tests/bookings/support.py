@@ -76,7 +76,7 @@ def request_volunteers(world: World, slot: VolunteerSlot, volunteers: int = 2, *
     return services.booking_request_volunteers(
         by=extra.pop("by", world.social_member),
         organisation=extra.pop("organisation", world.social),
-        slot_id=slot.pk,
+        slot=slot.pk,
         volunteers=volunteers,
         task=extra.pop("task", "Beete umgraben und Hochbeete bauen"),
         place=extra.pop("place", "Hof des Nachbarschaftshauses, Wassertorstraße 48"),
@@ -89,10 +89,10 @@ def request_volunteers(world: World, slot: VolunteerSlot, volunteers: int = 2, *
 def request_equipment(
     world: World, item: Equipment, units: int = 1, start: int = 3, days: int = 2, **extra
 ) -> Booking:
-    return services.booking_request_equipment(
+    return services.booking_request_loan(
         by=extra.pop("by", world.social_member),
         organisation=extra.pop("organisation", world.social),
-        item_id=item.pk,
+        item=item.pk,
         units=units,
         pickup_on=in_days(start),
         return_on=in_days(start + days - 1),
@@ -105,7 +105,7 @@ def refer(world: World, job: JobOffer, **extra) -> Booking:
     return services.booking_refer_candidate(
         by=extra.pop("by", world.social_member),
         organisation=extra.pop("organisation", world.social),
-        job_id=job.pk,
+        job=job.pk,
         candidate_name=extra.pop("candidate_name", "Jonas Beispiel"),
         candidate_contact=extra.pop("candidate_contact", "jonas@example.org"),
         note=extra.pop("note", "Zuverlässig, hat bei uns im Café ausgeholfen."),

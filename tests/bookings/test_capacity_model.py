@@ -79,10 +79,10 @@ class EquipmentModel(RuleBasedStateMachine):
     def request(self, units, start, days):
         free = self._free_units(start, start + days + self.buffer)
         try:
-            booking = services.booking_request_equipment(
+            booking = services.booking_request_loan(
                 by=self.world.social_member,
                 organisation=self.world.social,
-                item_id=self.item.pk,
+                item=self.item.pk,
                 units=units,
                 pickup_on=in_days(start),
                 return_on=in_days(start + days - 1),
@@ -191,7 +191,7 @@ class VolunteerModel(RuleBasedStateMachine):
             booking = services.booking_request_volunteers(
                 by=self.world.social_member,
                 organisation=self.world.social,
-                slot_id=self.slot.pk,
+                slot=self.slot.pk,
                 volunteers=volunteers,
                 task="Helfen",
                 place="Hof",

@@ -26,6 +26,7 @@ from listings import capacity
 from listings.models import JobOffer, VolunteerSlot
 from marketplace.errors import NotFound
 from marketplace.models import Role
+from marketplace.rows import fetch
 from tests.factories import member_of
 
 from .support import (
@@ -58,7 +59,7 @@ EXCLUSION = "allocation_unit_no_overlap"
 def capacity_lock_disabled(monkeypatch):
     """listings.capacity reads the offer's row without FOR UPDATE, and lingers a moment after
     reading (as a busy server would), so concurrent requests all see the same free capacity."""
-    original = capacity._lock
+    original, original_row = capacity._lock, capacity._lock_row
 
     def read_without_lock(queryset, *, not_found):
         unlocked = queryset._chain()
@@ -69,10 +70,22 @@ def capacity_lock_disabled(monkeypatch):
         time.sleep(0.05)
         return row
 
+    def read_row_without_lock(query, *, not_found):
+        # The slots' and items' locks are SQL written once (_lock_row): the same without the
+        # row lock at its end.
+        sql, params = query
+        rows = fetch(sql.split(" FOR UPDATE")[0], params)
+        if not rows:
+            raise NotFound(not_found)
+        time.sleep(0.05)
+        return rows[0]
+
     with monkeypatch.context() as patch:
         patch.setattr(capacity, "_lock", read_without_lock)
+        patch.setattr(capacity, "_lock_row", read_row_without_lock)
         yield
     assert capacity._lock is original
+    assert capacity._lock_row is original_row
 
 
 @contextlib.contextmanager

@@ -8,13 +8,13 @@ database, with the embedded run's settings; run by tests/bookings/test_sqlite_wr
 `migrate` builds the schema. `race` adds an approved company with one published equipment item
 (quantity 1) and a volunteer slot with 1 place, and an approved social organisation with
 `--threads` members; then as many threads (each with its own connection, closed at its end)
-call bookings.services.booking_request() at once, first for the slot, then for the item. It
+call bookings.services' request services at once, first for the slot, then for the item. It
 prints one JSON object: the settings in effect, the outcomes of each race (granted, Conflict,
 or the error's type and message) and what the database holds afterwards.
 
 `--transaction-mode` replaces OPTIONS["transaction_mode"] before django.setup(), to show what
 the settings' IMMEDIATE prevents. `--linger` makes each request wait that long right after it
-read the offer's row (listings.capacity._lock), as a busy server would, so the requests overlap.
+read the offer's row (listings.capacity._lock_row), as a busy server would, so the requests overlap.
 """
 
 import argparse
@@ -101,18 +101,19 @@ def _linger(seconds: float) -> None:
     """Each capacity lock waits `seconds` after reading the offer's row."""
     from listings import capacity
 
-    read = capacity._lock
+    read = capacity._lock_row
 
     def read_and_linger(queryset, *, not_found):
         row = read(queryset, not_found=not_found)
         time.sleep(seconds)
         return row
 
-    capacity._lock = read_and_linger
+    capacity._lock_row = read_and_linger
 
 
 def _race(requests: list[dict]) -> dict:
-    """Call booking_request(**request) for each request, each in its own thread, at once."""
+    """Call the request's service (`request["service"]`, with the other keys as its keyword
+    arguments) for each request, each in its own thread, at once."""
     from django.db import connection
 
     from bookings import services
@@ -127,7 +128,8 @@ def _race(requests: list[dict]) -> dict:
         detail = ""
         try:
             barrier.wait(timeout=30)
-            services.booking_request(**request)
+            service = getattr(services, request["service"])
+            service(**{name: value for name, value in request.items() if name != "service"})
             outcome = "granted"
         except Conflict as error:  # Busy too: it is a Conflict (a 409 with Retry-After)
             outcome = type(error).__name__
@@ -228,15 +230,13 @@ def race(threads: int, linger: float) -> dict:
         [
             {
                 **common,
-                "kind": "volunteer",
+                "service": "booking_request_volunteers",
                 "by": member,
-                "offer_id": slot.pk,
-                "details": {
-                    "volunteers": 1,
-                    "task": "Beete umgraben",
-                    "place": "Hof, Wassertorstraße 48",
-                    "contact_name": "Ayşe Yılmaz",
-                },
+                "slot": slot.pk,
+                "volunteers": 1,
+                "task": "Beete umgraben",
+                "place": "Hof, Wassertorstraße 48",
+                "contact_name": "Ayşe Yılmaz",
             }
             for member in members
         ]
@@ -245,15 +245,13 @@ def race(threads: int, linger: float) -> dict:
         [
             {
                 **common,
-                "kind": "equipment",
+                "service": "booking_request_loan",
                 "by": member,
-                "offer_id": item.pk,
-                "details": {
-                    "units": 1,
-                    "pickup_on": start,
-                    "return_on": end - dt.timedelta(days=1),
-                    "purpose": "Sommerfest",
-                },
+                "item": item.pk,
+                "units": 1,
+                "pickup_on": start,
+                "return_on": end - dt.timedelta(days=1),
+                "purpose": "Sommerfest",
             }
             for member in members
         ]

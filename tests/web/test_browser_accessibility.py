@@ -84,7 +84,7 @@ def network():
     booking = booking_services.booking_request_volunteers(
         by=worker,
         organisation=social,
-        slot_id=action.slots.get().pk,
+        slot=action.slots.get().pk,
         volunteers=2,
         task="Flur streichen",
         place="Wassertorstraße 48",

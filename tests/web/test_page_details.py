@@ -89,7 +89,7 @@ def _volunteer_booking():
     booking = booking_services.booking_request_volunteers(
         by=worker,
         organisation=social,
-        slot_id=action.slots.get().pk,
+        slot=action.slots.get().pk,
         volunteers=2,
         task="Streichen",
         place="Hof",

@@ -25,7 +25,6 @@ from bookings.selectors import (
     booking_or_404,
     bookings_visible_to,
     messages_of,
-    requesting_organisation,
 )
 from bookings.states import Action, Side, actions_now, allowed_actions, too_early
 from donations.participation import participation_booking
@@ -46,23 +45,16 @@ PAGE_SIZE = 25
 # --- requesting -------------------------------------------------------------------------------
 
 
-BOOKING_KIND_OF_OFFER = {
-    ListingKind.VOLUNTEER_ACTION: BookingKind.VOLUNTEER,
-    ListingKind.EQUIPMENT: BookingKind.EQUIPMENT,
-    ListingKind.JOB: BookingKind.JOB,
-}
-
-
 def _request(request: HttpRequest, offer, form) -> Booking:
-    data = form.cleaned_data
-    kind = BOOKING_KIND_OF_OFFER[offer.kind]
-    return services.booking_request(
-        kind=kind,
-        by=request.user,
-        organisation=requesting_organisation(request.user, data.get("organisation")),
-        offer_id=data["slot"] if kind == BookingKind.VOLUNTEER else offer.pk,
-        details=data,
-    )
+    """The form's fields are the service's keyword arguments; the offer's page names the item
+    or the job, the volunteer form the slot."""
+    data = dict(form.cleaned_data)
+    asking = {"by": request.user, "organisation": data.pop("organisation")}
+    if offer.kind == ListingKind.VOLUNTEER_ACTION:
+        return services.booking_request_volunteers(**asking, **data)
+    if offer.kind == ListingKind.EQUIPMENT:
+        return services.booking_request_loan(**asking, item=offer.pk, **data)
+    return services.booking_refer_candidate(**asking, job=offer.pk, **data)
 
 
 @login_required

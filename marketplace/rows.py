@@ -1,0 +1,129 @@
+"""Hand-written SQL for the few statements on the hot path of a booking request (the offer's
+lock, the free units, memberships, recipients, the token): the ORM builds the SQL of a queryset
+anew on every call, which cost more CPU than the database spent running it (profiled with
+benchmarks/booking.py). Here the SQL is a string written once, and the rows become model
+instances the way the ORM makes them: the same database converters, `Model.from_db()`.
+
+Only for statements whose shape never changes; everything else stays with the ORM.
+"""
+
+from functools import cache, cached_property
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery, Query
+
+
+def quote(name: str) -> str:
+    return f'"{name}"'  # both backends (PostgreSQL, SQLite) quote names alike
+
+
+class Shape:
+    """Every concrete field of `model`, each read from its own table (a child model of a
+    multi-table parent reads the parent's fields from the parent's table, as the ORM does)."""
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+
+    @cached_property
+    def columns(self) -> str:
+        """The select list: "table"."column", ... in field order."""
+        return ", ".join(
+            f"{quote(field.model._meta.db_table)}.{quote(field.column)}" for field in self.fields
+        )
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return [field.attname for field in self.fields]
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def load(self, values) -> Model:
+        """An instance from this shape's values as the database returned them."""
+        db = connections[DEFAULT_DB_ALIAS]
+        compiler, converters = self._converters(db)
+        if converters:
+            [values] = compiler.apply_converters([list(values)], converters)
+        return self.model.from_db(db.alias, self._names, values)
+
+    def _converters(self, db) -> tuple:
+        # Once per connection (the converters are the backend's, bound to its connection).
+        cache = db.__dict__.setdefault("rows_converters", {})
+        found = cache.get(self)
+        if found is None:
+            compiler = Query(self.model).get_compiler(connection=db)
+            converters = compiler.get_converters(
+                [field.get_col(field.model._meta.db_table) for field in self.fields]
+            )
+            found = cache[self] = (compiler, converters)
+        return found
+
+
+def fetch(sql: str, params) -> list[tuple]:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def for_update_of(table: str) -> str:
+    """The row-lock clause for a query's own table, or nothing where writers are serialised
+    anyway (SQLite: BEGIN IMMEDIATE, see the settings)."""
+    if not connection.features.has_select_for_update:
+        return ""
+    if connection.features.has_select_for_update_of:
+        return f" FOR UPDATE OF {quote(table)}"
+    return " FOR UPDATE"
+
+
+def insert_new(objs: list[Model], *, returning: list[str]) -> list[tuple]:
+    """Insert `objs` (of one model) in one statement, leaving out every row that a unique
+    constraint already holds (INSERT ... ON CONFLICT DO NOTHING), and return the `returning`
+    columns of the rows that were new. A conflict does not break the caller's transaction, so
+    no savepoint is needed. The values are prepared as the ORM prepares them (bulk_create)."""
+    model = type(objs[0])
+    opts = model._meta
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+    query.insert_values([f for f in opts.concrete_fields if not f.primary_key], objs)
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [opts.get_field(name) for name in returning]
+    [(sql, params)] = compiler.as_sql()
+    return fetch(sql, params)
+
+
+def insert(*objs: Model) -> None:
+    """Insert new instances of one model in one statement and set their ids, as
+    `bulk_create()` would, with the statement's text built once per model and number of rows.
+    For models without save() logic or signal receivers (nothing here sends pre_save or
+    post_save); the values are prepared as the ORM prepares them (auto_now, JSON, dates)."""
+    model = type(objs[0])
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = _insert_fields(model)
+    sql = _insert_sql(model, len(objs), db.vendor)
+    params = []
+    for obj in objs:
+        params += [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, db.alias
+
+
+@cache
+def _insert_fields(model: type[Model]) -> list:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _insert_sql(model: type[Model], rows: int, vendor: str) -> str:
+    fields = _insert_fields(model)
+    values = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (names from the model)
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES {', '.join([values] * rows)} RETURNING {quote(model._meta.pk.column)}"
+    )
