@@ -45,7 +45,6 @@ KEEP_FOR = timedelta(hours=24)
 class StoredResponse:
     status: int
     body: dict
-    replayed: bool
 
 
 def check_key(key: str) -> str:
@@ -73,7 +72,7 @@ def _replay(stored: IdempotencyKey, hashed: str) -> StoredResponse:
             ),
             code="idempotency_key_reused",
         )
-    return StoredResponse(stored.response_status, stored.response_body, replayed=True)
+    return StoredResponse(stored.response_status, stored.response_body)
 
 
 def _stored(user: User, key: str) -> IdempotencyKey | None:

@@ -71,7 +71,7 @@ def _fill(component: VEvent, event: Event, *, with_link: bool) -> None:
 def _organizer(event: Event):
     """The hosts by name (or the network), with the site's no-reply address."""
     hosts = ", ".join(host.name for host in event.hosts.all())
-    return calendar_files.organizer(hosts or settings.SITE_NAME)
+    return calendar_files.organizer(hosts)  # no hosts: the site's name
 
 
 def event_component(

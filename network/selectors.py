@@ -81,6 +81,11 @@ def events_visible_to(user: User) -> QuerySet[Event]:
     return events.filter(Q(member) & shown | public | _hosted_by_me(user))
 
 
+def visible_event(user: User, pk: int) -> Event | None:
+    """One event the person may see, with its working group (what minutes need), or None."""
+    return events_visible_to(user).select_related("group").filter(pk=pk).first()
+
+
 def event_for(user: User, pk: int) -> Event | None:
     """One event the person may see, with what its page and the API show, or None."""
     return events_for_display(user).filter(pk=pk).first()

@@ -60,13 +60,6 @@ def new_calendar(method: str | None) -> Calendar:
     return calendar
 
 
-def site_organizer() -> vCalAddress:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(name or settings.SITE_NAME)
-    return organizer
-
-
 def organizer(name: str) -> vCalAddress:
     """The ORGANIZER of an entry: whoever holds it (e.g. the providing organisation) by name,
     with the site's no-reply address, so a calendar's answer reaches no person's inbox."""

@@ -27,7 +27,7 @@ from marketplace.pagination import Key, Ordering
 
 from ..attachments import attachment_response
 from ..models import Event, Minutes, MinutesAttachment
-from ..selectors import events_visible_to
+from ..selectors import visible_event
 from ..selectors_groups import group_for
 from ..selectors_minutes import (
     attendance_of,
@@ -72,7 +72,7 @@ def _errors(*codes: int) -> dict:
 
 
 def _event_or_404(request, pk: int) -> Event:
-    event = events_visible_to(request.user).select_related("group").filter(pk=pk).first()
+    event = visible_event(request.user, pk)
     if event is None:
         raise NotFound(_("Veranstaltung nicht gefunden."))
     return event

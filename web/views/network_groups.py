@@ -30,7 +30,7 @@ from network.models import (
     Registration,
     RegistrationState,
 )
-from network.selectors import events_visible_to
+from network.selectors import events_visible_to, visible_event
 from network.selectors_groups import (
     group_for,
     groups_visible_to,
@@ -465,7 +465,7 @@ def project_edit(request: HttpRequest, pk: int, project_id: int) -> HttpResponse
 
 
 def _event_or_404(request, event_id: int) -> Event:
-    event = events_visible_to(request.user).select_related("group").filter(pk=event_id).first()
+    event = visible_event(request.user, event_id)
     if event is None:
         raise Http404(_("Veranstaltung nicht gefunden."))
     return event
