@@ -18,6 +18,7 @@ from marketplace.errors import InvalidInput
 
 from .models import Category, EmploymentType, ListingKind
 from .search import SearchFilters
+from .search_sources import search_sources
 
 MAX_ID = 2**53
 MAX_SEARCH_DAYS = 366
@@ -54,6 +55,16 @@ def _choice(choices):
     return parse
 
 
+def search_kinds() -> list[str]:
+    """The offers' kinds and those other apps registered (search_sources.py)."""
+    return [*ListingKind.values, *(source.kind for source in search_sources())]
+
+
+def _kind(value: str) -> str:
+    # Asked at each parse: the other apps register their kinds when Django is ready.
+    return _choice(search_kinds())(value)
+
+
 def _slug(value: str) -> str:
     if not SLUG.fullmatch(value):
         raise _Invalid(_("Bitte einen gültigen Kurznamen angeben."))
@@ -85,7 +96,7 @@ def _date(value: str) -> dt.date:
 
 SEARCH_PARAMETERS = {
     "q": _text(200),
-    "kind": _choice(ListingKind.values),
+    "kind": _kind,
     "category": _slug,
     "organisation": _integer(1, MAX_ID),
     "employment_type": _choice(EmploymentType.values),

@@ -59,6 +59,7 @@ from .models import (
     VolunteerSlot,
     normalise_for_search,
 )
+from .search_sources import search_source
 from .stopwords import GERMAN_STOPWORDS
 
 MAX_TERMS = 8
@@ -192,38 +193,7 @@ class DatePlusDays(Func):
 
 
 def _full_text(queryset: QuerySet, terms: list[Term]) -> QuerySet:
-    if connection.vendor == "postgresql":
-        for term in terms:
-            sql = "listings_listing.search_vector @@ plainto_tsquery('german'::regconfig, %s)"
-            params = [term.word]
-            if term.part:
-                sql = f"({sql} OR listings_listing.search_text LIKE %s)"
-                params.append(f"%{term.part}%")
-            # The SQL text is fixed above; the query's words travel only as parameters.
-            queryset = queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
-        words = " ".join(term.word for term in terms)
-        return queryset.annotate(
-            # float8, so the value a cursor carries compares equal to the row's own rank.
-            rank=RawSQL(
-                "ts_rank(listings_listing.search_vector, "
-                "plainto_tsquery('german'::regconfig, %s))::float8",
-                [words],
-                output_field=FloatField(),
-            )
-        )
-    parts = [term.part or normalise_for_search(term.word) for term in terms]
-    for term, part in zip(terms, parts, strict=True):
-        queryset = queryset.filter(
-            Q(search_text__contains=part) | Q(description__icontains=term.word)
-        )
-    hits = [
-        Case(When(search_text__contains=part, then=Value(1.0)), default=Value(0.0))
-        for part in parts
-    ]
-    rank = hits[0]
-    for hit in hits[1:]:
-        rank = rank + hit
-    return queryset.annotate(rank=Coalesce(rank, Value(0.0), output_field=FloatField()))
+    return full_text_filter(queryset, terms, table="listings_listing")
 
 
 def _volunteer_dates(queryset: QuerySet, filters: SearchFilters) -> QuerySet:
@@ -263,7 +233,11 @@ def _equipment_free(queryset: QuerySet, filters: SearchFilters) -> QuerySet:
 
 def search(filters: SearchFilters) -> tuple[QuerySet, Ordering]:
     """Published offers of approved organisations matching `filters`, as summary dicts, and
-    the ordering to paginate them in."""
+    the ordering to paginate them in. A kind registered by another app (search_sources.py)
+    is searched by that app, with the same words and filters."""
+    source = search_source(filters.kind)
+    if source is not None:
+        return _from_source(source, filters)
     today = timezone.localdate()
     queryset = Listing.objects.filter(
         Q(visible_until__isnull=True) | Q(visible_until__gte=today),
@@ -303,3 +277,53 @@ def search(filters: SearchFilters) -> tuple[QuerySet, Ordering]:
         )
     queryset = queryset.annotate(excerpt=Substr("description", 1, 240)).values(*fields)
     return queryset, ORDERINGS[ordering_name or "newest"]
+
+
+def _from_source(source, filters: SearchFilters) -> tuple[QuerySet, Ordering]:
+    terms = []
+    if filters.q:
+        terms = terms_of(filters.q)
+        if not terms:
+            raise InvalidInput(
+                _("Bitte mindestens ein aussagekräftiges Suchwort angeben."), field="q"
+            )
+    elif filters.ordering == "relevance":
+        raise InvalidInput(
+            _("Die Sortierung nach Relevanz braucht einen Suchbegriff (q)."), field="ordering"
+        )
+    return source.search(filters, terms), ORDERINGS[filters.ordering or "newest"]
+
+
+def full_text_filter(queryset: QuerySet, terms: list[Term], *, table: str) -> QuerySet:
+    """The search's word match and rank on another app's table that has, as listings_listing,
+    `search_vector` (PostgreSQL, German) and `search_text` (normalised) and `description`."""
+    if connection.vendor == "postgresql":
+        for term in terms:
+            sql = f"{table}.search_vector @@ plainto_tsquery('german'::regconfig, %s)"
+            params = [term.word]
+            if term.part:
+                sql = f"({sql} OR {table}.search_text LIKE %s)"
+                params.append(f"%{term.part}%")
+            # The table name is the caller's constant; the words travel only as parameters.
+            queryset = queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+        words = " ".join(term.word for term in terms)
+        return queryset.annotate(
+            rank=RawSQL(  # noqa: S611 (as above: a fixed table name, words as parameters)
+                f"ts_rank({table}.search_vector, plainto_tsquery('german'::regconfig, %s))::float8",
+                [words],
+                output_field=FloatField(),
+            )
+        )
+    parts = [term.part or normalise_for_search(term.word) for term in terms]
+    for term, part in zip(terms, parts, strict=True):
+        queryset = queryset.filter(
+            Q(search_text__contains=part) | Q(description__icontains=term.word)
+        )
+    hits = [
+        Case(When(search_text__contains=part, then=Value(1.0)), default=Value(0.0))
+        for part in parts
+    ]
+    rank = hits[0]
+    for hit in hits[1:]:
+        rank = rank + hit
+    return queryset.annotate(rank=Coalesce(rank, Value(0.0), output_field=FloatField()))

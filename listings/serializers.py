@@ -32,6 +32,7 @@ from .models import (
     VolunteerAction,
 )
 from .params import ORDERINGS
+from .search_sources import search_source, search_sources
 from .services.common import (
     EQUIPMENT_FIELDS,
     JOB_OFFER_FIELDS,
@@ -294,6 +295,14 @@ class SearchParamsSerializer(PageParamsSerializer):
         choices=ORDERINGS, required=False, help_text="Standard: newest; relevance nur mit q"
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds other apps registered (needs: "need") are known once Django is ready.
+        self.fields["kind"].choices = [
+            *ListingKind.choices,
+            *((source.kind, source.label) for source in search_sources()),
+        ]
+
 
 class AvailabilityParamsSerializer(QueryParamsSerializer):
     """The days shown: `from` through `to`, both inclusive (as a loan's days are)."""
@@ -368,6 +377,11 @@ KIND_PATHS = {
 }
 
 
+def _api_path(kind: str) -> str:
+    path = KIND_PATHS.get(kind)
+    return path if path is not None else search_source(kind).api_path
+
+
 def summary_of(row: dict, request, language: str) -> dict:
     """One search result from a row of search.search() (plain dicts: no serializer cost)."""
     english = language.startswith("en")
@@ -377,7 +391,7 @@ def summary_of(row: dict, request, language: str) -> dict:
         "kind": row["kind"],
         "title": row["title"],
         "excerpt": row["excerpt"],
-        "url": f"{KIND_PATHS[row['kind']]}{row['id']}/",
+        "url": f"{_api_path(row['kind'])}{row['id']}/",
         "organisation": {
             "id": row["organisation_id"],
             "name": row["organisation__name"],

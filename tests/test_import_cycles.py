@@ -5,6 +5,8 @@ functions count too: deferring an import hides a cycle, it does not remove it.
 The floors, bottom up: marketplace → notifications → listings → bookings → donations →
 reports → web (each may import those below it). network (events, working groups) sits beside
 listings: it imports marketplace and notifications only, and only reports and web import it.
+needs (Gesuche) stands on bookings, beside donations and network: it imports marketplace,
+notifications, listings and bookings; only reports and web import it.
 """
 
 import ast
@@ -20,13 +22,14 @@ APPS = (
     "network",
     "listings",
     "bookings",
+    "needs",
     "donations",
     "reports",
     "web",
 )
 # Apps on the same floor: neither imports the other (network beside listings and what builds
-# on listings).
-BESIDE = {"network": {"listings", "bookings", "donations"}}
+# on listings; needs beside donations).
+BESIDE = {"network": {"listings", "bookings", "needs", "donations"}, "needs": {"donations"}}
 
 
 def _modules() -> dict[str, Path]:

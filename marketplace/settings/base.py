@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "listings",
     "network",
     "bookings",
+    "needs",
     "donations",
     "reports",
     "web",
@@ -203,6 +204,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     "network-extend-series": {
         "task": "network.tasks.extend_series",
         "schedule": env.float("NETWORK_EXTEND_SERIES_SECONDS", default=86400.0),
+    },
+    # Needs (Gesuche) past their open-until day or their date expire; the members of fitting
+    # companies get at most one digest a day of the needs published since their last one (the
+    # morning run sends it; later runs find that day's digest already sent).
+    "needs-expire": {
+        "task": "needs.tasks.expire_needs",
+        "schedule": env.float("NEEDS_EXPIRE_SECONDS", default=3600.0),
+    },
+    "needs-send-digests": {
+        "task": "needs.tasks.send_digests",
+        "schedule": crontab(minute=30, hour="8"),
     },
     # Candidates' data leaves referrals BOOKINGS_REFERRAL_RETENTION_MONTHS after they ended.
     "bookings-anonymise-referrals": {
