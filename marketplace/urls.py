@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("listings.api_urls")),
     path("", include("network.api_urls")),
     path("", include("bookings.api_urls")),
+    path("", include("needs.api_urls")),
     path("", include("donations.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("network.api.groups_urls")),

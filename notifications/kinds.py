@@ -266,6 +266,37 @@ KINDS: dict[str, Kind] = _table(
         _("die angemeldeten Personen"),
         optional=True,
     ),
+    # --- needs (Gesuche; needs/notices.py) ------------------------------------------------
+    Kind(
+        "needs_digest",
+        _("Tägliche Übersicht neuer Gesuche, die zum Unternehmen passen"),
+        _("die Mitglieder passender Unternehmen (höchstens eine am Tag)"),
+        optional=True,
+    ),
+    Kind(
+        "need_proposal_received",
+        _("Ein Unternehmen hat auf ein Gesuch geantwortet"),
+        _("die Organisation, die das Gesuch gestellt hat"),
+        optional=True,
+    ),
+    Kind(
+        "need_proposal_accepted",
+        _("Ein Vorschlag zu einem Gesuch wurde angenommen"),
+        _("das vorschlagende Unternehmen"),
+        optional=True,
+    ),
+    Kind(
+        "need_proposal_declined",
+        _("Ein Vorschlag zu einem Gesuch wurde abgelehnt"),
+        _("das vorschlagende Unternehmen"),
+        optional=True,
+    ),
+    Kind(
+        "need_ended",
+        _("Ein Gesuch ist erfüllt oder geschlossen, bevor über den Vorschlag entschieden war"),
+        _("die Unternehmen mit noch offenem Vorschlag"),
+        optional=True,
+    ),
     # --- the pipeline itself ---------------------------------------------------------------
     Kind(
         "mail_test",
