@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from listings import capacity
 from listings.handover import is_handover_day
 from listings.models import Equipment, ListingKind, VolunteerSlot
+from listings.search_sources import search_sources
 
 # How far ahead a card looks for the next day an item has a unit free.
 EQUIPMENT_LOOKAHEAD_DAYS = 90
@@ -78,14 +79,20 @@ def cards_for(rows: list[dict]) -> list[OfferCard]:
     by_kind: dict[str, list[int]] = {}
     for row in rows:
         by_kind.setdefault(row["kind"], []).append(row["id"])
+    next_free_kinds = {ListingKind.VOLUNTEER_ACTION, ListingKind.EQUIPMENT}
     next_free = {
         **_next_free_slot_days(by_kind.get(ListingKind.VOLUNTEER_ACTION, [])),
         **_next_free_equipment_days(by_kind.get(ListingKind.EQUIPMENT, [])),
     }
-    labels = dict(ListingKind.choices)
+    labels = {
+        **dict(ListingKind.choices),
+        **{source.kind: source.label for source in search_sources()},
+    }
     cards = []
     for row in rows:
-        is_job = row["kind"] == ListingKind.JOB
+        # A job shows its start and deadline; another app's row (a need) its date and how long
+        # it is open, from the same two columns.
+        is_job = row["kind"] not in next_free_kinds
         cards.append(
             OfferCard(
                 id=row["id"],

@@ -15,6 +15,7 @@ from .views import (
     legal,
     listings,
     media,
+    needs,
     network_events,
     network_groups,
     network_hosting,
@@ -34,6 +35,18 @@ urlpatterns = [
     path("impressum/", legal.imprint, name="imprint"),
     path("willkommen/", onboarding.welcome, name="welcome"),
     # the public face of the network
+    # Needs (Gesuche) of social organisations and the companies' proposals.
+    path("gesuche/", needs.need_list, name="needs"),
+    path("gesuche/neu/", needs.need_create, name="need-create"),
+    path("gesuche/passend/", needs.fitting, name="needs-fitting"),
+    path("gesuche/<int:pk>/", needs.need_detail, name="need"),
+    path("gesuche/<int:pk>/status/<str:action>/", needs.need_move, name="need-move"),
+    path("gesuche/<int:pk>/vorschlaege/", needs.proposal_create, name="need-propose"),
+    path(
+        "gesuche/<int:pk>/vorschlaege/<int:pid>/<str:action>/",
+        needs.proposal_move,
+        name="need-proposal-move",
+    ),
     path("netzwerk/", directory.directory, name="directory"),
     path("netzwerk/<int:pk>/", directory.member_profile, name="member-profile"),
     # the network's events (the e-mails link to /termine/<id>/)

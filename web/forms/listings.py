@@ -20,6 +20,7 @@ from listings.models import (
     ListingKind,
     VolunteerAction,
 )
+from listings.search_sources import search_sources
 from listings.services.common import SlotSpec, UnavailablePeriod
 
 from . import DateInput, DateTimeInput
@@ -259,7 +260,9 @@ class ReasonForm(forms.Form):
 
 
 def _kind_choices():
-    return [("", _("Alle Arten")), *ListingKind.choices]
+    # The kinds other apps add to the one search (needs: "Gesuch") come last.
+    extra = [(source.kind, source.label) for source in search_sources()]
+    return [("", _("Alle Arten")), *ListingKind.choices, *extra]
 
 
 class SearchForm(forms.Form):

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from marketplace.models import OrganisationKind
+from needs.selectors import needs_of_organisation
 from reports.directory import directory_page, public_profile
 
 from ..offers import cards_for
@@ -41,5 +42,11 @@ def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/directory/profile.html",
-        {"profile": profile, "cards": cards_for(profile.offers), "nav": "directory"},
+        {
+            "profile": profile,
+            "cards": cards_for(profile.offers),
+            # Only published needs that are still open (needs.selectors).
+            "needs": list(needs_of_organisation(profile.entry.id)[:20]),
+            "nav": "directory",
+        },
     )

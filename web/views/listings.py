@@ -32,7 +32,8 @@ from listings.search import search
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.models import OrganisationKind
 from marketplace.pagination import paginate
-from marketplace.selectors import is_member, is_network_member
+from marketplace.selectors import approved_organisations_of, is_member, is_network_member
+from needs.selectors import fitting_needs
 from network.selectors import upcoming_public_events
 
 from .. import access, offers
@@ -109,9 +110,21 @@ def home(request: HttpRequest) -> HttpResponse:
             "upcoming_events": list(upcoming_public_events().order_by("starts_at", "id")[:3])
             if not form.is_bound and not request.GET.get("cursor")
             else [],
+            # A company member's start page: the open needs that fit the company best.
+            "fitting_needs": _fitting_needs(request)
+            if not form.is_bound and not request.GET.get("cursor")
+            else [],
         },
         status=status,
     )
+
+
+def _fitting_needs(request: HttpRequest) -> list:
+    if not request.user.is_authenticated:
+        return []
+    companies = approved_organisations_of(request.user).filter(kind=OrganisationKind.COMPANY)
+    company_id = companies.values_list("id", flat=True).order_by("name", "id").first()
+    return fitting_needs(company_id, limit=3) if company_id else []
 
 
 def _search_without_errors(form: SearchForm, *, public_only: bool) -> list:
