@@ -4,9 +4,11 @@ from django.urls import path
 
 from . import calendar_feed
 from .api import urlpatterns as booking_urlpatterns
+from .api_waitlist import urlpatterns as waitlist_urlpatterns
 
 urlpatterns = [
     *booking_urlpatterns,
+    *waitlist_urlpatterns,
     path("calendar-feed/", calendar_feed.CalendarFeedView.as_view(), name="calendar-feed"),
     path(
         "calendar-feed/regenerate/",

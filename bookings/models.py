@@ -306,3 +306,135 @@ class CalendarFeedToken(models.Model):
     @property
     def path(self) -> str:
         return f"/kalender/{self.token}.ics"
+
+
+# --- waiting lists ------------------------------------------------------------------------------
+
+
+class WaitlistState(models.TextChoices):
+    WAITING = "waiting", _("wartet")
+    # A request was created for the entry when a place or units freed up (booking).
+    OFFERED = "offered", _("nachgerückt")
+    LEFT = "left", _("verlassen")
+    EXPIRED = "expired", _("abgelaufen")
+    # The person could no longer book for the organisation (left it, organisation not approved,
+    # the offer's rules changed): ended instead of served.
+    ENDED = "ended", _("beendet")
+
+
+class WaitlistEntry(models.Model):
+    """A social organisation waiting for a full volunteer slot or for units of an item on some
+    days, with everything its request will need: when capacity frees up, the first entry whose
+    request fits is turned into a request through the same services (bookings.services.waitlist),
+    so the order of the list is created_at, id."""
+
+    kind = models.CharField(_("Art"), max_length=10, choices=BookingKind.choices[:2])
+    state = models.CharField(
+        _("Status"), max_length=10, choices=WaitlistState.choices, default=WaitlistState.WAITING
+    )
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("Angebot"), on_delete=models.CASCADE, related_name="waitlist"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("wartende Organisation"),
+        on_delete=models.CASCADE,
+        related_name="waitlist_entries",
+    )
+    # The person the request will be made by (it is theirs, as if they had asked again).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("eingetragen von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    message = models.TextField(_("Nachricht zur Anfrage"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("eingetragen am"), default=timezone.now)
+    # The last day the entry waits: the slot's day or the pickup day.
+    expires_on = models.DateField(_("wartet bis"))
+    ended_at = models.DateTimeField(_("beendet am"), null=True, blank=True)
+    booking = models.ForeignKey(
+        Booking,
+        verbose_name=_("Anfrage"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # --- volunteer slot ---
+    slot = models.ForeignKey(
+        VolunteerSlot,
+        verbose_name=_("Termin"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="waitlist",
+    )
+    volunteers = models.PositiveIntegerField(_("Freiwillige"), null=True, blank=True)
+    task = models.TextField(_("Aufgabe"), max_length=2000, blank=True)
+    place = models.CharField(_("Einsatzort"), max_length=300, blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
+
+    # --- equipment loan (the item is the listing) ---
+    units = models.PositiveIntegerField(_("Stück"), null=True, blank=True)
+    pickup_on = models.DateField(_("Abholung am"), null=True, blank=True)
+    return_on = models.DateField(_("Rückgabe am"), null=True, blank=True)
+    purpose = models.TextField(_("Zweck"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("Eintrag auf der Warteliste")
+        verbose_name_plural = _("Wartelisten")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # Serving walks an offer's waiting entries in order.
+            models.Index(
+                fields=["listing", "created_at", "id"],
+                condition=Q(state="waiting"),
+                name="waitlist_waiting_order",
+            ),
+            models.Index(fields=["organisation", "-created_at"], name="waitlist_organisation"),
+            models.Index(
+                fields=["expires_on"], condition=Q(state="waiting"), name="waitlist_expiry"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "slot"],
+                condition=Q(state="waiting", slot__isnull=False),
+                name="waitlist_one_per_slot",
+                violation_error_message=_("Ihre Organisation wartet schon auf diesen Termin."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "listing", "pickup_on", "return_on"],
+                condition=Q(state="waiting", kind="equipment"),
+                name="waitlist_one_per_item_days",
+                violation_error_message=_("Ihre Organisation wartet schon auf diese Tage."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="volunteer")
+                | Q(slot__isnull=False, volunteers__isnull=False, volunteers__gte=1),
+                name="waitlist_volunteer_fields",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="equipment")
+                | Q(
+                    units__isnull=False,
+                    units__gte=1,
+                    pickup_on__isnull=False,
+                    return_on__isnull=False,
+                    return_on__gte=F("pickup_on"),
+                ),
+                name="waitlist_loan_days",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="offered") | Q(booking__isnull=False),
+                name="waitlist_offered_has_booking",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} ({self.get_state_display()})"

@@ -8,6 +8,7 @@ from .services import (
     booking_remind_upcoming,
     loan_mark_overdue,
     referral_anonymise_expired,
+    waitlist_expire_passed,
 )
 
 
@@ -29,3 +30,8 @@ def anonymise_referrals() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def remind_upcoming() -> int:
     return booking_remind_upcoming()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def expire_waitlist() -> int:
+    return waitlist_expire_passed()

@@ -128,6 +128,15 @@ class Listing(models.Model):
         default=False,
         help_text=_("Nur angemeldete Mitglieder freigegebener Organisationen sehen das Angebot."),
     )
+    # A full slot's or item's waiting list: whoever moves up is confirmed at once instead of
+    # asked for (bookings.services.waitlist).
+    waitlist_confirms = models.BooleanField(
+        _("Nachrücker sofort bestätigen"),
+        default=False,
+        help_text=_(
+            "Wer von der Warteliste nachrückt, ist sofort bestätigt, statt erst anzufragen."
+        ),
+    )
     closed_reason = models.CharField(
         _("Grund der Schließung"), max_length=10, choices=ClosedReason.choices, blank=True
     )

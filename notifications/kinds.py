@@ -117,6 +117,12 @@ KINDS: dict[str, Kind] = _table(
         optional=True,
     ),
     Kind(
+        "booking_waitlist_placed",
+        _("Von der Warteliste nachgerückt: eine Anfrage wurde gestellt oder sofort bestätigt"),
+        _("die wartende Organisation"),
+        optional=True,
+    ),
+    Kind(
         "booking_expired",
         _("Eine unbeantwortete Buchungsanfrage ist abgelaufen"),
         _("beide Organisationen"),

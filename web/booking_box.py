@@ -11,6 +11,7 @@ from marketplace.models import Membership, OrganisationKind, OrganisationStatus
 from marketplace.selectors import has_organisation
 
 from .forms.bookings import EquipmentRequestForm, ReferralForm, VolunteerRequestForm
+from .waitlist_box import waitlist_box_context
 
 
 def _social_organisations(user):
@@ -73,10 +74,14 @@ def booking_form_context(request: HttpRequest, offer, form=None) -> dict:
             "visitor": True,
         }
     if Membership.objects.filter(user=user, organisation_id=offer.organisation_id).exists():
-        return {"booking_note": _("Das ist ein Angebot Ihrer Organisation.")}
+        return {
+            "booking_note": _("Das ist ein Angebot Ihrer Organisation."),
+            **waitlist_box_context(offer, user, (), owner=True),
+        }
     if offer.status != ListingStatus.PUBLISHED:
         return {"booking_note": _("Dieses Angebot ist gerade nicht buchbar.")}
-    if not _social_organisations(user):
+    organisations = _social_organisations(user)
+    if not organisations:
         return {
             "booking_note": _(
                 "Buchen können Mitglieder freigegebener sozialer Organisationen. Melden Sie Ihre "
@@ -85,4 +90,7 @@ def booking_form_context(request: HttpRequest, offer, form=None) -> dict:
             # Someone in no organisation at all learns there how to get into one.
             "no_organisation": not has_organisation(user),
         }
-    return {"booking_form": form or request_form(offer, user)}
+    return {
+        "booking_form": form or request_form(offer, user),
+        **waitlist_box_context(offer, user, organisations, owner=False),
+    }

@@ -23,6 +23,7 @@ from .views import (
     onboarding,
     organisations,
     reports,
+    waitlist,
 )
 
 app_name = "web"
@@ -169,6 +170,9 @@ urlpatterns = [
     ),
     # bookings (the e-mails link to /buchungen/<id>/)
     path("angebote/<int:pk>/buchen/", bookings.offer_book, name="offer-book"),
+    path("angebote/<int:pk>/warteliste/", waitlist.offer_waitlist, name="offer-waitlist"),
+    path("warteliste/", waitlist.my_waitlist, name="my-waitlist"),
+    path("warteliste/<int:pk>/verlassen/", waitlist.waitlist_leave, name="waitlist-leave"),
     path("buchungen/", bookings.my_bookings, name="my-bookings"),
     path("buchungen/<int:pk>/", bookings.booking_detail, name="booking"),
     path(

@@ -1,6 +1,7 @@
 """Every write of bookings, by topic: requests (requests.py), the transitions of
 bookings/states.py and messages (transitions.py), overdue loans (overdue.py), the periodic
-sweeps (sweeps.py) and the calendar feed's address (feed_tokens.py).
+sweeps (sweeps.py), the calendar feed's address (feed_tokens.py) and the waiting lists of full
+slots and items (waitlist.py, served from the transitions that free capacity).
 
 Locks: an offer's capacity row first (through listings.capacity: the slot, the item or the job),
 then the booking's row; each at most once per transaction, so two transactions never wait on
@@ -50,6 +51,12 @@ from .transitions import (
     referral_withdraw,
     sides_of,
 )
+from .waitlist import (
+    waitlist_expire_passed,
+    waitlist_join_loan,
+    waitlist_join_volunteers,
+    waitlist_leave,
+)
 
 __all__ = [
     "ANONYMISED",
@@ -84,4 +91,8 @@ __all__ = [
     "referral_reject",
     "referral_withdraw",
     "sides_of",
+    "waitlist_expire_passed",
+    "waitlist_join_loan",
+    "waitlist_join_volunteers",
+    "waitlist_leave",
 ]

@@ -16,6 +16,7 @@ from .. import notices
 from ..models import Booking, BookingKind, BookingMessage
 from ..states import RELEASES_CAPACITY, Action, Side, is_final, too_early, transition
 from .common import MESSAGE_LIMIT, _record, _text
+from .waitlist import SERVES_WAITLIST, waitlist_serve
 
 # --- transitions ------------------------------------------------------------------------------
 
@@ -113,6 +114,9 @@ def _transition(
         locked.save(update_fields=fields)
         _record(locked, action=action, from_state=from_state, by=by, message=message)
         notices.transitioned(locked, action=action, side=side, by=by, message=message)
+        if action in SERVES_WAITLIST:
+            # Whatever this freed goes to the waiting list now, under the same offer lock.
+            waitlist_serve(booking=locked)
     return locked
 
 

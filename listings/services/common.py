@@ -32,6 +32,7 @@ VOLUNTEER_ACTION_FIELDS = (
     "languages",
     "min_volunteers_per_booking",
     "max_volunteers_per_booking",
+    "waitlist_confirms",
     "notes",
     "contact_name",
     "contact_phone",
@@ -52,6 +53,7 @@ EQUIPMENT_FIELDS = (
     "max_loan_days",
     "deposit",
     "buffer_days",
+    "waitlist_confirms",
 )
 JOB_OFFER_FIELDS = (
     *COMMON_FIELDS,

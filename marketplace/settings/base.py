@@ -178,6 +178,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.expire_unanswered",
         "schedule": env.float("BOOKINGS_EXPIRE_SECONDS", default=900.0),
     },
+    # Waiting-list entries whose day (the slot's day, the pickup day) has passed end.
+    "bookings-expire-waitlist": {
+        "task": "bookings.tasks.expire_waitlist",
+        "schedule": crontab(minute=15, hour="*/3"),
+    },
     # Loans handed over and not back by their end date become overdue and keep their units taken.
     "bookings-mark-overdue": {
         "task": "bookings.tasks.mark_overdue_loans",

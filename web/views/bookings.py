@@ -40,6 +40,7 @@ from .onboarding import organisation_required
 from .organisations import page_context
 
 PAGE_SIZE = 25
+WAITLIST_KINDS = (ListingKind.VOLUNTEER_ACTION, ListingKind.EQUIPMENT)
 
 
 # --- requesting -------------------------------------------------------------------------------
@@ -72,6 +73,8 @@ def offer_book(request: HttpRequest, pk: int) -> HttpResponse:
             field = REQUEST_FIELD_NAMES.get(error.field, error.field)
             form.add_error(field if field in form.fields else None, error.message)
             status = error.status_code
+            # Refused for lack of room: the same request can wait on the offer's list.
+            form.waitlist_offered = error.code == "conflict" and offer.kind in WAITLIST_KINDS
         else:
             messages.success(
                 request,

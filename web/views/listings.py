@@ -197,7 +197,9 @@ def specific_visible_or_404(request: HttpRequest, pk: int):
     return _specific(request, _visible_or_404(request, pk))
 
 
-def offer_page(request: HttpRequest, offer, *, booking_form=None, status: int = 200):
+def offer_page(
+    request: HttpRequest, offer, *, booking_form=None, status: int = 200, waitlist_form=None
+):
     context = {
         "offer": offer,
         "is_owner": is_member(request.user, offer.organisation),
@@ -211,6 +213,8 @@ def offer_page(request: HttpRequest, offer, *, booking_form=None, status: int = 
         context["weekday_names"] = [WEEKDAYS_ABBR[day] for day in range(7)]
         context["photos"] = list(offer.photos.all())
     context.update(booking_form_context(request, offer, booking_form))
+    if waitlist_form is not None:
+        context["waitlist_form"] = waitlist_form
     return render(request, "web/listings/detail.html", context, status=status)
 
 
