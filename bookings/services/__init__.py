@@ -1,6 +1,7 @@
 """Every write of bookings, by topic: requests (requests.py), the transitions of
 bookings/states.py and messages (transitions.py), overdue loans (overdue.py), the periodic
-sweeps (sweeps.py) and the calendar feed's address (feed_tokens.py).
+sweeps (sweeps.py), requests for several items and their group steps (multi.py) and the
+calendar feed's address (feed_tokens.py).
 
 Locks: an offer's capacity row first (through listings.capacity: the slot, the item or the job),
 then the booking's row; each at most once per transaction, so two transactions never wait on
@@ -20,6 +21,13 @@ from .feed_tokens import (
     calendar_feed_token_get,
     calendar_feed_token_regenerate,
     calendar_feed_token_rotate,
+)
+from .multi import (
+    booking_group_answer,
+    booking_group_cancel,
+    booking_group_hand_over,
+    booking_group_return,
+    booking_request_loans,
 )
 from .overdue import loan_keep_units_one, loan_mark_lost, loan_mark_overdue, loan_mark_overdue_one
 from .requests import (
@@ -64,11 +72,16 @@ __all__ = [
     "booking_decline",
     "booking_expire",
     "booking_expire_unanswered",
+    "booking_group_answer",
+    "booking_group_cancel",
+    "booking_group_hand_over",
+    "booking_group_return",
     "booking_hand_over",
     "booking_post_message",
     "booking_refer_candidate",
     "booking_remind_upcoming",
     "booking_request_loan",
+    "booking_request_loans",
     "booking_request_volunteers",
     "booking_return",
     "calendar_feed_token_get",

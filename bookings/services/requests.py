@@ -59,6 +59,21 @@ def _check_offer(listing: Listing, organisation: Organisation) -> None:
         )
 
 
+def _check_loan_dates(pickup_on: dt.date, return_on: dt.date) -> None:
+    """The loan's days as any request may ask them (the item's own limits come with its hold)."""
+    if pickup_on < timezone.localdate():
+        raise InvalidInput(
+            _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="pickup_on"
+        )
+    if return_on < pickup_on:
+        raise InvalidInput(_("Die Rückgabe kann nicht vor der Abholung liegen."), field="return_on")
+    if pickup_on > timezone.localdate() + MAX_AHEAD:
+        raise InvalidInput(
+            _("Ausleihen können höchstens zwei Jahre im Voraus angefragt werden."),
+            field="pickup_on",
+        )
+
+
 def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
     # A request nobody answered before its date is of no use either.
     return min(now + dt.timedelta(days=_expiry_days()), max(start, now))
@@ -165,17 +180,7 @@ def booking_request_loan(
     unapproved or non-social organisation, not enough units free over the loan including
     buffer days and unavailable dates), Busy.
     """
-    if pickup_on < timezone.localdate():
-        raise InvalidInput(
-            _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="pickup_on"
-        )
-    if return_on < pickup_on:
-        raise InvalidInput(_("Die Rückgabe kann nicht vor der Abholung liegen."), field="return_on")
-    if pickup_on > timezone.localdate() + MAX_AHEAD:
-        raise InvalidInput(
-            _("Ausleihen können höchstens zwei Jahre im Voraus angefragt werden."),
-            field="pickup_on",
-        )
+    _check_loan_dates(pickup_on, return_on)
     fields = {
         "purpose": _text(purpose, field="purpose", required=True),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
