@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Event
 
 from marketplace.notices import Recipient
@@ -40,7 +41,11 @@ def _event(
     event.add("dtstamp", timezone.now())
     event.add(
         "summary",
-        _("Ausleihe bei %(company)s: %(count)d Gegenstände")
+        ngettext(
+            "Ausleihe bei %(company)s: %(count)d Gegenstand",
+            "Ausleihe bei %(company)s: %(count)d Gegenstände",
+            len(items),
+        )
         % {"company": group.provider.name, "count": len(items)},
     )
     event.add("url", url)
