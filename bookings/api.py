@@ -36,8 +36,9 @@ from marketplace.idempotency import (
 )
 from marketplace.pagination import Key, Ordering, newest_first
 
-from . import services
+from . import group_api, services
 from .actions import BOOKING_ACTIONS, BookingAction, Input, booking_act
+from .group_serializers import BookingGroupSerializer, EquipmentGroupRequestSerializer
 from .models import Booking, BookingKind, BookingState
 from .selectors import (
     booking_or_404,
@@ -139,6 +140,9 @@ class BookingListView(generics.ListAPIView):
             "place, contact_*), einer Ausleihe (item, units, pickup_on, return_on – beide "
             "Tage einschließlich –, purpose) oder einer "
             "Vermittlung (job, candidate_name, candidate_contact, note, consent, consent_date). "
+            "Mit `items` (eine Liste von {item, units}) statt `item` und `units` eine "
+            "Sammelanfrage für 2 bis 20 Gegenstände derselben Organisation an denselben Tagen: "
+            "die Antwort ist dann die Sammelanfrage (booking-groups/). "
             "Mit dem Header `Idempotency-Key` liefert eine Wiederholung die erste Antwort."
         ),
         parameters=[
@@ -146,14 +150,23 @@ class BookingListView(generics.ListAPIView):
         ],
         request=PolymorphicProxySerializer(
             component_name="BookingRequest",
-            serializers={kind.value: parsed for kind, parsed in REQUEST_SERIALIZERS.items()},
-            resource_type_field_name="kind",
+            serializers=[*REQUEST_SERIALIZERS.values(), EquipmentGroupRequestSerializer],
+            resource_type_field_name=None,
         ),
-        responses={201: BookingSerializer, **_errors(400, 401, 403, 409)},
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="BookingCreated",
+                serializers=[BookingSerializer, BookingGroupSerializer],
+                resource_type_field_name=None,
+            ),
+            **_errors(400, 401, 403, 409),
+        },
     )
     def post(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
             raise serializers.ValidationError({"detail": _("Bitte ein JSON-Objekt senden.")})
+        if "items" in request.data:
+            return group_api.request_loans(request)
         kind = BookingKindSerializer(data={"kind": request.data.get("kind")})
         kind.is_valid(raise_exception=True)
         kind = kind.validated_data["kind"]

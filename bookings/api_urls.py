@@ -5,10 +5,12 @@ from django.urls import path
 from . import calendar_feed
 from .api import urlpatterns as booking_urlpatterns
 from .api_waitlist import urlpatterns as waitlist_urlpatterns
+from .group_api import urlpatterns as group_urlpatterns
 
 urlpatterns = [
     *booking_urlpatterns,
     *waitlist_urlpatterns,
+    *group_urlpatterns,
     path("calendar-feed/", calendar_feed.CalendarFeedView.as_view(), name="calendar-feed"),
     path(
         "calendar-feed/regenerate/",

@@ -51,6 +51,63 @@ class BookingState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("zurückgezogen")
 
 
+class BookingGroup(models.Model):
+    """A request for several items of one company for the same days ("Sammelanfrage"): one
+    message, one answer. Each item stays a Booking of its own (kind equipment, its own units
+    and hold), so capacity, reports and calendars count every item once; the group only ties
+    them together for the request, the answer, the e-mails and the calendar entry."""
+
+    requester = models.ForeignKey(
+        Organisation,
+        verbose_name=_("anfragende Organisation"),
+        on_delete=models.PROTECT,
+        related_name="booking_groups_requested",
+    )
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("anbietende Organisation"),
+        on_delete=models.PROTECT,
+        related_name="booking_groups_provided",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angefragt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    message = models.TextField(_("Nachricht zur Anfrage"), max_length=5000, blank=True)
+    purpose = models.TextField(_("Zweck"), max_length=2000, blank=True)
+    pickup_on = models.DateField(_("Abholung am"))
+    return_on = models.DateField(_("Rückgabe am"))
+    created_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Sammelanfrage")
+        verbose_name_plural = _("Sammelanfragen")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requester", "-created_at"], name="booking_group_requester"),
+            models.Index(fields=["provider", "-created_at"], name="booking_group_provider"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requester=F("provider")), name="booking_group_not_own_offer"
+            ),
+            models.CheckConstraint(
+                condition=Q(return_on__gte=F("pickup_on")), name="booking_group_days"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self._meta.verbose_name}"
+
+    @property
+    def path(self) -> str:
+        """Where a person sees the request in the web app (links in e-mails)."""
+        return f"/buchungen/sammelanfragen/{self.pk}/"
+
+
 class Booking(models.Model):
     kind = models.CharField(_("Art"), max_length=10, choices=BookingKind.choices, editable=False)
     state = models.CharField(_("Status"), max_length=16, choices=BookingState.choices)
@@ -77,6 +134,15 @@ class Booking(models.Model):
         related_name="+",
     )
     message = models.TextField(_("Nachricht zur Anfrage"), max_length=5000, blank=True)
+    # Set for the items of a request for several items (one answer, one e-mail for all).
+    group = models.ForeignKey(
+        BookingGroup,
+        verbose_name=_("Sammelanfrage"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
     created_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     # When the booking's date begins (slot start, first loan day, referral date): lists sort

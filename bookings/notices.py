@@ -14,9 +14,11 @@ Reminders (`remind_*`, called by the beat sweeps in services) carry the day in t
 (f"booking:{id}:remind_start:{date}"), so a sweep that runs twice tells nobody twice.
 """
 
+import contextlib
+import contextvars
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,6 +35,19 @@ from .states import Action, Side
 
 DATE = "%d.%m.%Y"
 TIME = "%H:%M"
+
+# Set while a request for several items is made or answered (bookings/services/multi.py): the
+# items' own request and transition notices stay silent, the group's one e-mail tells it all.
+_told_as_group = contextvars.ContextVar("told_as_group", default=False)
+
+
+@contextlib.contextmanager
+def told_as_group() -> Iterator[None]:
+    token = _told_as_group.set(True)
+    try:
+        yield
+    finally:
+        _told_as_group.reset(token)
 
 
 def booking_url(booking: Booking) -> str:
@@ -147,6 +162,8 @@ def _name(user: User | None) -> str:
 
 def requested(booking: Booking, *, by: User) -> None:
     """A new request or referral: the company hears of it."""
+    if _told_as_group.get():
+        return
     _tell(
         "booking_requested",
         booking,
@@ -160,6 +177,8 @@ def requested(booking: Booking, *, by: User) -> None:
 def transitioned(
     booking: Booking, *, action: str, side: Side, by: User | None, message: str
 ) -> None:
+    if _told_as_group.get():
+        return
     extra = {"actor_name": _name(by), "message": message}
     key = _key(booking)
     if action == Action.CONFIRM:

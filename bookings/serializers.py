@@ -254,6 +254,12 @@ class BookingSerializer(_OutputSerializer):
     my_sides = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     message = serializers.CharField(read_only=True)
+    group = serializers.IntegerField(
+        source="group_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Die Sammelanfrage, zu der die Buchung gehört (booking-groups/), oder null"),
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
     starts_at = serializers.DateTimeField(read_only=True)

@@ -173,6 +173,26 @@ KINDS: dict[str, Kind] = _table(
         _("die vermittelnde Organisation (beim Zurückziehen: das Unternehmen)"),
         optional=True,
     ),
+    Kind(
+        "booking_group_requested",
+        _("Neue Sammelanfrage für mehrere Gegenstände"),
+        _("die anbietende Organisation"),
+        optional=True,
+    ),
+    Kind(
+        "booking_group_answered",
+        _("Antwort auf eine Sammelanfrage (bestätigte und abgelehnte Gegenstände)"),
+        _("die anfragende Organisation, eine Kopie an die anbietende, wenn etwas bestätigt ist"),
+        attachments=("Kalendereinladung (.ics)",),
+        optional=True,
+    ),
+    Kind(
+        "booking_group_cancelled",
+        _("Eine Sammelanfrage wurde storniert"),
+        _("die anbietende Organisation (eine Kopie an die anfragende, wenn etwas bestätigt war)"),
+        attachments=("Absage des Kalendereintrags (.ics)",),
+        optional=True,
+    ),
     # --- donations and receipts (donations/notices.py) -------------------------------------
     Kind(
         "donation_recorded",

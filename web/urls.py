@@ -7,6 +7,7 @@ from django.urls import path, re_path
 
 from .views import (
     accounts,
+    booking_basket,
     bookings,
     coordination,
     core,
@@ -181,6 +182,24 @@ urlpatterns = [
         name="booking-action",
     ),
     path("buchungen/<int:pk>/nachricht/", bookings.booking_message, name="booking-message"),
+    # several items of one company in one request (web/views/booking_basket.py)
+    path("buchungen/sammelanfrage/", booking_basket.basket, name="loan-basket"),
+    path(
+        "buchungen/sammelanfrage/hinzufuegen/<int:pk>/",
+        booking_basket.basket_add,
+        name="loan-basket-add",
+    ),
+    path(
+        "buchungen/sammelanfrage/entfernen/<int:pk>/",
+        booking_basket.basket_remove,
+        name="loan-basket-remove",
+    ),
+    path("buchungen/sammelanfragen/<int:pk>/", booking_basket.group_detail, name="booking-group"),
+    path(
+        "buchungen/sammelanfragen/<int:pk>/<str:step>/",
+        booking_basket.group_step,
+        name="booking-group-step",
+    ),
     path(
         "organisationen/<int:pk>/buchungen/",
         bookings.organisation_bookings,

@@ -1,7 +1,8 @@
 """Every write of bookings, by topic: requests (requests.py), the transitions of
 bookings/states.py and messages (transitions.py), overdue loans (overdue.py), the periodic
-sweeps (sweeps.py), the calendar feed's address (feed_tokens.py) and the waiting lists of full
-slots and items (waitlist.py, served from the transitions that free capacity).
+sweeps (sweeps.py), requests for several items and their group steps (multi.py), the calendar
+feed's address (feed_tokens.py) and the waiting lists of full slots and items (waitlist.py,
+served from the transitions that free capacity).
 
 Locks: an offer's capacity row first (through listings.capacity: the slot, the item or the job),
 then the booking's row; each at most once per transaction, so two transactions never wait on
@@ -21,6 +22,13 @@ from .feed_tokens import (
     calendar_feed_token_get,
     calendar_feed_token_regenerate,
     calendar_feed_token_rotate,
+)
+from .multi import (
+    booking_group_answer,
+    booking_group_cancel,
+    booking_group_hand_over,
+    booking_group_return,
+    booking_request_loans,
 )
 from .overdue import loan_keep_units_one, loan_mark_lost, loan_mark_overdue, loan_mark_overdue_one
 from .requests import (
@@ -71,11 +79,16 @@ __all__ = [
     "booking_decline",
     "booking_expire",
     "booking_expire_unanswered",
+    "booking_group_answer",
+    "booking_group_cancel",
+    "booking_group_hand_over",
+    "booking_group_return",
     "booking_hand_over",
     "booking_post_message",
     "booking_refer_candidate",
     "booking_remind_upcoming",
     "booking_request_loan",
+    "booking_request_loans",
     "booking_request_volunteers",
     "booking_return",
     "calendar_feed_token_get",

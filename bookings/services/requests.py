@@ -59,8 +59,8 @@ def _check_offer(listing: Listing, organisation: Organisation) -> None:
         )
 
 
-def _check_loan_request_days(pickup_on: dt.date, return_on: dt.date) -> None:
-    """The days a loan may be asked for (a request, a place on the waiting list)."""
+def _check_loan_dates(pickup_on: dt.date, return_on: dt.date) -> None:
+    """The loan's days as any request may ask them (the item's own limits come with its hold)."""
     if pickup_on < timezone.localdate():
         raise InvalidInput(
             _("Eine Ausleihe kann nicht in der Vergangenheit beginnen."), field="pickup_on"
@@ -180,7 +180,7 @@ def booking_request_loan(
     unapproved or non-social organisation, not enough units free over the loan including
     buffer days and unavailable dates), Busy.
     """
-    _check_loan_request_days(pickup_on, return_on)
+    _check_loan_dates(pickup_on, return_on)
     fields = {
         "purpose": _text(purpose, field="purpose", required=True),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),

@@ -34,7 +34,7 @@ from ..models import Booking, BookingKind, WaitlistEntry, WaitlistState
 from ..states import Action, Side, transition
 from .common import MESSAGE_LIMIT, _record, _text
 from .requests import (
-    _check_loan_request_days,
+    _check_loan_dates,
     _check_offer,
     _requester,
     booking_request_loan,
@@ -160,7 +160,7 @@ def waitlist_join_loan(
     Caller holds no lock. Raises as booking_request_loan(), and Conflict when the units are
     free now (code room_left) or the organisation waits for these days already.
     """
-    _check_loan_request_days(pickup_on, return_on)
+    _check_loan_dates(pickup_on, return_on)
     fields = {
         "purpose": _text(purpose, field="purpose", required=True),
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
