@@ -19,6 +19,19 @@ def _isolated_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    # A page requested in English leaves English active in the test's thread (LocaleMiddleware
+    # activates, nothing deactivates); each test starts in the site's language, as each request
+    # and each task does in production.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def api_client():
     return APIClient()
