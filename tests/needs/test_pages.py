@@ -123,3 +123,40 @@ def test_english_pages_show_no_german(world, path):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for german in ("Gesuch stellen", "Was brauchen Sie", "Passende Gesuche", "Offen bis", "Wann"):
         assert german not in page, (url, german)
+
+
+def test_the_organisation_edits_a_draft_and_publishes_it(world):
+    draft = need_of(world, publish=False)
+    school = _client(world.teacher)
+    assert _client(world.lender_member).get(f"/gesuche/{draft.pk}/bearbeiten/").status_code == 404
+    assert school.get(f"/gesuche/{draft.pk}/bearbeiten/").status_code == 200
+
+    bad = school.post(
+        f"/gesuche/{draft.pk}/bearbeiten/",
+        {
+            "title": "Beamer und Leinwand",
+            "help_kind": "equipment",
+            "category": "veranstaltungstechnik",
+            "date_from": in_days(5).isoformat(),
+            "date_until": in_days(4).isoformat(),
+            "publish": "",
+        },
+    )
+    assert bad.status_code == 400
+    draft.refresh_from_db()
+    assert (draft.title, draft.status) == ("Beamer für unser Sommerfest", "draft")
+
+    saved = school.post(
+        f"/gesuche/{draft.pk}/bearbeiten/",
+        {
+            "title": "Beamer und Leinwand",
+            "help_kind": "equipment",
+            "category": "veranstaltungstechnik",
+            "date_from": in_days(5).isoformat(),
+            "quantity": "2",
+            "publish": "",
+        },
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.quantity, draft.status) == ("Beamer und Leinwand", 2, "published")
