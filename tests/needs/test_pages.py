@@ -69,6 +69,8 @@ def test_post_a_need_propose_an_item_and_accept_it(world):
 
     own_page = school.get(f"/gesuche/{need.pk}/").content.decode()
     assert "Annehmen" in own_page and world.lender.name in own_page
+    assert "Vorschlag gemacht" in own_page  # the history, for the need's organisation
+    assert "Vorschlag gemacht" not in company.get(f"/gesuche/{need.pk}/").content.decode()
     accepted = school.post(f"/gesuche/{need.pk}/vorschlaege/{proposal.pk}/accept/", {})
     booking = Booking.objects.get()
     assert accepted["Location"] == f"/buchungen/{booking.pk}/"

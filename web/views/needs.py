@@ -260,7 +260,9 @@ def need_page(request: HttpRequest, need: Need, *, proposal_form=None, status=20
             "proposals": proposals,
             "my_org_ids": mine,
             "proposal_form": proposal_form if can_propose else None,
-            "answer_form": AnswerForm(),
+            "history": list(need.events.select_related("by", "proposal__organisation"))
+            if owner or request.user.is_coordinator
+            else [],
             "nav": "needs",
         },
         status=status,
