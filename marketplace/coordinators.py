@@ -8,7 +8,15 @@ from django.contrib.auth.models import Group, Permission
 
 from .models import COORDINATORS_GROUP
 
-COORDINATOR_APPS = ("marketplace", "notifications", "listings", "bookings", "donations", "network")
+COORDINATOR_APPS = (
+    "marketplace",
+    "notifications",
+    "listings",
+    "bookings",
+    "needs",
+    "donations",
+    "network",
+)
 COORDINATOR_VIEW_ONLY = {("marketplace", "user")}
 # What the law or the services keep: never deleted in the admin (removal goes through services).
 # Sign-in lockouts (django-axes) are for superusers only, so the group gets none of them.

@@ -258,6 +258,23 @@ class Proposal(models.Model):
         return ""
 
 
+# How the history on a need's page names each action (NeedEvent.action).
+EVENT_LABELS = {
+    "create": _("angelegt"),
+    "publish": _("veröffentlicht"),
+    "close": _("geschlossen"),
+    "fulfil": _("als erfüllt markiert"),
+    "expire": _("abgelaufen"),
+    "propose": _("Vorschlag gemacht"),
+    "accept": _("Vorschlag angenommen"),
+    "decline": _("Vorschlag abgelehnt"),
+    "withdraw": _("Vorschlag zurückgezogen"),
+    "need_fulfilled": _("Vorschlag beendet: Gesuch erfüllt"),
+    "need_closed": _("Vorschlag beendet: Gesuch geschlossen"),
+    "need_expired": _("Vorschlag beendet: Gesuch abgelaufen"),
+}
+
+
 class NeedEvent(models.Model):
     """Who moved a need or one of its proposals from one status to another, when and why."""
 
@@ -285,6 +302,10 @@ class NeedEvent(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class NeedDigestMark(models.Model):

@@ -24,13 +24,13 @@ def _id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class NeedOrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     slug = serializers.CharField(read_only=True)
 
 
-class CategoryRefSerializer(serializers.Serializer):
+class NeedCategorySerializer(serializers.Serializer):
     slug = serializers.CharField(read_only=True)
     name = serializers.SerializerMethodField()
 
@@ -40,8 +40,8 @@ class CategoryRefSerializer(serializers.Serializer):
 
 
 class NeedSerializer(serializers.ModelSerializer):
-    organisation = OrganisationRefSerializer(read_only=True)
-    category = CategoryRefSerializer(read_only=True)
+    organisation = NeedOrganisationSerializer(read_only=True)
+    category = NeedCategorySerializer(read_only=True)
     flexible = serializers.BooleanField(source="is_flexible", read_only=True)
     actions = serializers.SerializerMethodField(
         help_text="Was die eigene Organisation jetzt tun kann (publish, close, fulfil)"
@@ -108,7 +108,7 @@ class MessageSerializer(StrictSerializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    organisation = OrganisationRefSerializer(read_only=True)
+    organisation = NeedOrganisationSerializer(read_only=True)
     need = serializers.IntegerField(source="need_id", read_only=True)
     slot = serializers.IntegerField(source="slot_id", read_only=True, allow_null=True)
     item = serializers.IntegerField(source="item_id", read_only=True, allow_null=True)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("gesuche/neu/", needs.need_create, name="need-create"),
     path("gesuche/passend/", needs.fitting, name="needs-fitting"),
     path("gesuche/<int:pk>/", needs.need_detail, name="need"),
+    path("gesuche/<int:pk>/bearbeiten/", needs.need_edit, name="need-edit"),
     path("gesuche/<int:pk>/status/<str:action>/", needs.need_move, name="need-move"),
     path("gesuche/<int:pk>/vorschlaege/", needs.proposal_create, name="need-propose"),
     path(

@@ -8,11 +8,19 @@ propose and withdraw their own proposals; the beat tasks expire needs and send t
 Notifications are written in the same transaction as the change (notify() sends after commit).
 """
 
-from .needs import need_close, need_create, need_mark_fulfilled, need_publish, need_update
+from .needs import (
+    EDITABLE_FIELDS,
+    need_close,
+    need_create,
+    need_mark_fulfilled,
+    need_publish,
+    need_update,
+)
 from .proposals import proposal_accept, proposal_create, proposal_decline, proposal_withdraw
 from .sweeps import needs_expire, needs_send_digests
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "need_close",
     "need_create",
     "need_mark_fulfilled",

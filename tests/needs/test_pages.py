@@ -69,6 +69,8 @@ def test_post_a_need_propose_an_item_and_accept_it(world):
 
     own_page = school.get(f"/gesuche/{need.pk}/").content.decode()
     assert "Annehmen" in own_page and world.lender.name in own_page
+    assert "Vorschlag gemacht" in own_page  # the history, for the need's organisation
+    assert "Vorschlag gemacht" not in company.get(f"/gesuche/{need.pk}/").content.decode()
     accepted = school.post(f"/gesuche/{need.pk}/vorschlaege/{proposal.pk}/accept/", {})
     booking = Booking.objects.get()
     assert accepted["Location"] == f"/buchungen/{booking.pk}/"
@@ -123,3 +125,40 @@ def test_english_pages_show_no_german(world, path):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for german in ("Gesuch stellen", "Was brauchen Sie", "Passende Gesuche", "Offen bis", "Wann"):
         assert german not in page, (url, german)
+
+
+def test_the_organisation_edits_a_draft_and_publishes_it(world):
+    draft = need_of(world, publish=False)
+    school = _client(world.teacher)
+    assert _client(world.lender_member).get(f"/gesuche/{draft.pk}/bearbeiten/").status_code == 404
+    assert school.get(f"/gesuche/{draft.pk}/bearbeiten/").status_code == 200
+
+    bad = school.post(
+        f"/gesuche/{draft.pk}/bearbeiten/",
+        {
+            "title": "Beamer und Leinwand",
+            "help_kind": "equipment",
+            "category": "veranstaltungstechnik",
+            "date_from": in_days(5).isoformat(),
+            "date_until": in_days(4).isoformat(),
+            "publish": "",
+        },
+    )
+    assert bad.status_code == 400
+    draft.refresh_from_db()
+    assert (draft.title, draft.status) == ("Beamer für unser Sommerfest", "draft")
+
+    saved = school.post(
+        f"/gesuche/{draft.pk}/bearbeiten/",
+        {
+            "title": "Beamer und Leinwand",
+            "help_kind": "equipment",
+            "category": "veranstaltungstechnik",
+            "date_from": in_days(5).isoformat(),
+            "quantity": "2",
+            "publish": "",
+        },
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.quantity, draft.status) == ("Beamer und Leinwand", 2, "published")

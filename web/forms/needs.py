@@ -90,7 +90,7 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Was Sie anbieten und wie man Sie erreicht."),
     )
-    offer = forms.ChoiceField(label=_("Eines Ihrer Angebote (optional)"), required=False)
+    offer = forms.ChoiceField(label=_("Eines Ihrer Angebote"), required=False)
     volunteers = forms.IntegerField(
         label=_("Wie viele Freiwillige?"), required=False, min_value=1, max_value=1000
     )
@@ -122,7 +122,7 @@ class ProposalForm(forms.Form):
 
 class AnswerForm(forms.Form):
     message = forms.CharField(
-        label=_("Nachricht (optional)"),
+        label=_("Nachricht"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -143,6 +143,43 @@ def need_create(request: HttpRequest) -> HttpResponse:
     return render(request, "web/needs/form.html", {"form": form, "nav": "needs"}, status=status)
 
 
+@login_required
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft or published need (its organisation's members); a draft may be published
+    from here too."""
+    need = _need_or_404(request, pk)
+    if need.organisation_id not in organisation_ids_of(request.user):
+        raise Http404(_("Gesuch nicht gefunden."))
+    initial = {name: getattr(need, name) for name in services.EDITABLE_FIELDS}
+    initial["category"] = need.category.slug
+    form = NeedForm(request.POST or None, initial=initial, organisations=[need.organisation])
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
+            changes["description"] = changes["description"] or ""
+            changes["place"] = changes["place"] or ""
+            if changes["open_until"] is None:
+                changes.pop("open_until")
+            try:
+                need = services.need_update(need=need, by=request.user, **changes)
+                if "publish" in request.POST and need.status == NeedStatus.DRAFT:
+                    need = services.need_publish(need=need, by=request.user)
+            except DomainError as error:
+                add_domain_error(form, error)
+                status = error.status_code
+            else:
+                messages.success(request, _("Gespeichert."))
+                return redirect("web:need", pk=need.pk)
+    return render(
+        request,
+        "web/needs/form.html",
+        {"form": form, "need": need, "nav": "needs"},
+        status=status,
+    )
+
+
 # --- a need's page ------------------------------------------------------------------------------
 
 
@@ -223,7 +260,9 @@ def need_page(request: HttpRequest, need: Need, *, proposal_form=None, status=20
             "proposals": proposals,
             "my_org_ids": mine,
             "proposal_form": proposal_form if can_propose else None,
-            "answer_form": AnswerForm(),
+            "history": list(need.events.select_related("by", "proposal__organisation"))
+            if owner or request.user.is_coordinator
+            else [],
             "nav": "needs",
         },
         status=status,
