@@ -30,7 +30,7 @@ from notifications.services import Attachment, notify, notify_organisation
 
 from . import calendar
 from .details import carry_out_details
-from .models import Booking, BookingKind, BookingMessage, BookingState
+from .models import Booking, BookingGroup, BookingKind, BookingMessage, BookingState
 from .states import Action, Side
 
 DATE = "%d.%m.%Y"
@@ -197,6 +197,8 @@ def transitioned(
             _tell("booking_cancelled", booking, own, key=key, copy=True, **extra)
             _tell_invited(booking, key=key, **extra)
     elif action == Action.EXPIRE:
+        if booking.group_id is not None:
+            key, extra = _group_expiry(booking, extra)
         _tell("booking_expired", booking, booking.requester, key=key, **extra)
         _tell("booking_expired", booking, booking.provider, key=key, **extra)
     elif action == Action.COMPLETE:
@@ -219,6 +221,28 @@ def transitioned(
     elif action == Action.WITHDRAW:
         _tell("booking_referral_status", booking, booking.provider, key=key, **extra)
     # Hand-over, return and confirmed hours are recorded in the booking's events only.
+
+
+def _group_expiry(booking: Booking, extra: dict) -> tuple[str, dict]:
+    """The items of a request for several items expire together (one expiry moment): the
+    first to expire tells of every unanswered item of the group, once per group, so that an
+    unanswered request is one e-mail, not one per item."""
+    items = (
+        Booking.objects.filter(
+            group_id=booking.group_id, state__in=[BookingState.REQUESTED, BookingState.EXPIRED]
+        )
+        .select_related("listing")
+        .order_by("listing_id", "id")
+    )
+    group_items = [{"title": item.listing.title, "units": item.units} for item in items]
+    group_url = f"{settings.SITE_URL}{BookingGroup(pk=booking.group_id).path}"
+    return f"bookinggroup:{booking.group_id}:expired", {
+        **extra,
+        "group_items": group_items,
+        "group_url": group_url,
+        "url": BookingGroup(pk=booking.group_id).path,
+        "purpose": booking.purpose,
+    }
 
 
 def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> None:
