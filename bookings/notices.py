@@ -28,7 +28,7 @@ from marketplace.notices import Recipient
 from notifications.models import Notification
 from notifications.services import Attachment, notify, notify_organisation
 
-from . import calendar
+from . import calendar, group_calendar
 from .details import carry_out_details
 from .models import Booking, BookingGroup, BookingKind, BookingMessage, BookingState
 from .states import Action, Side
@@ -101,6 +101,8 @@ def attachments_for(
     if kind == "booking_confirmed":
         method = calendar.REQUEST
     elif kind == "booking_cancelled" and _was_confirmed(booking):
+        if booking.group_id is not None and not _invited_alone(booking):
+            return _group_entry_updated(booking)
         method = calendar.CANCEL
     else:
         return []
@@ -115,6 +117,43 @@ def attachments_for(
         ]
 
     return files
+
+
+def _invited_alone(booking: Booking) -> bool:
+    """Whether the booking's own invitation went out (confirmed by itself, not with its group)."""
+    return Notification.objects.filter(
+        kind="booking_confirmed", event_key=f"booking:{booking.pk}:{BookingState.CONFIRMED}"
+    ).exists()
+
+
+def _group_entry_updated(booking: Booking) -> Callable[[Recipient], list[Attachment]]:
+    """An item confirmed with its group is in people's calendars as part of the group's one
+    entry: cancelling it alone updates that entry to the items still standing (or cancels it
+    when none is left)."""
+    group = BookingGroup.objects.select_related("requester", "provider").get(pk=booking.group_id)
+    standing = list(
+        Booking.objects.filter(group=group, state__in=GROUP_ENTRY_STATES)
+        .select_related("listing__equipment")
+        .order_by("listing_id", "id")
+    )
+    method = group_calendar.REQUEST if standing else group_calendar.CANCEL
+    items = standing or [booking]
+
+    def files(recipient: Recipient) -> list[Attachment]:
+        return [
+            Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
+            for file in group_calendar.invitations(group, items, recipient=recipient, method=method)
+        ]
+
+    return files
+
+
+GROUP_ENTRY_STATES = [
+    BookingState.CONFIRMED,
+    BookingState.HANDED_OVER,
+    BookingState.OVERDUE,
+    BookingState.RETURNED,
+]
 
 
 def _was_confirmed(booking: Booking) -> bool:

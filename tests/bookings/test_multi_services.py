@@ -263,3 +263,22 @@ def test_an_unanswered_request_expires_in_one_e_mail_per_person_naming_every_ite
     assert sorted(m.email for m in expired) == sorted(p.email for p in people)
     titles = [i["title"] for i in expired[0].context["group_items"]]
     assert titles == ["Beamer", "Biertischgarnitur", "Musikanlage"]
+
+
+def test_cancelling_one_confirmed_item_updates_the_groups_calendar_entry(world):
+    beamer, tables, sound = items_of(world, 3)
+    group = request_group(world, [beamer, tables, sound])
+    services.booking_group_answer(
+        group=group, by=world.company_admin, confirm={b.pk for b in group.bookings.all()}
+    )
+    tables_booking = group.bookings.get(listing=tables)
+
+    services.booking_cancel(booking=tables_booking, by=world.social_member, reason="Zu groß")
+
+    [mail, *_] = mails("booking_cancelled")
+    [attachment] = mail.attachments.all()
+    assert attachment.filename == "sammelanfrage.ics"
+    text = bytes(attachment.content).decode()
+    assert "METHOD:REQUEST" in text and f"UID:bookinggroup-{group.pk}@" in text
+    assert "Beamer" in text and "Musikanlage" in text
+    assert "Biertischgarnitur" not in text
