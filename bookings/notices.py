@@ -28,9 +28,9 @@ from marketplace.notices import Recipient
 from notifications.models import Notification
 from notifications.services import Attachment, notify, notify_organisation
 
-from . import calendar
+from . import calendar, group_calendar
 from .details import carry_out_details
-from .models import Booking, BookingKind, BookingMessage, BookingState
+from .models import Booking, BookingGroup, BookingKind, BookingMessage, BookingState
 from .states import Action, Side
 
 DATE = "%d.%m.%Y"
@@ -101,6 +101,8 @@ def attachments_for(
     if kind == "booking_confirmed":
         method = calendar.REQUEST
     elif kind == "booking_cancelled" and _was_confirmed(booking):
+        if booking.group_id is not None and not _invited_alone(booking):
+            return _group_entry_updated(booking)
         method = calendar.CANCEL
     else:
         return []
@@ -115,6 +117,43 @@ def attachments_for(
         ]
 
     return files
+
+
+def _invited_alone(booking: Booking) -> bool:
+    """Whether the booking's own invitation went out (confirmed by itself, not with its group)."""
+    return Notification.objects.filter(
+        kind="booking_confirmed", event_key=f"booking:{booking.pk}:{BookingState.CONFIRMED}"
+    ).exists()
+
+
+def _group_entry_updated(booking: Booking) -> Callable[[Recipient], list[Attachment]]:
+    """An item confirmed with its group is in people's calendars as part of the group's one
+    entry: cancelling it alone updates that entry to the items still standing (or cancels it
+    when none is left)."""
+    group = BookingGroup.objects.select_related("requester", "provider").get(pk=booking.group_id)
+    standing = list(
+        Booking.objects.filter(group=group, state__in=GROUP_ENTRY_STATES)
+        .select_related("listing__equipment")
+        .order_by("listing_id", "id")
+    )
+    method = group_calendar.REQUEST if standing else group_calendar.CANCEL
+    items = standing or [booking]
+
+    def files(recipient: Recipient) -> list[Attachment]:
+        return [
+            Attachment(filename=file.filename, mimetype=file.mimetype, content=file.content)
+            for file in group_calendar.invitations(group, items, recipient=recipient, method=method)
+        ]
+
+    return files
+
+
+GROUP_ENTRY_STATES = [
+    BookingState.CONFIRMED,
+    BookingState.HANDED_OVER,
+    BookingState.OVERDUE,
+    BookingState.RETURNED,
+]
 
 
 def _was_confirmed(booking: Booking) -> bool:
@@ -197,6 +236,8 @@ def transitioned(
             _tell("booking_cancelled", booking, own, key=key, copy=True, **extra)
             _tell_invited(booking, key=key, **extra)
     elif action == Action.EXPIRE:
+        if booking.group_id is not None:
+            key, extra = _group_expiry(booking, extra)
         _tell("booking_expired", booking, booking.requester, key=key, **extra)
         _tell("booking_expired", booking, booking.provider, key=key, **extra)
     elif action == Action.COMPLETE:
@@ -219,6 +260,28 @@ def transitioned(
     elif action == Action.WITHDRAW:
         _tell("booking_referral_status", booking, booking.provider, key=key, **extra)
     # Hand-over, return and confirmed hours are recorded in the booking's events only.
+
+
+def _group_expiry(booking: Booking, extra: dict) -> tuple[str, dict]:
+    """The items of a request for several items expire together (one expiry moment): the
+    first to expire tells of every unanswered item of the group, once per group, so that an
+    unanswered request is one e-mail, not one per item."""
+    items = (
+        Booking.objects.filter(
+            group_id=booking.group_id, state__in=[BookingState.REQUESTED, BookingState.EXPIRED]
+        )
+        .select_related("listing")
+        .order_by("listing_id", "id")
+    )
+    group_items = [{"title": item.listing.title, "units": item.units} for item in items]
+    group_url = f"{settings.SITE_URL}{BookingGroup(pk=booking.group_id).path}"
+    return f"bookinggroup:{booking.group_id}:expired", {
+        **extra,
+        "group_items": group_items,
+        "group_url": group_url,
+        "url": BookingGroup(pk=booking.group_id).path,
+        "purpose": booking.purpose,
+    }
 
 
 def message_posted(booking: Booking, *, message: BookingMessage, side: Side) -> None:

@@ -238,20 +238,22 @@ def _chosen(
 ) -> list[Booking]:
     """The named bookings of the group (all of them in `states` when none are named)."""
     if named is None:
-        chosen = [b for b in items if b.state in states]
-    else:
-        named = set(named)
-        if not named:
-            raise InvalidInput(_("Bitte mindestens einen Gegenstand wählen."), field=field)
-        unknown = named - {b.pk for b in items}
-        if unknown:
-            raise InvalidInput(
-                _("Diese Buchungen gehören nicht zu der Sammelanfrage: %(ids)s")
-                % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
-                field=field,
-            )
-        chosen = [b for b in items if b.pk in named]
-    return chosen
+        return [b for b in items if b.state in states]
+    named = set(named)
+    if not named:
+        raise InvalidInput(_("Bitte mindestens einen Gegenstand wählen."), field=field)
+    _check_of_group(items, named, field=field)
+    return [b for b in items if b.pk in named]
+
+
+def _check_of_group(items: list[Booking], named: set[int], *, field: str) -> None:
+    unknown = named - {b.pk for b in items}
+    if unknown:
+        raise InvalidInput(
+            _("Diese Buchungen gehören nicht zu der Sammelanfrage: %(ids)s")
+            % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
+            field=field,
+        )
 
 
 def _named(booking: Booking, error: DomainError) -> DomainError:
@@ -278,7 +280,7 @@ def booking_group_answer(
     _must_be(group, by, Side.PROVIDER)
     with transaction.atomic(), notices.told_as_group():
         items = _items(group)
-        _chosen(items, confirm or None, set(), field="confirm")  # all of the group
+        _check_of_group(items, confirm, field="confirm")
         open_items = [b for b in items if b.state == S.REQUESTED]
         if not open_items:
             raise Conflict(_("Diese Sammelanfrage ist schon beantwortet."), code="answered")

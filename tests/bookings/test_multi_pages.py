@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from bookings.models import BookingGroup, BookingState
 from tests.factories import CompanyFactory
@@ -17,6 +18,13 @@ from .support import in_days, request_equipment
 
 pytestmark = pytest.mark.django_db
 S = BookingState
+
+
+@pytest.fixture(autouse=True)
+def _german_afterwards():
+    # A page in English leaves English active in the test's thread; later tests read German.
+    yield
+    translation.activate("de")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 each item a booking of its own with its own units held (bookings/services/multi.py)."""
 
 import pytest
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Booking, BookingGroup, BookingState
@@ -246,3 +247,38 @@ def test_the_confirmation_carries_one_calendar_entry_for_the_whole_request(world
     assert f"UID:bookinggroup-{group.pk}@" in text
     for title in ("Beamer", "Biertischgarnitur", "Musikanlage"):
         assert title in text
+
+
+def test_an_unanswered_request_expires_in_one_e_mail_per_person_naming_every_item(world):
+    items = items_of(world, 3)
+    group = request_group(world, items)
+    Booking.objects.filter(group=group).update(expires_at=timezone.now())
+
+    assert services.booking_expire_unanswered() == 3
+
+    assert set(_states(group).values()) == {S.EXPIRED}
+    assert sum(held_units(item) for item in items) == 0
+    expired = mails("booking_expired")
+    people = [world.company_admin, world.company_member, world.social_admin, world.social_member]
+    assert sorted(m.email for m in expired) == sorted(p.email for p in people)
+    titles = [i["title"] for i in expired[0].context["group_items"]]
+    assert titles == ["Beamer", "Biertischgarnitur", "Musikanlage"]
+
+
+def test_cancelling_one_confirmed_item_updates_the_groups_calendar_entry(world):
+    beamer, tables, sound = items_of(world, 3)
+    group = request_group(world, [beamer, tables, sound])
+    services.booking_group_answer(
+        group=group, by=world.company_admin, confirm={b.pk for b in group.bookings.all()}
+    )
+    tables_booking = group.bookings.get(listing=tables)
+
+    services.booking_cancel(booking=tables_booking, by=world.social_member, reason="Zu groß")
+
+    [mail, *_] = mails("booking_cancelled")
+    [attachment] = mail.attachments.all()
+    assert attachment.filename == "sammelanfrage.ics"
+    text = bytes(attachment.content).decode()
+    assert "METHOD:REQUEST" in text and f"UID:bookinggroup-{group.pk}@" in text
+    assert "Beamer" in text and "Musikanlage" in text
+    assert "Biertischgarnitur" not in text

@@ -58,10 +58,6 @@ def _save(request: HttpRequest, basket: dict) -> None:
         request.session.pop(BASKET, None)
 
 
-def basket_count(request: HttpRequest) -> int:
-    return len(_basket(request)["items"]) if request.user.is_authenticated else 0
-
-
 def _items(basket: dict) -> list[Equipment]:
     """The basket's items that can still be asked for, in the order they were added."""
     found = {
