@@ -3,9 +3,11 @@ whenever capacity frees (cancel, decline, expiry, a loan returned early) first c
 served, with the offer's option to confirm at once."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from bookings import services
@@ -272,3 +274,17 @@ def test_a_person_who_left_the_organisation_is_not_served(world):
     next_in_line.refresh_from_db()
     assert gone.state == W.ENDED and gone.booking is None
     assert next_in_line.state == W.OFFERED
+
+
+def test_the_demo_has_a_full_slot_with_a_waiting_list(db):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # a second run creates nothing
+
+    entries = list(WaitlistEntry.objects.order_by("created_at", "id"))
+    assert [entry.organisation.slug for entry in entries] == [
+        "nachbarschaftshaus-am-wassertor",
+        "grundschule-am-wassertorplatz",
+    ]
+    slot = entries[0].slot
+    assert slot.volunteers_held == slot.volunteers_available
+    assert {entry.state for entry in entries} == {W.WAITING}
