@@ -190,6 +190,10 @@ def test_a_cancellation_gives_the_place_to_the_first_in_line(
     subjects = {m.subject for m in mail.outbox}
     assert any("Nachgerückt" in s and slot.action.title in s for s in subjects)
     assert any("Neue Anfrage" in s for s in subjects)  # the company's usual notice
+    placed_mail = next(m for m in mail.outbox if m.subject.startswith("Nachgerückt"))
+    assert f"/buchungen/{placed.pk}/" in placed_mail.body
+    told = {m.to[0] for m in mail.outbox if m.subject.startswith("Nachgerückt")}
+    assert world.social_admin.email in told and world.company_member.email not in told
 
 
 def test_an_entry_that_does_not_fit_keeps_its_place_and_a_smaller_one_moves_up(world):
