@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from .models import Booking, BookingEvent, BookingKind, BookingMessage
+from .models import Booking, BookingEvent, BookingKind, BookingMessage, WaitlistEntry
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -56,6 +56,26 @@ class BookingAdmin(admin.ModelAdmin):
         if obj is not None and obj.kind == BookingKind.JOB:
             return [ReferralEventInline]
         return self.inlines
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Waiting lists, read only: joining, leaving and moving up go through the services."""
+
+    list_display = ["id", "kind", "state", "listing", "organisation", "created_at", "expires_on"]
+    list_filter = ["kind", "state"]
+    search_fields = ["listing__title", "organisation__name"]
+    list_select_related = ["listing", "organisation"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

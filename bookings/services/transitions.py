@@ -114,8 +114,9 @@ def _transition(
         locked.save(update_fields=fields)
         _record(locked, action=action, from_state=from_state, by=by, message=message)
         notices.transitioned(locked, action=action, side=side, by=by, message=message)
-        if action in SERVES_WAITLIST:
-            # Whatever this freed goes to the waiting list now, under the same offer lock.
+        if action in SERVES_WAITLIST and (action != Action.RETURN or booking.hold_id is not None):
+            # Whatever this freed goes to the waiting list now, under the offer's lock taken
+            # above (a return with no hold left freed nothing and took no offer lock).
             waitlist_serve(booking=locked)
     return locked
 

@@ -3,9 +3,11 @@ whenever capacity frees (cancel, decline, expiry, a loan returned early) first c
 served, with the offer's option to confirm at once."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from bookings import services
@@ -188,6 +190,10 @@ def test_a_cancellation_gives_the_place_to_the_first_in_line(
     subjects = {m.subject for m in mail.outbox}
     assert any("Nachgerückt" in s and slot.action.title in s for s in subjects)
     assert any("Neue Anfrage" in s for s in subjects)  # the company's usual notice
+    placed_mail = next(m for m in mail.outbox if m.subject.startswith("Nachgerückt"))
+    assert f"/buchungen/{placed.pk}/" in placed_mail.body
+    told = {m.to[0] for m in mail.outbox if m.subject.startswith("Nachgerückt")}
+    assert world.social_admin.email in told and world.company_member.email not in told
 
 
 def test_an_entry_that_does_not_fit_keeps_its_place_and_a_smaller_one_moves_up(world):
@@ -272,3 +278,17 @@ def test_a_person_who_left_the_organisation_is_not_served(world):
     next_in_line.refresh_from_db()
     assert gone.state == W.ENDED and gone.booking is None
     assert next_in_line.state == W.OFFERED
+
+
+def test_the_demo_has_a_full_slot_with_a_waiting_list(db):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # a second run creates nothing
+
+    entries = list(WaitlistEntry.objects.order_by("created_at", "id"))
+    assert [entry.organisation.slug for entry in entries] == [
+        "nachbarschaftshaus-am-wassertor",
+        "grundschule-am-wassertorplatz",
+    ]
+    slot = entries[0].slot
+    assert slot.volunteers_held == slot.volunteers_available
+    assert {entry.state for entry in entries} == {W.WAITING}
