@@ -50,6 +50,17 @@ def told_as_group() -> Iterator[None]:
         _told_as_group.reset(token)
 
 
+@contextlib.contextmanager
+def told_one_by_one() -> Iterator[None]:
+    """Inside a group step, a booking that is not one of the group's items is told on its own:
+    the waiting list's request made because an item was given back (services/waitlist.py)."""
+    token = _told_as_group.set(False)
+    try:
+        yield
+    finally:
+        _told_as_group.reset(token)
+
+
 def booking_url(booking: Booking) -> str:
     return f"{settings.SITE_URL}{booking.path}"
 

@@ -341,16 +341,19 @@ def waitlist_serve(*, booking: Booking) -> list[WaitlistEntry]:
         except (NotAllowed, Conflict):
             _end(entry, WaitlistState.ENDED)
             continue
-        try:
-            with transaction.atomic():
-                placed = _request_for(entry)
-        except Conflict:
-            continue  # not enough free for this request: it keeps its place
-        except (InvalidInput, NotAllowed):
-            _end(entry, WaitlistState.ENDED)  # the offer's rules changed since it joined
-            continue
-        if offer.waitlist_confirms:
-            _confirm_at_once(placed)
+        # Served from a group's step (an item declined or cancelled with its request for
+        # several items), the new request is not one of the group's and is told on its own.
+        with notices.told_one_by_one():
+            try:
+                with transaction.atomic():
+                    placed = _request_for(entry)
+            except Conflict:
+                continue  # not enough free for this request: it keeps its place
+            except (InvalidInput, NotAllowed):
+                _end(entry, WaitlistState.ENDED)  # the offer's rules changed since it joined
+                continue
+            if offer.waitlist_confirms:
+                _confirm_at_once(placed)
         _end(entry, WaitlistState.OFFERED, placed)
         notices_waitlist.placed(placed, confirmed=offer.waitlist_confirms)
         served.append(entry)

@@ -292,3 +292,27 @@ def test_the_demo_has_a_full_slot_with_a_waiting_list(db):
     slot = entries[0].slot
     assert slot.volunteers_held == slot.volunteers_available
     assert {entry.state for entry in entries} == {W.WAITING}
+
+
+def test_an_item_declined_in_a_group_answer_moves_the_list_up_with_its_own_e_mails(world):
+    # The group's answer tells its items in one e-mail; the waiting list's new request is not
+    # one of them, and the company and the waiting organisation must hear of it all the same.
+    from .multi_support import items_of, mails, request_group
+
+    beamer, tables = items_of(world, 2, quantity=1)
+    group = request_group(world, [beamer, tables], start=3, days=2)
+    other, person = another_social()
+    entry = wait_for_item(world, beamer, 1, start=3, days=2, by=person, organisation=other)
+    (tables_booking,) = group.bookings.filter(listing=tables)
+
+    services.booking_group_answer(group=group, by=world.company_member, confirm={tables_booking.pk})
+
+    entry.refresh_from_db()
+    assert entry.state == W.OFFERED and entry.booking.requester == other
+    placed = entry.booking
+    told_company = [
+        n for n in mails("booking_requested") if n.event_key == f"booking:{placed.pk}:requested"
+    ]
+    assert told_company and {n.organisation_id for n in told_company} == {world.company.pk}
+    assert [n.organisation_id for n in mails("booking_waitlist_placed")] == [other.pk]
+    assert len(mails("booking_group_answered")) >= 1  # the group's own answer, one e-mail
