@@ -17,7 +17,6 @@ organisations' rows. A cooperating pair counts once on each side.
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -62,6 +61,7 @@ from marketplace.selectors import (
 
 from . import extensions
 from .periods import Period
+from .sums import Sums, add_up
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -469,65 +469,22 @@ def _rows(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-class _Sides:
-    """Per-organisation sums on the giving side (companies, and the private donors as one) and
-    the receiving side (social organisations), from pair rows; the network's totals are the
-    giving side's sums."""
-
-    def __init__(self):
-        self.giving: dict = defaultdict(lambda: defaultdict(int))
-        self.receiving: dict = defaultdict(lambda: defaultdict(int))
-
-    def add(self, giver, receiver, keys: tuple, values) -> None:
-        """Add one pair row's figures (`values`, in the order of `keys`) to both sides."""
-        giving = self.giving[giver if giver is not None else PRIVATE_DONORS]
-        receiving = self.receiving[receiver]
-        for key, value in zip(keys, values, strict=True):
-            if value:
-                giving[key] += value
-                receiving[key] += value
-
-    def totals(self) -> dict:
-        totals: dict = defaultdict(int)
-        for figures in self.giving.values():
-            for key, value in figures.items():
-                totals[key] += value
-        return totals
-
-
-# The figures each query adds to both sides, in the order of its columns.
-VOLUNTEERING = (
-    "volunteer_bookings",
-    "volunteers",
-    "hours_confirmed",
-    "hours_unconfirmed",
-    "hours_value",
-)
-LENDING = ("loans", "unit_days")
-JOBS = ("referrals", "interviews", "hires")
-DONATIONS = ("money", "goods")
-RECEIPTS = ("receipts",)
-PARTNERS = ("partners", "new_partners")
-
-
 def build_report(period: Period, *, organisation=None, with_table: bool = True) -> Report:
     """The report for `period`: the network's, or limited to `organisation` (what involves it).
-    A fixed number of queries (ten) whatever the data's size."""
-    sides = _Sides()
+    A fixed number of queries (seven) whatever the data's size."""
     only = organisation
     start, end = period.start, period.end
     bookings = bookings_for_reports().filter(_involving(only, "provider_id", "requester_id"))
-    weights: dict[tuple, int] = defaultdict(int)  # cooperations of the period, by pair
-    earlier: set[tuple] = set()  # pairs that cooperated before the period
 
     # One query per kind of booking, each grouped by pair over that kind's own date (and its
     # own index); each also tells whether the pair cooperated that way before the period.
+    # They run as the parts of one statement that adds them up (sums.py).
     rates = volunteer_hour_rates()
     # Inside each query, which holds only that kind and only until the period's end, what
     # took place in the period is what is dated from its start on.
     done = dated(BookingKind.VOLUNTEER, start)
-    # Confirmed hours summed per rate in force, valued here: cheaper than the database valuing
-    # every row (a CASE and a multiplication per booking).
+    # Confirmed hours summed per rate in force, valued after summing: cheaper than the
+    # database valuing every row (a CASE and a multiplication per booking).
     windows = _rate_windows(period, rates)
     hours_by_rate = {
         f"hours_{index}": Sum(
@@ -536,8 +493,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         )
         for index, (_euros, begin, until) in enumerate(windows)
     }
-    rate_of = [euros for euros, _begin, _until in windows]
-    for giver, receiver, n, volunteers, unconfirmed, before, *hours in _rows(
+    volunteering = (
         bookings.filter(volunteer_done(end=end))
         .values_list("provider_id", "requester_id")
         .annotate(
@@ -548,27 +504,10 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             **hours_by_rate,
         )
         .order_by()
-    ):
-        if before:
-            earlier.add((giver, receiver))
-        if n:
-            confirmed = worth = 0
-            for rate, value in zip(rate_of, hours, strict=True):
-                if value:
-                    confirmed += value
-                    worth += rate * value
-            sides.add(
-                giver,
-                receiver,
-                VOLUNTEERING,
-                (n, volunteers, confirmed, unconfirmed, worth),
-            )
-            weights[giver, receiver] += n
+    )
 
     lent = dated(BookingKind.EQUIPMENT, start)
-    lent_items: set = set()
-    borrowers: set = set()
-    for giver, receiver, item, n, unit_days, before in _rows(
+    lending = (
         bookings.filter(loan_handed_over(end=end))
         .values_list("provider_id", "requester_id", "listing_id")
         .annotate(
@@ -577,18 +516,11 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             before=Count("id", filter=dated(BookingKind.EQUIPMENT, end=start)),
         )
         .order_by()
-    ):
-        if before:
-            earlier.add((giver, receiver))
-        if n:
-            sides.add(giver, receiver, LENDING, (n, unit_days))
-            weights[giver, receiver] += n
-            lent_items.add(item)
-            borrowers.add(receiver)
+    )
 
     # referrals, and interviews and hires from the referrals' steps in the period (a referral
     # counts once however many such steps it has)
-    for giver, receiver, referrals, interviews, hires, before in _rows(
+    jobs = (
         bookings.filter(kind=BookingKind.JOB)
         .values_list("provider_id", "requester_id")
         .annotate(
@@ -603,22 +535,15 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             before=Count("id", filter=hired(end=start)),
         )
         .order_by()
-    ):
-        if before:
-            earlier.add((giver, receiver))
-        if referrals or interviews or hires:
-            sides.add(giver, receiver, JOBS, (referrals, interviews, hires))
-            if hires:
-                weights[giver, receiver] += hires
+    )
 
-    # donations, by donor and recipient, and the pairs that cooperated through donations before
-    # the period (one query), donors (one query), receipts (one query)
+    # donations, by donor and recipient, in the period and before it (whether the pair
+    # cooperated through donations before), the private donors, the receipts
     donations = donations_received().filter(
         _in(period, "donated_on", dates=True),
         _involving(only, "donor_organisation_id", "recipient_id"),
     )
-    donation_pairs: dict[tuple, int] = {}
-    for giver, receiver, before, money, goods, n in _rows(
+    given = (
         donations_received()
         .filter(donated_on__lt=period.end_date)
         .filter(_involving(only, "donor_organisation_id", "recipient_id"))
@@ -635,19 +560,8 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             n=Count("id"),
         )
         .order_by()
-    ):
-        if before:
-            if giver is not None:
-                earlier.add((giver, receiver))
-            continue
-        sides.add(giver, receiver, DONATIONS, (money, goods))
-        if giver is not None:
-            donation_pairs[(giver, receiver)] = n
-    donors = donations.aggregate(
-        companies=Count("donor_organisation_id", distinct=True),
-        private=Count("donor_key", distinct=True, filter=Q(donor_organisation_id__isnull=True)),
     )
-    for giver, receiver, n in _rows(
+    receipts = (
         receipts_in_force()
         .filter(
             _in(period, "issued_on", dates=True),
@@ -656,13 +570,22 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
         .values_list("donor_organisation_id", "organisation_id")
         .annotate(n=Count("id"))
         .order_by()
-    ):
-        sides.add(giver, receiver, RECEIPTS, (n,))
-
-    for pair, n in donation_pairs.items():
-        weights[pair] += n
-    for giver, receiver in weights:
-        sides.add(giver, receiver, PARTNERS, (1, 0 if (giver, receiver) in earlier else 1))
+    )
+    private_donors = (
+        donations.filter(donor_organisation_id__isnull=True).values_list("donor_key").order_by()
+    )
+    sums = add_up(
+        {
+            "volunteering": volunteering,
+            "lending": lending,
+            "jobs": jobs,
+            "donations": given,
+            "receipts": receipts,
+            "private_donors": private_donors,
+        },
+        [euros for euros, _begin, _until in windows],
+    )
+    weights, earlier = sums.weights, sums.earlier
 
     # month by month per kind of cooperation (one query: each kind counted over its own date,
     # and the companies' donations)
@@ -700,7 +623,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     people = people_with_account_as_of(period.end)
     if only is not None:
         people = people.filter(memberships__organisation=only)
-    totals = sides.totals()
+    totals = dict(sums.totals)
     totals.update(
         companies=sum(org["kind"] == OrganisationKind.COMPANY for org in approved),
         social_organisations=sum(org["kind"] == OrganisationKind.SOCIAL for org in approved),
@@ -713,10 +636,6 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
             for org in organisations
         ),
         people=people.count(),
-        items=len(lent_items),
-        borrowers=len(borrowers),
-        donor_companies=donors["companies"],
-        private_donors=donors["private"],
         pairs=len(weights),
         new_pairs=sum(1 for pair in weights if pair not in earlier),
     )
@@ -738,7 +657,7 @@ def build_report(period: Period, *, organisation=None, with_table: bool = True) 
     names = {org["id"]: org for org in organisations}
     rows = []
     if with_table:
-        rows = _table(sides, names, approved, only)
+        rows = _table(sums, names, approved, only)
     return Report(
         period=period,
         organisation=only,
@@ -804,7 +723,7 @@ def _groups(totals: dict, only) -> list[FigureGroup]:
     return groups
 
 
-def _table(sides: _Sides, names: dict, approved: list, only) -> list[OrganisationRow]:
+def _table(sides: Sums, names: dict, approved: list, only) -> list[OrganisationRow]:
     """One row per member organisation (approved at the end, or active in the period); the
     private donors as one row on the giving side."""
     ids = {org["id"] for org in approved} | set(sides.giving) | set(sides.receiving)
@@ -821,8 +740,8 @@ def _table(sides: _Sides, names: dict, approved: list, only) -> list[Organisatio
         values = _row_values(source.get(org_id, {}))
         rows.append(OrganisationRow(id=org_id, name=org["name"], kind=org["kind"], values=values))
     rows.sort(key=lambda row: (row.name.lower(), row.id))
-    if PRIVATE_DONORS in sides.giving and only is None:
-        values = _row_values(sides.giving[PRIVATE_DONORS])
+    if None in sides.giving and only is None:
+        values = _row_values(sides.giving[None])
         rows.append(
             OrganisationRow(
                 id=None, name=_("Private Spender*innen"), kind=PRIVATE_DONORS, values=values
