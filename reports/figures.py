@@ -675,6 +675,7 @@ NETWORK_ONLY = ("companies", "social_organisations", "joined", "left")
 
 _UNIT_OF = units()
 _EXACT = ("hours", "euros")
+_EXACT_KEYS = frozenset(key for key, unit in _UNIT_OF.items() if unit in _EXACT)
 
 
 def _normalised(values: dict, keys=_UNIT_OF) -> dict:
@@ -683,7 +684,10 @@ def _normalised(values: dict, keys=_UNIT_OF) -> dict:
     result = {}
     for key in keys:
         value = values.get(key) or 0
-        result[key] = Decimal(value).quantize(CENT) if _UNIT_OF[key] in _EXACT else int(value)
+        if key in _EXACT_KEYS:
+            result[key] = (value if type(value) is Decimal else Decimal(value)).quantize(CENT)
+        else:
+            result[key] = value if type(value) is int else int(value)
     return result
 
 
@@ -755,20 +759,22 @@ def _row_values(source: dict) -> dict:
 
 
 def _pairs(weights: dict, earlier: set, names: dict) -> list[Pair]:
-    pairs = []
+    """The pairs of the period, most cooperations first (sorted as tuples, then made Pairs:
+    there are thousands)."""
+    rows = []
     for (giver, receiver), weight in weights.items():
         company, social = names.get(giver), names.get(receiver)
-        if company is None or social is None:
-            continue
-        pairs.append(
-            Pair(
-                company_id=giver,
-                social_id=receiver,
-                company=company["name"],
-                social=social["name"],
-                weight=weight,
-                new=(giver, receiver) not in earlier,
-            )
+        if company is not None and social is not None:
+            rows.append((-weight, company["name"], social["name"], giver, receiver))
+    rows.sort()
+    return [
+        Pair(
+            company_id=giver,
+            social_id=receiver,
+            company=company,
+            social=social,
+            weight=-weight,
+            new=(giver, receiver) not in earlier,
         )
-    pairs.sort(key=lambda pair: (-pair.weight, pair.company, pair.social))
-    return pairs
+        for weight, company, social, giver, receiver in rows
+    ]

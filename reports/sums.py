@@ -97,6 +97,20 @@ def _figures(hours: int) -> list[str]:
     ]
 
 
+def _exact_figure(key: str) -> bool:
+    return key in ("hours_unconfirmed", "money", "goods") or key.startswith("hours_")
+
+
+def _nothing(key: str) -> str:
+    """What a row without the figure holds: NULL, which SUM skips (cheaper than adding 0), of
+    the figure's type (PostgreSQL types a UNION's column by its first parts)."""
+    return f"CAST(NULL AS {'NUMERIC' if _exact_figure(key) else 'BIGINT'})"
+
+
+def _sum(key: str) -> str:
+    return f"SUM({key})" if _exact_figure(key) else f"CAST(SUM({key}) AS BIGINT)"
+
+
 def _statement(hours: int) -> str:
     figures = _figures(hours)
     volunteering = [*VOLUNTEERING, *(f"hours_{index}" for index in range(hours))]
@@ -110,13 +124,14 @@ def _statement(hours: int) -> str:
     }
     parts = ",\n".join(f"{name} ({', '.join(names)}) AS (%s)" for name, names in columns.items())
     own = ("weight", "earlier", "active")
-    cooperations = "\nUNION ALL\n".join(
-        f"SELECT giver, receiver, {', '.join(adds.get(key, '0') for key in (*figures, *own))} "  # noqa: S608 (names and expressions written here)
-        f"FROM {name}"
-        for name, adds in _parts(hours).items()
-    )
-    sums = ", ".join(f"SUM({key})" for key in figures)
-    zeros = ", ".join("0" for _key in figures)
+    selects = []
+    for name, adds in _parts(hours).items():
+        values = ", ".join(adds.get(key) or _nothing(key) for key in (*figures, *own))
+        selects.append(f"SELECT giver, receiver, {values} FROM {name}")  # noqa: S608
+    cooperations = "\nUNION ALL\n".join(selects)
+    sums = ", ".join(_sum(key) for key in figures)
+    nothing = ", ".join(_nothing(key) for key in figures)
+    count = "CAST(NULL AS BIGINT)"
     partners = (
         "SUM(CASE WHEN weight > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN weight > 0 AND earlier = 0 THEN 1 ELSE 0 END)"
@@ -128,25 +143,26 @@ def _statement(hours: int) -> str:
         "(SELECT COUNT(DISTINCT donor_key) FROM private_donors)"
     )
     # every output row: tag, giver, receiver, weight, earlier, active, the figures, partners,
-    # new partners, then the network's distinct items, borrowers, donor companies, private donors
-    # names and expressions written here; every value is a parameter of the parts
+    # new partners, then the network's distinct items, borrowers, donor companies, private
+    # donors (NULL where a row has none of them). Names and expressions are written here;
+    # every value is a parameter of the parts.
     return f"""
 WITH {parts},
 cooperations (giver, receiver, {", ".join(figures)}, {", ".join(own)}) AS (
 {cooperations}
 ),
 pairs AS (
-SELECT giver, receiver, {", ".join(f"SUM({key}) AS {key}" for key in figures)},
-    SUM(weight) AS weight, MAX(earlier) AS earlier, MAX(active) AS active
+SELECT giver, receiver, {", ".join(f"{_sum(key)} AS {key}" for key in figures)},
+    CAST(SUM(weight) AS BIGINT) AS weight, MAX(earlier) AS earlier, MAX(active) AS active
 FROM cooperations GROUP BY giver, receiver
 )
-SELECT 0, giver, receiver, weight, earlier, 0, {zeros}, 0, 0, 0, 0, 0, 0
+SELECT 0, giver, receiver, weight, earlier, 0, {nothing}, {", ".join([count] * 6)}
 FROM pairs WHERE weight > 0
 UNION ALL
-SELECT 1, giver, NULL, 0, 0, MAX(active), {sums}, {partners}, 0, 0, 0, 0
+SELECT 1, giver, NULL, 0, 0, MAX(active), {sums}, {partners}, NULL, NULL, NULL, NULL
 FROM pairs GROUP BY giver
 UNION ALL
-SELECT 2, NULL, receiver, 0, 0, MAX(active), {sums}, {partners}, 0, 0, 0, 0
+SELECT 2, NULL, receiver, 0, 0, MAX(active), {sums}, {partners}, NULL, NULL, NULL, NULL
 FROM pairs GROUP BY receiver
 UNION ALL
 SELECT 3, NULL, NULL, 0, 0, 1, {sums}, {partners}, {network}
