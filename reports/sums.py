@@ -32,6 +32,7 @@ JOBS = ("giver", "receiver", "referrals", "interviews", "hires", "before")
 DONATIONS = ("giver", "receiver", "before", "money", "goods", "n")
 RECEIPTS = ("giver", "receiver", "n")
 PRIVATE_DONORS = ("donor_key",)
+PARTS = ("volunteering", "lending", "jobs", "donations", "receipts", "private_donors")
 
 # What each part adds to a pair: figure -> expression over the part's columns (0 where a part
 # has nothing to add). `weight` counts the pair's cooperations in the period, `earlier` whether
@@ -114,14 +115,13 @@ def _sum(key: str) -> str:
 def _statement(hours: int) -> str:
     figures = _figures(hours)
     volunteering = [*VOLUNTEERING, *(f"hours_{index}" for index in range(hours))]
-    columns = {
-        "volunteering": volunteering,
-        "lending": LENDING,
-        "jobs": JOBS,
-        "donations": DONATIONS,
-        "receipts": RECEIPTS,
-        "private_donors": PRIVATE_DONORS,
-    }
+    columns = dict(
+        zip(
+            PARTS,
+            (volunteering, LENDING, JOBS, DONATIONS, RECEIPTS, PRIVATE_DONORS),
+            strict=True,
+        )
+    )
     parts = ",\n".join(f"{name} ({', '.join(names)}) AS (%s)" for name, names in columns.items())
     own = ("weight", "earlier", "active")
     selects = []
@@ -192,11 +192,12 @@ def _exact(value) -> Decimal:
 
 
 def add_up(parts: dict, rates: list[Decimal]) -> Sums:
-    """Run the parts (name -> queryset, as in _statement, in its order) as one statement;
-    `rates` are the euros per hour of the hours_0, ... columns."""
+    """Run the parts (name -> queryset, one for each of PARTS, with the columns named above)
+    as one statement; `rates` are the euros per hour of the hours_0, ... columns."""
     hours = len(rates)
     sqls, params = [], []
-    for queryset in parts.values():
+    for name in PARTS:
+        queryset = parts[name]
         sql, part_params = queryset.query.get_compiler(using=queryset.db).as_sql()
         sqls.append(sql)
         params += part_params
