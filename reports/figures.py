@@ -7,9 +7,10 @@ interview and hire steps as subqueries), donations, receipts - each over one kin
 the date that places it in time (a partial covering index per kind: bookings/models.py). They
 run as the parts of one statement that adds their rows up per pair, per organisation and for
 the network (sums.py), so that Python reads some 2,500 sums instead of 11,000 pair rows. Then
-the month-by-month counts (one UNION, a part per kind), the members, the people, the hour
-rates: five queries whatever the number of organisations, bookings or donations (and those of
-the groups other apps count, extensions.py).
+the month-by-month counts (one UNION, a part per kind; on PostgreSQL a range count per month
+from each kind's index), the members, the people, the hour rates: five queries whatever the
+number of organisations, bookings or donations (and those of the groups other apps count,
+extensions.py).
 
 Attribution, so that the per-organisation table adds up: what happens between a company and a
 social organisation counts for the company on the giving side (volunteers sent, loans given,
