@@ -4,8 +4,8 @@ from django.urls import path
 
 from . import calendar_feed
 from .api import urlpatterns as booking_urlpatterns
-from .api_waitlist import urlpatterns as waitlist_urlpatterns
 from .group_api import urlpatterns as group_urlpatterns
+from .waitlist_api import urlpatterns as waitlist_urlpatterns
 
 urlpatterns = [
     *booking_urlpatterns,

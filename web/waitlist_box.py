@@ -5,7 +5,7 @@ list's POST that re-shows it."""
 
 from django.utils import timezone
 
-from bookings.selectors_waitlist import waiting_by_slot, waiting_counts
+from bookings.waitlist_selectors import waiting_by_slot, waiting_counts
 from listings.models import ListingKind
 
 from .forms.bookings import EquipmentRequestForm, VolunteerRequestForm, slot_label

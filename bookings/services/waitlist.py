@@ -29,7 +29,7 @@ from marketplace.models import Organisation, User
 from marketplace.rows import insert
 from marketplace.selectors import is_member
 
-from .. import notices, notices_waitlist
+from .. import notices, waitlist_notices
 from ..models import Booking, BookingKind, WaitlistEntry, WaitlistState
 from ..states import Action, Side, transition
 from .common import MESSAGE_LIMIT, _record, _text
@@ -355,7 +355,7 @@ def waitlist_serve(*, booking: Booking) -> list[WaitlistEntry]:
             if offer.waitlist_confirms:
                 _confirm_at_once(placed)
         _end(entry, WaitlistState.OFFERED, placed)
-        notices_waitlist.placed(placed, confirmed=offer.waitlist_confirms)
+        waitlist_notices.placed(placed, confirmed=offer.waitlist_confirms)
         served.append(entry)
         if free is not None:
             free -= entry.volunteers

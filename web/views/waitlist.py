@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import services
 from bookings.models import WaitlistState
-from bookings.selectors_waitlist import waitlist_entries_of
+from bookings.waitlist_selectors import waitlist_entries_of
 from listings.models import ListingKind
 from marketplace.errors import DomainError, NotFound
 

@@ -33,8 +33,8 @@ from marketplace.pagination import newest_first
 from . import services
 from .api import _errors
 from .models import BookingKind, WaitlistEntry, WaitlistState
-from .selectors_waitlist import waitlist_entries_of
-from .serializers_waitlist import (
+from .waitlist_selectors import waitlist_entries_of
+from .waitlist_serializers import (
     ItemWaitlistJoinSerializer,
     SlotWaitlistJoinSerializer,
     WaitlistEntrySerializer,

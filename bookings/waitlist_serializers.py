@@ -1,4 +1,4 @@
-"""Input and output shapes of the waiting lists' API (bookings/api_waitlist.py). The inputs are
+"""Input and output shapes of the waiting lists' API (bookings/waitlist_api.py). The inputs are
 the request's own (bookings/serializers.py) less what the URL names."""
 
 from django.utils.translation import gettext_lazy as _
