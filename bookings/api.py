@@ -25,7 +25,6 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from marketplace.api_base import error_responses
 from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import NotFound
 from marketplace.idempotency import (
@@ -38,6 +37,7 @@ from marketplace.pagination import Key, Ordering, newest_first
 
 from . import group_api, services
 from .actions import BOOKING_ACTIONS, BookingAction, Input, booking_act
+from .api_docs import booking_errors
 from .group_serializers import BookingGroupSerializer, EquipmentGroupRequestSerializer
 from .models import Booking, BookingKind, BookingState
 from .selectors import (
@@ -60,21 +60,6 @@ from .serializers import (
 )
 
 TAG = ["bookings"]
-
-_ERRORS = {
-    400: gettext_lazy('Ungültige Eingabe: {"detail": ...} oder Fehler je Feld.'),
-    401: gettext_lazy("Nicht angemeldet."),
-    403: gettext_lazy("Sichtbar, aber nicht erlaubt."),
-    404: gettext_lazy("Gibt es nicht oder ist für Sie nicht sichtbar."),
-    409: gettext_lazy(
-        "Widerspricht dem aktuellen Stand (Status, Kapazität, eigenes Angebot, ...); "
-        "bei code=busy mit Retry-After."
-    ),
-}
-
-
-def _errors(*codes: int) -> dict:
-    return error_responses(_ERRORS, *codes)
 
 
 def _show(request, pk: int) -> dict:
@@ -127,7 +112,7 @@ class BookingListView(generics.ListAPIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Meine Buchungen (als anfragende oder anbietende Organisation)"),
-        responses={200: BookingSerializer(many=True), **_errors(400, 401)},
+        responses={200: BookingSerializer(many=True), **booking_errors(400, 401)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -159,7 +144,7 @@ class BookingListView(generics.ListAPIView):
                 serializers=[BookingSerializer, BookingGroupSerializer],
                 resource_type_field_name=None,
             ),
-            **_errors(400, 401, 403, 409),
+            **booking_errors(400, 401, 403, 409),
         },
     )
     def post(self, request, *args, **kwargs):
@@ -198,7 +183,7 @@ class BookingListView(generics.ListAPIView):
 class BookingDetailView(generics.GenericAPIView):
     serializer_class = BookingSerializer
 
-    @extend_schema(tags=TAG, responses={200: BookingSerializer, **_errors(401, 404)})
+    @extend_schema(tags=TAG, responses={200: BookingSerializer, **booking_errors(401, 404)})
     def get(self, request, pk: int):
         return Response(_show(request, pk))
 
@@ -241,7 +226,7 @@ def _action_view(spec: BookingAction):
         tags=TAG,
         summary=spec.summary,
         request=ACTION_INPUT[spec.input],
-        responses={200: BookingSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: BookingSerializer, **booking_errors(400, 401, 403, 404, 409)},
     )(post)
     view = type(
         f"Booking{spec.slug.title().replace('-', '')}View",
@@ -275,7 +260,7 @@ class BookingMessagesView(generics.ListCreateAPIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Nachrichten zwischen den beiden Organisationen"),
-        responses={200: BookingMessageSerializer(many=True), **_errors(401, 404)},
+        responses={200: BookingMessageSerializer(many=True), **booking_errors(401, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -284,7 +269,7 @@ class BookingMessagesView(generics.ListCreateAPIView):
         tags=TAG,
         summary=gettext_lazy("Eine Nachricht schreiben"),
         request=BookingMessagePostSerializer,
-        responses={201: BookingMessageSerializer, **_errors(400, 401, 403, 404)},
+        responses={201: BookingMessageSerializer, **booking_errors(400, 401, 403, 404)},
     )
     def post(self, request, *args, **kwargs):
         parsed = BookingMessagePostSerializer(data=request.data)

@@ -25,12 +25,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from marketplace.api_base import error_responses
 from marketplace.api_filters import NoFilters
 from marketplace.idempotency import idempotency_claim, idempotency_key, idempotency_store, replayed
 from marketplace.pagination import newest_first
 
 from . import services
+from .api_docs import booking_errors
 from .group_selectors import group_or_404, groups_for_display
 from .group_serializers import (
     BookingGroupSerializer,
@@ -43,22 +43,6 @@ from .group_serializers import (
 from .models import BookingGroup
 
 TAG = ["bookings"]
-
-
-_ERRORS = {
-    400: gettext_lazy('Ungültige Eingabe: {"detail": ...} oder Fehler je Feld.'),
-    401: gettext_lazy("Nicht angemeldet."),
-    403: gettext_lazy("Sichtbar, aber nicht erlaubt."),
-    404: gettext_lazy("Gibt es nicht oder ist für Sie nicht sichtbar."),
-    409: gettext_lazy(
-        "Widerspricht dem aktuellen Stand (Status, Kapazität, eigenes Angebot, ...); "
-        "bei code=busy mit Retry-After."
-    ),
-}
-
-
-def _errors(*codes: int) -> dict:
-    return error_responses(_ERRORS, *codes)
 
 
 def _show(request, pk: int) -> dict:
@@ -102,7 +86,7 @@ class BookingGroupListView(generics.ListAPIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Meine Sammelanfragen (als anfragende oder anbietende Organisation)"),
-        responses={200: BookingGroupSerializer(many=True), **_errors(400, 401)},
+        responses={200: BookingGroupSerializer(many=True), **booking_errors(400, 401)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -114,7 +98,7 @@ class BookingGroupDetailView(generics.GenericAPIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Eine Sammelanfrage mit dem Stand jedes Gegenstands"),
-        responses={200: BookingGroupSerializer, **_errors(401, 404)},
+        responses={200: BookingGroupSerializer, **booking_errors(401, 404)},
     )
     def get(self, request, pk: int):
         return Response(_show(request, pk))
@@ -133,7 +117,7 @@ def _step(
             tags=TAG,
             summary=summary,
             request=parser,
-            responses={200: BookingGroupSerializer, **_errors(400, 401, 403, 404, 409)},
+            responses={200: BookingGroupSerializer, **booking_errors(400, 401, 403, 404, 409)},
         )
         def post(self, request, pk: int):
             group = group_or_404(request.user, pk)

@@ -31,7 +31,7 @@ from marketplace.idempotency import (
 from marketplace.pagination import newest_first
 
 from . import services
-from .api import _errors
+from .api_docs import booking_errors
 from .models import BookingKind, WaitlistEntry, WaitlistState
 from .waitlist_selectors import waitlist_entries_of
 from .waitlist_serializers import (
@@ -84,7 +84,7 @@ class SlotWaitlistView(generics.GenericAPIView):
         ),
         parameters=[_IDEMPOTENCY],
         request=SlotWaitlistJoinSerializer,
-        responses={201: WaitlistEntrySerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: WaitlistEntrySerializer, **booking_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int, slot_id: int):
         if not VolunteerSlot.objects.filter(pk=slot_id, action_id=pk).exists():
@@ -107,7 +107,7 @@ class ItemWaitlistView(generics.GenericAPIView):
         ),
         parameters=[_IDEMPOTENCY],
         request=ItemWaitlistJoinSerializer,
-        responses={201: WaitlistEntrySerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: WaitlistEntrySerializer, **booking_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
         if not Equipment.objects.filter(pk=pk).exists():
@@ -137,7 +137,7 @@ class WaitlistListView(generics.ListAPIView):
     @extend_schema(
         tags=TAG,
         summary=gettext_lazy("Die Wartelisten-Einträge meiner Organisationen"),
-        responses={200: WaitlistEntrySerializer(many=True), **_errors(400, 401)},
+        responses={200: WaitlistEntrySerializer(many=True), **booking_errors(400, 401)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -150,7 +150,7 @@ class WaitlistLeaveView(generics.GenericAPIView):
         tags=TAG,
         summary=gettext_lazy("Die Warteliste verlassen"),
         request=None,
-        responses={200: WaitlistEntrySerializer, **_errors(401, 404, 409)},
+        responses={200: WaitlistEntrySerializer, **booking_errors(401, 404, 409)},
     )
     def post(self, request, pk: int):
         entry = services.waitlist_leave(entry=pk, by=request.user)
