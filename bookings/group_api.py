@@ -18,15 +18,14 @@ the person may not see answers 404; one they may see but not change 403; a step 
 states do not allow 409. Every step answers 200 with the group as it is afterwards.
 """
 
-from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from marketplace.api_filters import NoFilters
-from marketplace.idempotency import idempotency_claim, idempotency_key, idempotency_store, replayed
+from marketplace.idempotency import created_once
 from marketplace.pagination import newest_first
 
 from . import services
@@ -62,15 +61,7 @@ def request_loans(request) -> Response:
         group = services.booking_request_loans(by=request.user, organisation=organisation, **data)
         return BookingGroupSerializer(group_or_404(request.user, group.pk)).data
 
-    key = idempotency_key(request)
-    if key is None:
-        return Response(make(), status=status.HTTP_201_CREATED)
-    with transaction.atomic():
-        claim = idempotency_claim(request, key)
-        if claim.replay is not None:
-            return replayed(claim.replay)
-        body = idempotency_store(claim, status.HTTP_201_CREATED, make())
-    return Response(body, status=status.HTTP_201_CREATED)
+    return created_once(request, make)
 
 
 class BookingGroupListView(generics.ListAPIView):

@@ -11,23 +11,17 @@ The offer routes live here, not in listings: listings does not import bookings.
 """
 
 import django_filters
-from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.response import Response
 
 from listings.models import Equipment, VolunteerSlot
 from marketplace.api_filters import StrictFilterSet
 from marketplace.errors import NotFound
-from marketplace.idempotency import (
-    idempotency_claim,
-    idempotency_key,
-    idempotency_store,
-    replayed,
-)
+from marketplace.idempotency import created_once
 from marketplace.pagination import newest_first
 
 from . import services
@@ -57,17 +51,7 @@ def _join(request, parsed_class, service, **named) -> Response:
     parsed.is_valid(raise_exception=True)
     data = dict(parsed.validated_data)
     asking = {"by": request.user, "organisation": data.pop("organisation", None)}
-    key = idempotency_key(request)
-    if key is None:
-        entry = service(**asking, **named, **data)
-        return Response(_shown(request, entry), status=status.HTTP_201_CREATED)
-    with transaction.atomic():
-        claim = idempotency_claim(request, key)
-        if claim.replay is not None:
-            return replayed(claim.replay)
-        entry = service(**asking, **named, **data)
-        body = idempotency_store(claim, status.HTTP_201_CREATED, _shown(request, entry))
-    return Response(body, status=status.HTTP_201_CREATED)
+    return created_once(request, lambda: _shown(request, service(**asking, **named, **data)))
 
 
 class SlotWaitlistView(generics.GenericAPIView):

@@ -27,7 +27,6 @@ answers 403; a step the state does not allow, or missing tax-exemption data, ans
 import json
 
 import django_filters
-from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -48,12 +47,7 @@ from rest_framework.views import APIView
 from marketplace.api_base import error_responses, page_of
 from marketplace.api_filters import StrictFilterSet, id_filter, integer_filter
 from marketplace.errors import InvalidInput, NotFound
-from marketplace.idempotency import (
-    idempotency_claim,
-    idempotency_key,
-    idempotency_store,
-    replayed,
-)
+from marketplace.idempotency import created_once
 from marketplace.models import Membership, Organisation, OrganisationKind
 from marketplace.pagination import (
     Key,
@@ -301,18 +295,7 @@ class DonationListView(generics.ListAPIView):
         parsed = RECORD_SERIALIZERS[kind](data=request.data)
         parsed.is_valid(raise_exception=True)
         data = dict(parsed.validated_data)
-        key = idempotency_key(request)
-        if key is None:
-            donation = _record(request, kind, data)
-            return Response(_show(request, donation.pk), status=status.HTTP_201_CREATED)
-        # With a key: the key, the donation and the answer kept for a repeat commit together.
-        with transaction.atomic():
-            claim = idempotency_claim(request, key)
-            if claim.replay is not None:
-                return replayed(claim.replay)
-            donation = _record(request, kind, data)
-            body = idempotency_store(claim, status.HTTP_201_CREATED, _show(request, donation.pk))
-        return Response(body, status=status.HTTP_201_CREATED)
+        return created_once(request, lambda: _show(request, _record(request, kind, data).pk))
 
 
 class DonationDetailView(APIView):

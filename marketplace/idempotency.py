@@ -13,6 +13,9 @@ together):
         ...create...
         body = idempotency_store(claim, 201, body)
 
+`created_once(request, create)` is that flow for an API create that answers 201 with the new
+thing's JSON: every create of the API goes through it.
+
 The claim inserts the key row first (INSERT ... ON CONFLICT DO NOTHING): a concurrent request
 with the same key waits on the unique (key, user) index until the first commits, then inserts
 nothing and replays what the first stored; if the first failed (rolled back), the key is free
@@ -25,13 +28,15 @@ Lock order: the key's index entry, then the offer's capacity row, then the booki
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework import status
 from rest_framework.response import Response
 
 from .errors import Conflict, InvalidInput
@@ -159,3 +164,19 @@ def idempotency_erase(subject) -> int:
             row.save(update_fields=["response_body"])
             changed += 1
     return changed
+
+
+def created_once(request, create: Callable[[], dict]) -> Response:
+    """Answer 201 with `create()`'s JSON (it makes the thing through its service and shows it).
+    With an Idempotency-Key the key, what was created and its answer commit together, in the
+    transaction opened here, and a repeat of the key replays the first answer; without one the
+    service's own transaction is all there is."""
+    key = idempotency_key(request)
+    if key is None:
+        return Response(create(), status=status.HTTP_201_CREATED)
+    with transaction.atomic():
+        claim = idempotency_claim(request, key)
+        if claim.replay is not None:
+            return replayed(claim.replay)
+        body = idempotency_store(claim, status.HTTP_201_CREATED, create())
+    return Response(body, status=status.HTTP_201_CREATED)

@@ -16,21 +16,15 @@ but not change 403; a move the state does not allow 409.
 """
 
 import django_filters
-from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from marketplace.api_base import error_responses
 from marketplace.api_filters import NoFilters, StrictFilterSet, id_filter
-from marketplace.idempotency import (
-    idempotency_claim,
-    idempotency_key,
-    idempotency_store,
-    replayed,
-)
+from marketplace.idempotency import created_once
 from marketplace.pagination import newest_first
 from marketplace.selectors import organisation_ids_of
 
@@ -71,22 +65,6 @@ def _context(request, need: Need | None = None) -> dict:
         "my_organisation_ids": set(organisation_ids_of(request.user)),
         "need_organisation_id": need.organisation_id if need else None,
     }
-
-
-def _created(request, make, serializer_class, context) -> Response:
-    """Run `make()` and answer 201; with an Idempotency-Key the key, the row and the answer
-    commit together and a repeat replays the first answer."""
-    key = idempotency_key(request)
-    if key is None:
-        row = make()
-        return Response(serializer_class(row, context=context).data, status=201)
-    with transaction.atomic():
-        claim = idempotency_claim(request, key)
-        if claim.replay is not None:
-            return replayed(claim.replay)
-        row = make()
-        body = idempotency_store(claim, 201, serializer_class(row, context=context).data)
-    return Response(body, status=status.HTTP_201_CREATED)
 
 
 def _json_object(request) -> None:
@@ -149,11 +127,13 @@ class NeedListView(generics.ListAPIView):
         parsed = NeedCreateSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         data = dict(parsed.validated_data)
-        return _created(
+        return created_once(
             request,
-            lambda: services.need_create(by=request.user, **data),
-            NeedSerializer,
-            _context(request),
+            lambda: (
+                NeedSerializer(
+                    services.need_create(by=request.user, **data), context=_context(request)
+                ).data
+            ),
         )
 
 
@@ -263,11 +243,14 @@ class ProposalListView(generics.ListAPIView):
         parsed = ProposalCreateSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         data = dict(parsed.validated_data)
-        return _created(
+        return created_once(
             request,
-            lambda: services.proposal_create(need=self.need, by=request.user, **data),
-            ProposalSerializer,
-            _context(request, self.need),
+            lambda: (
+                ProposalSerializer(
+                    services.proposal_create(need=self.need, by=request.user, **data),
+                    context=_context(request, self.need),
+                ).data
+            ),
         )
 
 

@@ -37,12 +37,7 @@ from rest_framework.views import APIView
 
 from marketplace.api_base import error_responses, page_of
 from marketplace.errors import InvalidInput, NotFound
-from marketplace.idempotency import (
-    idempotency_claim,
-    idempotency_key,
-    idempotency_store,
-    replayed,
-)
+from marketplace.idempotency import created_once
 from marketplace.models import Organisation, OrganisationStatus
 from marketplace.pagination import Key, Ordering, page_parameters, page_response, paginate
 
@@ -355,16 +350,7 @@ class RegistrationListView(APIView):
             )
             return RegistrationSerializer(registration, context={"viewer": request.user}).data
 
-        key = idempotency_key(request)
-        if key is None:
-            return Response(register(), status=status.HTTP_201_CREATED)
-        # With a key: the key, the registration and the answer kept for a repeat commit together.
-        with transaction.atomic():
-            claim = idempotency_claim(request, key)
-            if claim.replay is not None:
-                return replayed(claim.replay)
-            body = idempotency_store(claim, status.HTTP_201_CREATED, register())
-        return Response(body, status=status.HTTP_201_CREATED)
+        return created_once(request, register)
 
 
 class RegistrationCancelView(APIView):
