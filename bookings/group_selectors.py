@@ -2,14 +2,15 @@
 members of the two organisations and to the coordinator; everyone else is told they do not
 exist (404)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import NotFound
-from marketplace.models import Membership, User
+from marketplace.models import User
 
 from .models import Booking, BookingGroup, BookingState
+from .selectors import visible_to_sides
 from .states import Side, actions_now
 
 S = BookingState
@@ -17,17 +18,7 @@ S = BookingState
 
 def groups_visible_to(user: User) -> QuerySet[BookingGroup]:
     """Groups the person may see, annotated with `as_requester` and `as_provider`."""
-    if not user.is_authenticated:
-        return BookingGroup.objects.none()
-    mine = Membership.objects.filter(user=user)
-    queryset = BookingGroup.objects.annotate(
-        as_requester=Exists(mine.filter(organisation_id=OuterRef("requester_id"))),
-        as_provider=Exists(mine.filter(organisation_id=OuterRef("provider_id"))),
-    )
-    if user.is_coordinator:
-        return queryset
-    own = mine.values("organisation_id")
-    return queryset.filter(Q(requester_id__in=own) | Q(provider_id__in=own))
+    return visible_to_sides(BookingGroup, user)
 
 
 ITEMS = Booking.objects.select_related("listing").order_by("listing_id", "id")

@@ -38,10 +38,17 @@ from .models import (
 def bookings_visible_to(user: User) -> QuerySet[Booking]:
     """Bookings the person may see, each annotated with `as_requester` and `as_provider`
     (whether the person belongs to that side). One query; memberships are subqueries."""
+    return visible_to_sides(Booking, user)
+
+
+def visible_to_sides(model, user: User) -> QuerySet:
+    """Rows of `model` (a booking or a group of them: anything with a requester and a provider)
+    the person may see: the coordinator all, members those of their organisations' sides, each
+    annotated with `as_requester` and `as_provider`."""
     if not user.is_authenticated:
-        return Booking.objects.none()
+        return model.objects.none()
     mine = Membership.objects.filter(user=user)
-    queryset = Booking.objects.annotate(
+    queryset = model.objects.annotate(
         as_requester=Exists(mine.filter(organisation_id=OuterRef("requester_id"))),
         as_provider=Exists(mine.filter(organisation_id=OuterRef("provider_id"))),
     )
