@@ -39,7 +39,23 @@ def _text(limit: int, *, required: bool = True) -> serializers.CharField:
 # --- input ------------------------------------------------------------------------------------
 
 
-class _RequestBase(StrictSerializer):
+class _FieldsBuiltOnce:
+    """Input fields built once per class: DRF deep-copies every declared field (rebuilding it
+    from its arguments) each time a serializer is made, most of the parsing's CPU on the
+    busiest POST (a booking request; profiled with benchmarks/booking.py). Each instance gets
+    shallow copies of the fields built the first time: binding sets the copy's own name and
+    parent, and parsing only reads the shared parts (validators, messages, choices)."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = built  # the same for every instance: a race builds it twice
+        return {name: copy.copy(field) for name, field in built.items()}
+
+
+class _RequestBase(_FieldsBuiltOnce, StrictSerializer):
     kind = serializers.ChoiceField(choices=BookingKind.choices)
     organisation = _id(required=False, help_text=_("Für welche Organisation gebucht wird."))
     message = _text(5000, required=False)
@@ -88,7 +104,7 @@ REQUEST_SERIALIZERS = {
 }
 
 
-class BookingKindSerializer(serializers.Serializer):
+class BookingKindSerializer(_FieldsBuiltOnce, serializers.Serializer):
     """Only reads `kind`, to pick the serializer of the rest."""
 
     kind = serializers.ChoiceField(choices=BookingKind.choices)
