@@ -39,7 +39,23 @@ def _text(limit: int, *, required: bool = True) -> serializers.CharField:
 # --- input ------------------------------------------------------------------------------------
 
 
-class _RequestBase(StrictSerializer):
+class _FieldsBuiltOnce:
+    """Input fields built once per class: DRF deep-copies every declared field (rebuilding it
+    from its arguments) each time a serializer is made, most of the parsing's CPU on the
+    busiest POST (a booking request; profiled with benchmarks/booking.py). Each instance gets
+    shallow copies of the fields built the first time: binding sets the copy's own name and
+    parent, and parsing only reads the shared parts (validators, messages, choices)."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = built  # the same for every instance: a race builds it twice
+        return {name: copy.copy(field) for name, field in built.items()}
+
+
+class _RequestBase(_FieldsBuiltOnce, StrictSerializer):
     kind = serializers.ChoiceField(choices=BookingKind.choices)
     organisation = _id(required=False, help_text=_("Für welche Organisation gebucht wird."))
     message = _text(5000, required=False)
@@ -88,7 +104,7 @@ REQUEST_SERIALIZERS = {
 }
 
 
-class BookingKindSerializer(serializers.Serializer):
+class BookingKindSerializer(_FieldsBuiltOnce, serializers.Serializer):
     """Only reads `kind`, to pick the serializer of the rest."""
 
     kind = serializers.ChoiceField(choices=BookingKind.choices)
@@ -157,6 +173,11 @@ def _when(value):
     )
 
 
+def _str(value) -> str | None:
+    """A CharField's or ChoiceField's output (the choices' keys are their strings)."""
+    return None if value is None else str(value)
+
+
 def _person(user) -> dict | None:
     if user is None:
         return None
@@ -189,6 +210,17 @@ class BookingEventSerializer(_OutputSerializer):
 
     def get_by(self, event) -> dict | None:
         return _person(event.by)
+
+    def to_representation(self, event) -> dict:
+        # The fields above written out (see BookingSerializer.to_representation).
+        return {
+            "action": _str(event.action),
+            "from_state": _str(event.from_state),
+            "to_state": _str(event.to_state),
+            "by": self.get_by(event),
+            "at": _when(event.at),
+            "message": _str(event.message),
+        }
 
 
 class BookingMessageSerializer(serializers.Serializer):
@@ -271,6 +303,33 @@ class BookingSerializer(_OutputSerializer):
     events = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
+    def to_representation(self, booking) -> dict:
+        """The fields above written out: the same JSON as DRF's field-by-field output
+        (tests/bookings/test_representation.py compares the two), which cost a tenth of a
+        booking request's CPU (profiled with benchmarks/booking.py) and is paid again for
+        each booking of a list. A new field is added both above (schema) and here."""
+        return {
+            "id": booking.pk,
+            "kind": _str(booking.kind),
+            "state": _str(booking.state),
+            "offer": self.get_offer(booking),
+            "requester": self.get_requester(booking),
+            "provider": self.get_provider(booking),
+            "my_sides": self.get_my_sides(booking),
+            "allowed_actions": self.get_allowed_actions(booking),
+            "message": _str(booking.message),
+            "created_at": _when(booking.created_at),
+            "updated_at": _when(booking.updated_at),
+            "starts_at": _when(booking.starts_at),
+            "expires_at": _when(booking.expires_at),
+            "ended_at": _when(booking.ended_at),
+            "volunteer": self.get_volunteer(booking),
+            "equipment": self.get_equipment(booking),
+            "job": self.get_job(booking),
+            "events": self.get_events(booking),
+            "url": self.get_url(booking),
+        }
+
     def get_offer(self, booking) -> dict:
         listing = booking.listing
         return {"id": listing.pk, "kind": listing.kind, "title": listing.title}
@@ -294,7 +353,8 @@ class BookingSerializer(_OutputSerializer):
         events = getattr(booking, "new_events", None)
         if events is None:
             events = booking.events.all()
-        return BookingEventSerializer(events, many=True).data
+        event_output = BookingEventSerializer()
+        return [event_output.to_representation(event) for event in events]
 
     def get_url(self, booking) -> str:
         return booking.path

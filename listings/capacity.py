@@ -221,12 +221,21 @@ def lock_equipment(item_id: int) -> Equipment:
 
 def _busy_units(item: Equipment, start: dt.date, end: dt.date) -> set[int]:
     """Units with any allocation (loan, buffer or blocked) overlapping [start, end)."""
+    return {unit for unit, _overdue in _overlapping(item, start, end)}
+
+
+def _overlapping(item: Equipment, start: dt.date, end: dt.date) -> list[tuple[int, bool]]:
+    """Each allocation overlapping [start, end) as (unit number, whether it is an overdue loan
+    that is not back yet): the free units and, when too few are free, why (_overdue_note), in
+    one statement."""
     sql = (
-        f'SELECT "unit_number" FROM {_table(EquipmentAllocation)} '  # noqa: S608
+        f'SELECT "unit_number", ("kind" = %s AND "end" = %s) '  # noqa: S608
+        f"FROM {_table(EquipmentAllocation)} "
         'WHERE "item_id" = %s AND "start" < %s AND "end" > %s'
     )
     adapt = connection.ops.adapt_datefield_value
-    return {unit for (unit,) in fetch(sql, [item.pk, adapt(end), adapt(start)])}
+    params = [AllocationKind.LOAN.value, adapt(UNTIL_RETURNED), item.pk, adapt(end), adapt(start)]
+    return [(unit, bool(overdue)) for unit, overdue in fetch(sql, params)]
 
 
 def _check_period(start: dt.date, end: dt.date) -> None:
@@ -277,7 +286,8 @@ def equipment_hold_locked(
         )
     # Allocations are half-open [start, end): the day after the return day ends the loan.
     taken_until = return_on + dt.timedelta(days=1 + item.buffer_days)
-    busy = _busy_units(item, pickup_on, taken_until)
+    overlapping = _overlapping(item, pickup_on, taken_until)
+    busy = {unit for unit, _overdue in overlapping}
     free = [n for n in range(1, item.quantity + 1) if n not in busy]
     if len(free) < units:
         raise Conflict(
@@ -287,7 +297,7 @@ def equipment_hold_locked(
                 len(free),
             )
             % {"free": len(free), "quantity": item.quantity}
-            + _overdue_note(item, pickup_on, taken_until)
+            + _overdue_note(len({unit for unit, overdue in overlapping if overdue}))
         )
     hold_id = uuid.uuid4()
     insert(
@@ -395,16 +405,8 @@ def equipment_holds_after(*, hold_id: uuid.UUID) -> list[uuid.UUID]:
     return list(dict.fromkeys(later))
 
 
-def _overdue_note(item: Equipment, start: dt.date, end: dt.date) -> str:
-    """Why units are missing in [start, end), when overdue loans (not back yet) have them."""
-    overdue = (
-        EquipmentAllocation.objects.filter(
-            item=item, kind=AllocationKind.LOAN, end=UNTIL_RETURNED, start__lt=end
-        )
-        .values("unit_number")
-        .distinct()
-        .count()
-    )
+def _overdue_note(overdue: int) -> str:
+    """Why units are missing, when `overdue` of them are with loans not back yet."""
     if not overdue:
         return ""
     return " " + ngettext(

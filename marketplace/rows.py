@@ -9,10 +9,9 @@ Only for statements whose shape never changes; everything else stays with the OR
 
 from functools import cache, cached_property
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery, Query
+from django.db.models.sql import Query
 
 
 def quote(name: str) -> str:
@@ -82,15 +81,11 @@ def insert_new(objs: list[Model], *, returning: list[str]) -> list[tuple]:
     """Insert `objs` (of one model) in one statement, leaving out every row that a unique
     constraint already holds (INSERT ... ON CONFLICT DO NOTHING), and return the `returning`
     columns of the rows that were new. A conflict does not break the caller's transaction, so
-    no savepoint is needed. The values are prepared as the ORM prepares them (bulk_create)."""
-    model = type(objs[0])
-    opts = model._meta
-    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
-    query.insert_values([f for f in opts.concrete_fields if not f.primary_key], objs)
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [opts.get_field(name) for name in returning]
-    [(sql, params)] = compiler.as_sql()
-    return fetch(sql, params)
+    no savepoint is needed. The values are prepared as insert() prepares them, the statement's
+    text is built once per model, number of rows and returned columns."""
+    db = connections[DEFAULT_DB_ALIAS]
+    sql = _insert_sql(type(objs[0]), len(objs), db.vendor, tuple(returning), ignore=True)
+    return fetch(sql, _insert_params(objs, db))
 
 
 def insert(*objs: Model) -> None:
@@ -100,13 +95,9 @@ def insert(*objs: Model) -> None:
     post_save); the values are prepared as the ORM prepares them (auto_now, JSON, dates)."""
     model = type(objs[0])
     db = connections[DEFAULT_DB_ALIAS]
-    fields = _insert_fields(model)
-    sql = _insert_sql(model, len(objs), db.vendor)
-    params = []
-    for obj in objs:
-        params += [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+    sql = _insert_sql(model, len(objs), db.vendor, (model._meta.pk.name,))
     with db.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _insert_params(objs, db))
         ids = [row[0] for row in cursor.fetchall()]
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
@@ -118,12 +109,64 @@ def _insert_fields(model: type[Model]) -> list:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
+# Django's own fields whose prepared value of None is None, and those whose prepared value of
+# a plain str is the str (get_prep_value() is to_python(), which returns it as it is). A wide
+# row (a booking has 42 columns, most of them empty) then skips most of the per-field calls.
+_NONE_AS_IS = frozenset(
+    {
+        *(models.CharField, models.TextField, models.EmailField, models.SlugField),
+        *(models.IntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField),
+        *(models.SmallIntegerField, models.BigIntegerField, models.BooleanField),
+        *(models.DateField, models.DateTimeField, models.DecimalField, models.UUIDField),
+        *(models.ForeignKey, models.OneToOneField),
+    }
+)
+_STR_AS_IS = frozenset({models.CharField, models.TextField, models.EmailField, models.SlugField})
+
+
 @cache
-def _insert_sql(model: type[Model], rows: int, vendor: str) -> str:
+def _insert_plan(model: type[Model]) -> list[tuple]:
+    """Per field: the field, whether it has a pre_save() of its own (auto_now), and whether
+    None, a plain str, are stored as they are."""
+    return [
+        (
+            field,
+            type(field).pre_save is not models.Field.pre_save,
+            type(field) in _NONE_AS_IS,
+            type(field) in _STR_AS_IS,
+        )
+        for field in _insert_fields(model)
+    ]
+
+
+def _insert_params(objs, db) -> list:
+    """The values of `objs` as the ORM prepares them for an INSERT (pre_save(), then
+    get_db_prep_save()), in _insert_fields() order."""
+    plan = _insert_plan(type(objs[0]))
+    params = []
+    for obj in objs:
+        for field, own_pre_save, none_as_is, str_as_is in plan:
+            value = field.pre_save(obj, True) if own_pre_save else getattr(obj, field.attname)
+            if (value is None and none_as_is) or (str_as_is and type(value) is str):
+                params.append(value)
+            else:
+                params.append(field.get_db_prep_save(value, db))
+    return params
+
+
+@cache
+def _insert_sql(
+    model: type[Model], rows: int, vendor: str, returning: tuple[str, ...], ignore: bool = False
+) -> str:
+    """INSERT of `rows` rows returning the named fields' columns; with `ignore`, rows that a
+    unique constraint already holds are left out (ON CONFLICT DO NOTHING, PostgreSQL and
+    SQLite alike) and not returned."""
     fields = _insert_fields(model)
     values = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    conflict = " ON CONFLICT DO NOTHING" if ignore else ""
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
     return (
         f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (names from the model)
         f"({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES {', '.join([values] * rows)} RETURNING {quote(model._meta.pk.column)}"
+        f"VALUES {', '.join([values] * rows)}{conflict} RETURNING {columns}"
     )
