@@ -318,6 +318,7 @@ class BookingSerializer(_OutputSerializer):
             "my_sides": self.get_my_sides(booking),
             "allowed_actions": self.get_allowed_actions(booking),
             "message": _str(booking.message),
+            "group": booking.group_id,
             "created_at": _when(booking.created_at),
             "updated_at": _when(booking.updated_at),
             "starts_at": _when(booking.starts_at),
