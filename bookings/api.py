@@ -13,7 +13,6 @@ move the state table does not allow answers 409.
 """
 
 import django_filters
-from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,12 +26,7 @@ from rest_framework.response import Response
 
 from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import NotFound
-from marketplace.idempotency import (
-    idempotency_claim,
-    idempotency_key,
-    idempotency_store,
-    replayed,
-)
+from marketplace.idempotency import created_once
 from marketplace.pagination import Key, Ordering, newest_first
 
 from . import group_api, services
@@ -160,24 +154,15 @@ class BookingListView(generics.ListAPIView):
         data = dict(parsed.validated_data)
         del data["kind"]
         request_kind = REQUEST_SERVICES[kind]
-        key = idempotency_key(request)
-        if key is None:
-            booking = request_kind(
-                by=request.user, organisation=data.pop("organisation", None), **data
-            )
-            return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
-        # With a key: the key, the booking and the answer kept for a repeat commit together.
-        with transaction.atomic():
-            claim = idempotency_claim(request, key)
-            if claim.replay is not None:
-                return replayed(claim.replay)
-            booking = request_kind(
-                by=request.user, organisation=data.pop("organisation", None), **data
-            )
-            body = idempotency_store(
-                claim, status.HTTP_201_CREATED, BookingSerializer(booking).data
-            )
-        return Response(body, status=status.HTTP_201_CREATED)
+        organisation = data.pop("organisation", None)
+        return created_once(
+            request,
+            lambda: (
+                BookingSerializer(
+                    request_kind(by=request.user, organisation=organisation, **data)
+                ).data
+            ),
+        )
 
 
 class BookingDetailView(generics.GenericAPIView):
