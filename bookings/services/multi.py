@@ -27,10 +27,10 @@ from marketplace.models import Membership, Organisation, User
 from marketplace.rows import insert
 
 from .. import group_notices, notices
-from ..models import Booking, BookingGroup, BookingKind, BookingState
-from ..states import INITIAL_STATE, Side
-from .common import MESSAGE_LIMIT, _record, _start_of_day, _text
-from .requests import _check_loan_dates, _check_offer, _expiry, _requester
+from ..models import Booking, BookingGroup, BookingState
+from ..states import Side
+from .common import MESSAGE_LIMIT, _record, _text
+from .requests import _check_loan_dates, _check_offer, _requester, loan_booking
 from .transitions import (
     booking_cancel,
     booking_confirm,
@@ -141,7 +141,6 @@ def booking_request_loans(
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
     now = timezone.now()
-    starts_at = _start_of_day(pickup_on)
     with transaction.atomic():
         locked = _lock_items(item for item, _units in pairs)
         companies = {item.organisation_id for item in locked.values()}
@@ -169,22 +168,16 @@ def booking_request_loans(
         for item_id, units in sorted(pairs):
             item = locked[item_id]
             hold_id = _hold(item, units=units, pickup_on=pickup_on, return_on=return_on)
-            booking = Booking(
-                kind=BookingKind.EQUIPMENT,
-                state=INITIAL_STATE[BookingKind.EQUIPMENT],
-                listing=item,
+            booking = loan_booking(
+                item,
                 requester=requester,
-                provider=item.organisation,
-                group=group,
-                created_by=by,
-                created_at=now,
-                starts_at=starts_at,
-                expires_at=_expiry(starts_at, now),
+                by=by,
+                now=now,
                 units=units,
                 pickup_on=pickup_on,
                 return_on=return_on,
-                deposit=item.deposit if item.deposit else None,
                 hold_id=hold_id,
+                group=group,
                 **fields,
             )
             insert(booking)

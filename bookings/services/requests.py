@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from listings import capacity
-from listings.models import JobOffer, Listing, ListingStatus
+from listings.models import Equipment, JobOffer, Listing, ListingStatus
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.models import Organisation, OrganisationKind, User
 from marketplace.rows import insert
@@ -196,25 +196,52 @@ def booking_request_loan(
         hold_id = capacity.equipment_hold_locked(
             locked, units=units, pickup_on=pickup_on, return_on=return_on
         )
-        starts_at = _start_of_day(pickup_on)
-        booking = Booking(
-            kind=BookingKind.EQUIPMENT,
-            state=INITIAL_STATE[BookingKind.EQUIPMENT],
-            listing=locked,
+        booking = loan_booking(
+            locked,
             requester=requester,
-            provider=locked.organisation,
-            created_by=by,
-            created_at=now,
-            starts_at=starts_at,
-            expires_at=_expiry(starts_at, now),
+            by=by,
+            now=now,
             units=units,
             pickup_on=pickup_on,
             return_on=return_on,
-            deposit=locked.deposit if locked.deposit else None,
             hold_id=hold_id,
             **fields,
         )
         return _created(booking, by=by, also_provider=also_provider)
+
+
+def loan_booking(
+    item: Equipment,
+    *,
+    requester: Organisation,
+    by: User,
+    now: dt.datetime,
+    units: int,
+    pickup_on: dt.date,
+    return_on: dt.date,
+    hold_id,
+    **fields,
+) -> Booking:
+    """The new loan's row, not yet written, for units already held (`hold_id`); also an item
+    of a request for several items (fields: purpose, message, group)."""
+    starts_at = _start_of_day(pickup_on)
+    return Booking(
+        kind=BookingKind.EQUIPMENT,
+        state=INITIAL_STATE[BookingKind.EQUIPMENT],
+        listing=item,
+        requester=requester,
+        provider=item.organisation,
+        created_by=by,
+        created_at=now,
+        starts_at=starts_at,
+        expires_at=_expiry(starts_at, now),
+        units=units,
+        pickup_on=pickup_on,
+        return_on=return_on,
+        deposit=item.deposit if item.deposit else None,
+        hold_id=hold_id,
+        **fields,
+    )
 
 
 def booking_refer_candidate(
