@@ -36,7 +36,7 @@ from marketplace.selectors import approved_organisations_of, is_member, is_netwo
 from needs.selectors import fitting_needs
 from network.selectors import upcoming_public_events
 
-from .. import access, offers
+from .. import access, need_offers, offers
 from ..booking_box import booking_form_context
 from ..forms import add_domain_error, add_validation_error
 from ..forms.listings import (
@@ -306,14 +306,20 @@ def _annotate_held(formset, offer) -> None:
             form.held = 0
 
 
-def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) -> HttpResponse:
+def _offer_form_page(
+    request: HttpRequest, organisation, kind: str, offer=None, need=None
+) -> HttpResponse:
+    """The new-offer and edit page; a `need` (a new offer made from it) fills the new offer in
+    and, once saved and published, leads back to the need (web/need_offers.py)."""
     form_class = OFFER_FORMS[kind]
+    from_need, need_rows = need_offers.prefill(need, kind) if need else ({}, [])
     instance = (
         copy.copy(offer)
         if offer
         else form_class._meta.model(
             organisation=organisation,
             **services.offer_defaults(kind=kind, organisation=organisation, by=request.user),
+            **from_need,
         )
     )
     data = request.POST if request.method == "POST" else None
@@ -325,7 +331,7 @@ def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) 
     rows = _rows_formset(
         kind,
         data,
-        initial=_initial_rows(offer),
+        initial=_initial_rows(offer) or need_rows,
         extra=EXTRA_ROWS if offer is None else 1,
     )
     rows_error, status = "", 200
@@ -343,6 +349,8 @@ def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) 
                     add_domain_error(form, error)
                 status = error.status_code
             else:
+                if need is not None:
+                    return _publish_for_need(request, need, saved)
                 messages.success(
                     request,
                     _("Das Angebot ist gespeichert.")
@@ -370,11 +378,28 @@ def _offer_form_page(request: HttpRequest, organisation, kind: str, offer=None) 
             kind=kind,
             kind_label=ListingKind(kind).label,
             offer=offer,
+            need=need,
             photos=list(offer.photos.all()) if kind == ListingKind.EQUIPMENT and offer else [],
             photo_form=PhotoForm(),
         ),
         status=status,
     )
+
+
+def _publish_for_need(request: HttpRequest, need, saved) -> HttpResponse:
+    """A new offer made from a need is published at once, so that it can be proposed; what
+    keeps it from being published leaves it a draft on its own page, with the reason."""
+    try:
+        services.listing_publish(listing=saved, by=request.user)
+    except DomainError as error:
+        messages.info(request, _("Das Angebot ist als Entwurf gespeichert."))
+        messages.error(request, error.message)
+        return redirect("web:offer", pk=saved.pk)
+    messages.success(
+        request,
+        _("Das Angebot ist veröffentlicht. Schicken Sie es jetzt als Vorschlag zum Gesuch."),
+    )
+    return redirect(need_offers.back_to_need(need, saved))
 
 
 def _photos_note(count: int) -> str:
@@ -429,7 +454,8 @@ def offer_create(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
         raise NotAllowed(_("Nur Unternehmen können Angebote einstellen."))
     if organisation.my_role is None:
         raise NotAllowed(_("Nur Mitglieder der anbietenden Organisation dürfen das."))
-    return _offer_form_page(request, organisation, kind)
+    need = need_offers.need_to_answer(request, organisation, kind)
+    return _offer_form_page(request, organisation, kind, need=need)
 
 
 def _own_offer(request: HttpRequest, pk: int):

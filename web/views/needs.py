@@ -29,9 +29,11 @@ from needs.selectors import (
 )
 from needs.states import need_actions
 
+from .. import need_offers
 from ..forms import add_domain_error
 from ..forms.needs import AnswerForm, NeedForm, ProposalForm
 from ..offers import cards_for
+from .listings import SLUG_OF_KIND
 
 PAGE_SIZE = 20
 
@@ -229,12 +231,30 @@ def _offers_of(companies) -> list[tuple[str, str]]:
 
 
 def _proposal_form(request, need: Need, companies, data=None):
-    form = ProposalForm(data, organisations=companies, offers=_offers_of(companies))
+    offers = _offers_of(companies)
+    form = ProposalForm(data, organisations=companies, offers=offers)
     if data is None and need.date_from:
         form.initial.update(pickup_on=need.date_from, return_on=need.date_until or need.date_from)
     if data is None and need.quantity:
         form.initial.update(volunteers=need.quantity, units=need.quantity)
+    # Back from a new offer made from this need (web/need_offers.py): that offer preselected.
+    chosen = request.GET.get(need_offers.OFFER_PARAM, "")
+    if data is None and chosen in {value for value, _label in offers}:
+        form.initial["offer"] = chosen
+        organisation_id = _organisation_of(chosen)
+        if organisation_id:
+            form.initial["organisation"] = organisation_id
     return form
+
+
+def _organisation_of(choice: str) -> int | None:
+    kind, _sep, number = choice.partition(":")
+    if kind == "slot":
+        rows = VolunteerSlot.objects.filter(pk=number).values_list("action__organisation_id")
+    else:
+        rows = Equipment.objects.filter(pk=number).values_list("organisation_id")
+    found = rows.first()
+    return found[0] if found else None
 
 
 def need_page(request: HttpRequest, need: Need, *, proposal_form=None, status=200):
@@ -260,8 +280,13 @@ def need_page(request: HttpRequest, need: Need, *, proposal_form=None, status=20
             "proposals": proposals,
             "my_org_ids": mine,
             "proposal_form": proposal_form if can_propose else None,
+            "new_offer_links": need_offers.new_offer_links(
+                need, [c for c in companies if c.pk not in open_by_me], SLUG_OF_KIND
+            )
+            if can_propose
+            else [],
             "history": list(need.events.select_related("by", "proposal__organisation"))
-            if owner or request.user.is_coordinator
+            if owner or getattr(request.user, "is_coordinator", False)
             else [],
             "nav": "needs",
         },
