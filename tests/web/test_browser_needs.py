@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from listings.models import Category
 from marketplace.models import Role
+from needs import services
 from needs.models import Need, Proposal
 from tests.factories import PASSWORD, CompanyFactory, SocialOrganisationFactory, member_of
 from tests.listings.factories import EquipmentFactory
@@ -97,3 +98,44 @@ def test_a_social_worker_posts_a_need_on_a_phone_and_a_company_answers_it(new_pa
     assert page.get_by_role("button", name="Annehmen").is_visible()
     assert axe_findings(page) == []
     screenshot(page, "need-proposal-phone")
+
+
+def test_a_company_member_answers_a_need_with_a_new_offer_made_from_it(new_page):
+    school = SocialOrganisationFactory(name="Galilei-Grundschule e.V.")
+    worker = member_of(school, Role.MEMBER, full_name="Tanja Lehrerin")
+    company = CompanyFactory(name="Spreewerk Design GmbH")
+    helper = member_of(company, Role.MEMBER, full_name="Jonas Albrecht")
+    day = timezone.localdate() + dt.timedelta(days=14)
+
+    need = services.need_create(
+        by=worker,
+        organisation=school,
+        publish=True,
+        title="Helfende für den Schulgarten",
+        description="Beete anlegen und Wege mulchen.",
+        category="garten",
+        help_kind="volunteers",
+        quantity=4,
+        date_from=day,
+        place="Schulhof",
+    )
+
+    page = new_page(**PHONE)
+    sign_in(page, helper.email, PASSWORD)
+    page.goto(need.path)
+    page.get_by_role("link", name="Neues Angebot aus diesem Gesuch anlegen").click()
+    assert page.get_by_label("Titel").input_value() == "Helfende für den Schulgarten"
+    assert axe_findings(page) == []
+    screenshot(page, "need-new-offer-form-phone")
+    page.get_by_label("Fähigkeiten").fill("Gartenarbeit")
+    page.get_by_role("button", name="Veröffentlichen und zum Gesuch").click()
+    page.get_by_text("Das Angebot ist veröffentlicht").wait_for()
+    assert axe_findings(page) == []
+
+    page.get_by_label("Ihre Nachricht").fill("Wir kommen zu viert.")
+    page.get_by_role("button", name="Vorschlag schicken").click()
+    page.get_by_text("Ihr Vorschlag ist verschickt").wait_for()
+
+    proposal = Proposal.objects.get()
+    assert proposal.slot.action.title == "Helfende für den Schulgarten"
+    assert (proposal.volunteers, proposal.slot.action.status) == (4, "published")
