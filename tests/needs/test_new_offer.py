@@ -185,3 +185,20 @@ def test_english_pages_show_no_german(world):
     form = company.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for german in (LINK, "vorausgefüllt", "Veröffentlichen und zum Gesuch", "Ort laut Gesuch"):
         assert german not in page + form, german
+
+
+def test_an_offer_that_cannot_be_published_stays_a_draft_with_the_reason(world):
+    need = need_of(world, help_kind="volunteers", category="garten", date_from=None)  # flexible
+    company = _client(world.lender_member)
+    url = _link(company.get(f"/gesuche/{need.pk}/").content.decode())
+    form_page = company.get(url)
+
+    saved = company.post(url, _as_posted(form_page, skills="Gartenarbeit"))  # no slot given
+
+    action = VolunteerAction.objects.get()
+    assert action.status == ListingStatus.DRAFT
+    assert saved["Location"] == f"/angebote/{action.pk}/"
+    page = company.get(saved["Location"]).content.decode()
+    assert "Das Angebot ist als Entwurf gespeichert." in page
+    assert "Bitte zuerst mindestens einen Termin in der Zukunft eintragen." in page
+    assert not Proposal.objects.exists()
