@@ -55,13 +55,18 @@ class _FieldsBuiltOnce:
         return {name: copy.copy(field) for name, field in built.items()}
 
 
+def _kind(kind: BookingKind) -> serializers.ChoiceField:
+    """A request's `kind`, one value per shape, so that the schema tells which shape is which."""
+    return serializers.ChoiceField(choices=[(kind.value, kind.label)])
+
+
 class _RequestBase(_FieldsBuiltOnce, StrictSerializer):
-    kind = serializers.ChoiceField(choices=BookingKind.choices)
     organisation = _id(required=False, help_text=_("Für welche Organisation gebucht wird."))
     message = _text(5000, required=False)
 
 
 class VolunteerRequestSerializer(_RequestBase):
+    kind = _kind(BookingKind.VOLUNTEER)
     slot = _id()
     volunteers = serializers.IntegerField(min_value=1, max_value=1000)
     task = _text(2000)
@@ -72,6 +77,7 @@ class VolunteerRequestSerializer(_RequestBase):
 
 
 class EquipmentRequestSerializer(_RequestBase):
+    kind = _kind(BookingKind.EQUIPMENT)
     item = _id()
     units = serializers.IntegerField(min_value=1, max_value=500)
     pickup_on = serializers.DateField(
@@ -87,6 +93,7 @@ class EquipmentRequestSerializer(_RequestBase):
 
 
 class JobReferralSerializer(_RequestBase):
+    kind = _kind(BookingKind.JOB)
     job = _id()
     candidate_name = _text(150)
     candidate_contact = _text(254)

@@ -426,13 +426,33 @@ def test_every_list_documents_one_page_shape(schema):
 
 def test_the_schema_tells_what_comes_back_and_what_goes_in(schema):
     components = schema["components"]["schemas"]
-    booking_request = components["BookingRequestRequest"]["discriminator"]["mapping"]
+    # One of the three kinds, told apart by `kind`, or several items of one company (kind
+    # equipment too, told apart by `items`): no discriminator can name the group, so the schema
+    # lists the four shapes and what each requires.
+    booking_request = {
+        ref["$ref"].rsplit("/", 1)[-1] for ref in components["BookingRequestRequest"]["oneOf"]
+    }
     organisation = components["Organisation"]["properties"]
     equipment = components["Equipment"]["properties"]
     patch_role = components["PatchedRoleRequest"]
 
-    assert set(booking_request) == {"volunteer", "equipment", "job"}
-    assert components["VolunteerRequestRequest"]["properties"]["kind"]["enum"] == ["volunteer"]
+    assert booking_request == {
+        "VolunteerRequestRequest",
+        "EquipmentRequestRequest",
+        "JobReferralRequest",
+        "EquipmentGroupRequestRequest",
+    }
+    kinds = {
+        name: components[components[name]["properties"]["kind"]["$ref"].rsplit("/", 1)[-1]]["enum"]
+        for name in ("VolunteerRequestRequest", "EquipmentRequestRequest", "JobReferralRequest")
+    }
+    assert kinds == {
+        "VolunteerRequestRequest": ["volunteer"],
+        "EquipmentRequestRequest": ["equipment"],
+        "JobReferralRequest": ["job"],
+    }
+    assert "items" in components["EquipmentGroupRequestRequest"]["required"]
+    assert "items" not in components["EquipmentRequestRequest"]["properties"]
     assert organisation["website"]["nullable"] and organisation["contact_email"]["nullable"]
     assert {"$ref": "#/components/schemas/BlankEnum"} in equipment["closed_reason"]["oneOf"]
     assert "role" not in patch_role.get("required", [])
