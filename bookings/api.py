@@ -24,6 +24,7 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from marketplace.api_base import require_json_object
 from marketplace.api_filters import NoFilters, StrictFilterSet
 from marketplace.errors import NotFound
 from marketplace.idempotency import created_once
@@ -142,8 +143,7 @@ class BookingListView(generics.ListAPIView):
         },
     )
     def post(self, request, *args, **kwargs):
-        if not isinstance(request.data, dict):
-            raise serializers.ValidationError({"detail": _("Bitte ein JSON-Objekt senden.")})
+        require_json_object(request)
         if "items" in request.data:
             return group_api.request_loans(request)
         kind = BookingKindSerializer(data={"kind": request.data.get("kind")})

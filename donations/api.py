@@ -39,12 +39,12 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api_base import error_responses, page_of
+from marketplace.api_base import error_responses, page_of, require_json_object
 from marketplace.api_filters import StrictFilterSet, id_filter, integer_filter
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.idempotency import created_once
@@ -287,8 +287,7 @@ class DonationListView(generics.ListAPIView):
         responses={201: DonationSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, *args, **kwargs):
-        if not isinstance(request.data, dict):
-            raise serializers.ValidationError({"detail": _("Bitte ein JSON-Objekt senden.")})
+        require_json_object(request)
         kind = KindSerializer(data={"kind": request.data.get("kind")})
         kind.is_valid(raise_exception=True)
         kind = kind.validated_data["kind"]

@@ -170,3 +170,10 @@ class DescriptionOnlyMetadata(SimpleMetadata):
 
     def determine_actions(self, request, view):
         return {}
+
+
+def require_json_object(request) -> None:
+    """A create or change takes a JSON object: a list, a string or a number is a 400 with a
+    message, before any serializer looks at it (which would fail on `.get`)."""
+    if not isinstance(request.data, dict):
+        raise serializers.ValidationError({"detail": _("Bitte ein JSON-Objekt senden.")})

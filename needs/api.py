@@ -19,10 +19,10 @@ import django_filters
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.response import Response
 
-from marketplace.api_base import error_responses
+from marketplace.api_base import error_responses, require_json_object
 from marketplace.api_filters import NoFilters, StrictFilterSet, id_filter
 from marketplace.idempotency import created_once
 from marketplace.pagination import newest_first
@@ -65,11 +65,6 @@ def _context(request, need: Need | None = None) -> dict:
         "my_organisation_ids": set(organisation_ids_of(request.user)),
         "need_organisation_id": need.organisation_id if need else None,
     }
-
-
-def _json_object(request) -> None:
-    if not isinstance(request.data, dict):
-        raise serializers.ValidationError({"detail": gettext_lazy("Bitte ein JSON-Objekt senden.")})
 
 
 class NeedFilter(StrictFilterSet):
@@ -123,7 +118,7 @@ class NeedListView(generics.ListAPIView):
         responses={201: NeedSerializer, **_errors(400, 401, 403, 409)},
     )
     def post(self, request, *args, **kwargs):
-        _json_object(request)
+        require_json_object(request)
         parsed = NeedCreateSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         data = dict(parsed.validated_data)
@@ -153,7 +148,7 @@ class NeedDetailView(generics.GenericAPIView):
     )
     def patch(self, request, pk: int):
         need = need_or_404(request.user, pk)
-        _json_object(request)
+        require_json_object(request)
         parsed = NeedUpdateSerializer(data=request.data, partial=True)
         parsed.is_valid(raise_exception=True)
         need = services.need_update(need=need, by=request.user, **parsed.validated_data)
@@ -239,7 +234,7 @@ class ProposalListView(generics.ListAPIView):
         responses={201: ProposalSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, *args, **kwargs):
-        _json_object(request)
+        require_json_object(request)
         parsed = ProposalCreateSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         data = dict(parsed.validated_data)

@@ -35,7 +35,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api_base import error_responses, page_of
+from marketplace.api_base import error_responses, page_of, require_json_object
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.idempotency import created_once
 from marketplace.models import Organisation, OrganisationStatus
@@ -135,8 +135,7 @@ def _details(data: dict) -> tuple[EventDetails, frozenset]:
 
 
 def _parsed(serializer_class, request, **kwargs):
-    if not isinstance(request.data, dict):
-        raise ValidationError({"detail": _("Bitte ein JSON-Objekt senden.")})
+    require_json_object(request)
     parsed = serializer_class(data=request.data, **kwargs)
     parsed.is_valid(raise_exception=True)
     return parsed.validated_data
