@@ -103,6 +103,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Parameters travel apart from the statement (server-side binding), and psycopg prepares a
+    # statement once a connection has run it DATABASE_PREPARE_THRESHOLD times, so PostgreSQL
+    # parses and plans it once per connection rather than per request: half the database's
+    # CPU per booking request (benchmarks/booking.py). 0 turns preparing off, as a
+    # transaction-pooling PgBouncer older than 1.21 needs.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5) or None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # How long a request waits for a row lock (PostgreSQL's lock_timeout) before it answers 409 Busy
 # with Retry-After (marketplace/locking.py).
