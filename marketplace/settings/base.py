@@ -103,6 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, splitting bulk inserts at the 65,535 parameters that server-side
+        # binding allows a statement (marketplace/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "marketplace.postgresql"
     # Parameters travel apart from the statement (server-side binding), and psycopg prepares a
     # statement once a connection has run it DATABASE_PREPARE_THRESHOLD times, so PostgreSQL
     # parses and plans it once per connection rather than per request: half the database's
@@ -118,7 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=3000)
 # Seconds a client is asked to wait (Retry-After) while the database is unreachable.
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=15)
-USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+USING_POSTGRES = DATABASES["default"]["ENGINE"] == "marketplace.postgresql"
 
 # --- Redis, cache and Celery ----------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -317,6 +321,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The outbox (notifications/services.py): a row queued or sending for longer than this is queued
 # again by the sweep; keep it well above the time one e-mail may take (EMAIL_TIMEOUT).
 NOTIFICATIONS_STUCK_AFTER_SECONDS = env.float("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=300.0)
+# A web process gathers the notifications its requests commit within this window and hands
+# them to Celery together (notifications/tasks.py, GatheredHandOff): an e-mail waits this long.
+# 0: each commit hands its own over at once.
+NOTIFICATIONS_HAND_OFF_SECONDS = env.float("NOTIFICATIONS_HAND_OFF_SECONDS", default=0.05)
 # How long a worker keeps trying to record e-mails the server accepted while the database is
 # unreachable (a crash mid-batch); keep it well below NOTIFICATIONS_STUCK_AFTER_SECONDS, after
 # which the sweep would send them again.

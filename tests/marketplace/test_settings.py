@@ -150,7 +150,7 @@ def test_services_come_from_the_environment(tmp_path):
 
     # Then PostgreSQL, Redis as cache and broker with a real worker, SMTP to mailpit
     assert values["DEBUG"] is False
-    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["ENGINE"] == "marketplace.postgresql"  # Django's, with bulk batches split
     assert (values["DB_NAME"], values["DB_HOST"]) == ("kiezmarkt", "postgres")
     # (django-redis, degrading to process memory while Redis is away: marketplace/cache.py)
     assert values["CACHE"] == "marketplace.cache.DegradingRedisCache"
