@@ -119,12 +119,14 @@ class Booking(models.Model):
         verbose_name=_("anfragende Organisation"),
         on_delete=models.PROTECT,
         related_name="bookings_requested",
+        db_index=False,  # booking_requester_new leads with it
     )
     provider = models.ForeignKey(
         Organisation,
         verbose_name=_("anbietende Organisation"),
         on_delete=models.PROTECT,
         related_name="bookings_provided",
+        db_index=False,  # booking_provider_new leads with it
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -533,7 +533,10 @@ class EquipmentAllocation(models.Model):
     On PostgreSQL an exclusion constraint forbids overlapping rows of one unit.
     """
 
-    item = models.ForeignKey(Equipment, on_delete=models.CASCADE, related_name="allocations")
+    # No index of its own: allocation_item_period leads with it.
+    item = models.ForeignKey(
+        Equipment, on_delete=models.CASCADE, related_name="allocations", db_index=False
+    )
     unit_number = models.PositiveSmallIntegerField()
     start = models.DateField()
     end = models.DateField()
