@@ -1,6 +1,7 @@
 """Celery entry points of the outbox and the hand-off to them. They take ids and leave the work
 to sending.py; services.notify() hands its rows over with enqueue_on_commit(), which queues the
-send task with Celery's delay_on_commit(). Imports point one way: services → tasks → sending.
+send task after the caller's commit, gathered with other commits of the same process
+(GatheredHandOff). Imports point one way: services → tasks → sending.
 
 acks_late + reject_on_worker_lost: a task is acknowledged only when it has finished, so a
 worker that dies mid-task leaves it to the broker to hand out again. That alone is not enough
@@ -8,10 +9,15 @@ worker that dies mid-task leaves it to the broker to hand out again. That alone 
 published just before Redis died is gone), hence the periodic sweep.
 """
 
+import atexit
+import logging
+import os
+import threading
 import time
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.db import close_old_connections, transaction
 from kombu.utils.uuid import uuid
 
@@ -21,6 +27,8 @@ from .sending import notifications_send, requeue_stuck_and_due
 # worker that dies still leaves at most one e-mail accepted but unrecorded (see
 # sending._claim()).
 SEND_BATCH = 20
+
+logger = logging.getLogger(__name__)
 
 _CONNECTION_CHECK_INTERVAL = 1.0  # seconds
 _last_connection_check = 0.0
@@ -46,28 +54,16 @@ def _fresh_database_connection(task) -> None:
 
 
 class OutboxTask(DjangoTask):
-    """A task queued after the caller's commit (Celery's delay_on_commit()) that never fails the
-    caller: the change has committed, so a broker that cannot be reached is logged and the rows
-    stay queued in the database, where the periodic sweep finds them and queues them later."""
-
-    def delay_on_commit(self, *args, **kwargs) -> None:
-        def hand_over() -> None:
-            self.publish(*args, **kwargs)
-
-        # robust: an error in the hand-off is logged by Django and does not reach the caller.
-        transaction.on_commit(hand_over, robust=True)
+    """The send task, with a cheaper way to queue it from a web process (publish())."""
 
     def publish(self, *args, **kwargs) -> None:
         """delay() through Celery's message API without apply_async()'s per-call work: the
         route is looked up once per process, the arguments' repr is written here rather than by
         saferepr. The message is the one delay() sends (same headers, queue, retry policy and
         publish signals); about half of delay()'s CPU, which every booking request paid
-        (profiled with benchmarks/booking.py). Eager (tests, the embedded run): delay()."""
+        (profiled with benchmarks/booking.py). Always sends a message, even where tasks run
+        eagerly (_hand_over() decides that)."""
         app = self.app
-        if app.conf.task_always_eager or app.current_worker_task is not None:
-            # Eager, or inside a task (delay() records the parent and root task).
-            self.delay(*args, **kwargs)
-            return
         route = self.__dict__.get("_outbox_route")
         if route is None:
             route = self._outbox_route = app.amqp.router.route({}, self.name, args, kwargs, self)
@@ -111,9 +107,76 @@ def sweep_notifications(self) -> int:
 def enqueue_on_commit(notification_ids: list[int]) -> None:
     """Hand the rows to Celery once the caller's transaction commits (at once outside a
     transaction), up to SEND_BATCH per task. If the broker cannot be reached then, the rows stay
-    queued and the sweep hands them over later (OutboxTask)."""
-    for start in range(0, len(notification_ids), SEND_BATCH):
-        send_notifications.delay_on_commit(list(notification_ids[start : start + SEND_BATCH]))
+    queued and the sweep hands them over later (GatheredHandOff)."""
+    if notification_ids:
+        ids = list(notification_ids)
+        transaction.on_commit(lambda: _hand_over(ids), robust=True)
+
+
+def _hand_over(notification_ids: list[int]) -> None:
+    app = send_notifications.app
+    if app.conf.task_always_eager or app.current_worker_task is not None:
+        # Eager (tests, the embedded run) or inside a task: at once, as delay() does.
+        for start in range(0, len(notification_ids), SEND_BATCH):
+            send_notifications.delay(notification_ids[start : start + SEND_BATCH])
+    elif settings.NOTIFICATIONS_HAND_OFF_SECONDS <= 0:
+        for start in range(0, len(notification_ids), SEND_BATCH):
+            send_notifications.publish(notification_ids[start : start + SEND_BATCH])
+    else:
+        _gathered.add(notification_ids)
+
+
+class GatheredHandOff:
+    """The ids that this web process's transactions committed within a short window, handed
+    to Celery together: one message per SEND_BATCH ids instead of one per request. A publish
+    costs a web process more CPU than any other step of a booking request but its SQL
+    (benchmarks/booking.py), and the worker gets fewer, fuller tasks.
+
+    The window (NOTIFICATIONS_HAND_OFF_SECONDS, 0.05 s) is all an e-mail waits for. One daemon
+    thread per process publishes, started on first use (also after a fork). Ids still held when
+    the process ends are published at exit; were the process killed first, the rows are
+    committed and queued, and the sweep hands them over (NOTIFICATIONS_STUCK_AFTER_SECONDS)."""
+
+    def __init__(self) -> None:
+        self.forget_parent()
+
+    def forget_parent(self) -> None:
+        """Start afresh (also in a forked child: the parent publishes what it gathered)."""
+        self._ids: list[int] = []
+        self._lock = threading.Lock()
+        self._due = threading.Event()
+        self._publisher: threading.Thread | None = None
+
+    def add(self, notification_ids: list[int]) -> None:
+        with self._lock:
+            self._ids.extend(notification_ids)
+            if self._publisher is None:
+                self._publisher = threading.Thread(
+                    target=self._run, name="notifications-hand-off", daemon=True
+                )
+                self._publisher.start()
+        self._due.set()
+
+    def _run(self) -> None:
+        while True:
+            self._due.wait()
+            time.sleep(settings.NOTIFICATIONS_HAND_OFF_SECONDS)  # gather the next commits too
+            self._due.clear()  # before taking the ids: an add() from now on wakes us again
+            self.publish_all()
+
+    def publish_all(self) -> None:
+        with self._lock:
+            ids, self._ids = self._ids, []
+        for start in range(0, len(ids), SEND_BATCH):
+            try:
+                send_notifications.publish(ids[start : start + SEND_BATCH])
+            except Exception:  # the rows stay queued: the sweep hands them over later
+                logger.exception("Could not hand notifications to Celery; the sweep will")
+
+
+_gathered = GatheredHandOff()
+atexit.register(_gathered.publish_all)
+os.register_at_fork(after_in_child=_gathered.forget_parent)
 
 
 def notifications_sweep() -> int:
