@@ -104,6 +104,51 @@ def insert(*objs: Model) -> None:
         obj._state.adding, obj._state.db = False, db.alias
 
 
+def insert_selected(
+    template: Model,
+    *,
+    select: dict[str, str],
+    source: str,
+    params: list,
+    returning: list[str],
+) -> list[tuple]:
+    """Insert one row of `template`'s model per row that `source` (a FROM ... WHERE ...
+    clause) finds, in one statement: each row has the template's values except the fields
+    named in `select` (attname: an SQL expression over the source's columns). Rows that a
+    unique constraint already holds are left out (ON CONFLICT DO NOTHING, PostgreSQL and
+    SQLite alike; `source` must have a WHERE clause, which SQLite needs to parse this);
+    returns the `returning` columns of the new rows. `params` are the source's values."""
+    db = connections[DEFAULT_DB_ALIAS]
+    model = type(template)
+    taken = tuple(select.items())
+    sql = _insert_selected_sql(model, taken, source, tuple(returning), db.vendor)
+    own = [
+        value
+        for field, value in zip(_insert_fields(model), _insert_params([template], db), strict=True)
+        if field.attname not in select
+    ]
+    return fetch(sql, [*own, *params])
+
+
+@cache
+def _insert_selected_sql(
+    model: type[Model],
+    select: tuple[tuple[str, str], ...],
+    source: str,
+    returning: tuple[str, ...],
+    vendor: str,
+) -> str:
+    expressions = dict(select)
+    fields = _insert_fields(model)
+    values = ", ".join(expressions.get(field.attname, "%s") for field in fields)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # names from the model
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"SELECT {values} {source} ON CONFLICT DO NOTHING RETURNING {columns}"
+    )
+
+
 @cache
 def _insert_fields(model: type[Model]) -> list:
     return [field for field in model._meta.concrete_fields if not field.primary_key]

@@ -11,27 +11,31 @@ from .models import Notification, NotificationOptOut
 
 def recipient_addresses_for(organisation: Organisation, kind: str) -> list[tuple[int, str, str]]:
     """(user id, e-mail, language) of who in `organisation` should hear about `kind`: its
-    active admins always, its other active members unless they switched this (optional) kind
+    active admins always, its other members unless they switched this (optional) kind
     off. Ordered by membership, so the order is stable. Raises ValueError for an unknown kind.
-
-    This runs in every booking request, so it is one query written once (marketplace/rows.py)
-    that reads the members and their opt-outs together.
     """
+    source, params = recipients_source(organisation, kind)
+    return fetch(f'SELECT m."user_id", u."email", u."language" {source} ORDER BY m."id"', params)
+
+
+def recipients_source(organisation: Organisation | int, kind: str) -> tuple[str, list]:
+    """The FROM and WHERE clause (with its values) that finds recipient_addresses_for()'s
+    people: memberships `m` joined to their users `u`. Written once (marketplace/rows.py):
+    it runs in every booking request, where services.notify_organisation() inserts the
+    notifications straight from it. Raises ValueError for an unknown kind."""
     optional = get_kind(kind).optional
     org_id = organisation if isinstance(organisation, int) else organisation.pk
-    return fetch(_RECIPIENTS_SQL, [org_id, not optional, Role.ADMIN.value, kind])
+    return _RECIPIENTS_SOURCE, [org_id, not optional, Role.ADMIN.value, kind]
 
 
 _MEMBERSHIP, _USER, _OPT_OUT = (
     model._meta.db_table for model in (Membership, User, NotificationOptOut)
 )
 # Names from the models only, values as parameters.
-_RECIPIENTS_SQL = (
-    f'SELECT m."user_id", u."email", u."language" FROM "{_MEMBERSHIP}" m '  # noqa: S608
-    f'INNER JOIN "{_USER}" u ON (m."user_id" = u."id") '
+_RECIPIENTS_SOURCE = (
+    f'FROM "{_MEMBERSHIP}" m INNER JOIN "{_USER}" u ON (m."user_id" = u."id") '  # noqa: S608
     'WHERE m."organisation_id" = %s AND u."is_active" AND (%s OR m."role" = %s OR NOT EXISTS '
-    f'(SELECT 1 FROM "{_OPT_OUT}" o WHERE o."user_id" = m."user_id" AND o."kind" = %s)) '
-    'ORDER BY m."id"'
+    f'(SELECT 1 FROM "{_OPT_OUT}" o WHERE o."user_id" = m."user_id" AND o."kind" = %s))'
 )
 
 

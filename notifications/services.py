@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import User
 from marketplace.notices import Recipient
-from marketplace.rows import insert_new
+from marketplace.rows import insert_new, insert_selected
 
 from . import tokens
 from .kinds import KINDS, Kind, get_kind, in_app_kind_names
@@ -28,7 +28,7 @@ from .models import (
     NotificationOptOut,
     NotificationStatus,
 )
-from .selectors import opted_out_user_ids, recipient_addresses_for
+from .selectors import opted_out_user_ids, recipient_addresses_for, recipients_source
 
 # The sending half of the outbox, also named here for the callers that know it from here.
 from .tasks import enqueue_on_commit
@@ -82,13 +82,59 @@ def notify_organisation(
     attachments: Attachments = (),
 ) -> list[Notification]:
     """notify() the people of `organisation` who should hear about `kind`: its admins always,
-    its other members unless they switched the kind off (selectors.recipient_addresses_for()
-    already leaves those out, so no second look at the preferences). Errors as notify()."""
-    recipients = [
-        Recipient(email=email, language=language, user_id=user_id)
-        for user_id, email, language in recipient_addresses_for(organisation, kind)
+    its other members unless they switched the kind off (selectors.recipients_source()
+    already leaves those out, so no second look at the preferences). Errors as notify().
+
+    Without attachments the rows are inserted straight from the members in one statement
+    (this runs in every booking request); attachments are made per recipient, so with them
+    the recipients are read first."""
+    if attachments:
+        recipients = [
+            Recipient(email=email, language=language, user_id=user_id)
+            for user_id, email, language in recipient_addresses_for(organisation, kind)
+        ]
+        return _write(kind, _distinct(recipients), context, event_key, organisation, attachments)
+    source, params = recipients_source(organisation, kind)
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    template = Notification(
+        email="", organisation_id=org_id, kind=kind, context=context, event_key=event_key
+    )
+    # A recipient told of this event before is left out by notification_once, as in _write().
+    new = insert_selected(
+        template,
+        select=_FROM_MEMBERS,
+        source=source,
+        params=params,
+        returning=["id", "recipient", "email", "language"],
+    )
+    created = [
+        Notification(
+            pk=pk,
+            recipient_id=user_id,
+            email=email,
+            language=language,
+            organisation_id=org_id,
+            kind=kind,
+            context=context,
+            event_key=event_key,
+            created_at=template.created_at,
+            updated_at=template.updated_at,
+        )
+        for pk, user_id, email, language in new
     ]
-    return _write(kind, _distinct(recipients), context, event_key, organisation, attachments)
+    for row in created:
+        row._state.adding, row._state.db = False, connection.alias
+    enqueue_on_commit([row.pk for row in created])
+    return created
+
+
+# Each member's own values in notify_organisation()'s insert (addresses compared in lower
+# case, as _distinct() does).
+_FROM_MEMBERS = {
+    "recipient_id": 'm."user_id"',
+    "email": 'lower(u."email")',
+    "language": 'u."language"',
+}
 
 
 def _distinct(recipients: Iterable[User | Recipient]) -> list[Recipient]:

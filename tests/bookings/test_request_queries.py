@@ -20,7 +20,7 @@ from .support import in_days, item_of, slot_of
 pytestmark = pytest.mark.django_db
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-BOOKING_STATEMENTS = 9  # token, lock, membership, free units, 3 rows, recipients, notifications
+BOOKING_STATEMENTS = 8  # token, lock, membership, free units, 3 rows, the notifications from the members
 REFUSED_STATEMENTS = 6
 IDEMPOTENT_EXTRA = 2  # claim the key, store the answer
 
@@ -54,7 +54,7 @@ def bigger_world(world):
     return world
 
 
-def test_a_loan_request_takes_at_most_nine_statements(
+def test_a_loan_request_takes_at_most_eight_statements(
     bigger_world, client_for, django_assert_max_num_queries
 ):
     world = bigger_world
@@ -89,7 +89,7 @@ def test_a_refused_loan_request_takes_at_most_six_statements(
     assert Booking.objects.count() == 1
 
 
-def test_a_volunteer_request_takes_at_most_nine_statements(
+def test_a_volunteer_request_takes_at_most_eight_statements(
     bigger_world, client_for, django_assert_max_num_queries
 ):
     world = bigger_world

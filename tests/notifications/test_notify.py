@@ -126,6 +126,32 @@ def test_notify_organisation_tells_admins_and_members_who_did_not_switch_off(
     assert {row.organisation_id for row in rows} == {organisation.pk}
 
 
+def test_notify_organisation_tells_each_member_once_per_event_in_their_language(
+    test_kinds, django_capture_on_commit_callbacks
+):
+    organisation = SocialOrganisationFactory(name="Kiezladen e.V.")
+    admin = member_of(organisation, Role.ADMIN, email="Ada.Admin@Example.org", language="en")
+    member = member_of(organisation)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify_organisation(
+            kind="test_required", organisation=organisation, context=_context(), event_key="e:o"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = notify_organisation(
+            kind="test_required", organisation=organisation.pk, context=_context(), event_key="e:o"
+        )
+
+    # The addresses in lower case, each person's language, and nobody twice for one event
+    assert {(row.email, row.language) for row in first} == {
+        ("ada.admin@example.org", "en"),
+        (member.email, "de"),
+    }
+    assert again == []
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["ada.admin@example.org", member.email])
+    assert {row.recipient_id for row in Notification.objects.all()} == {admin.pk, member.pk}
+
+
 def test_an_unknown_kind_is_refused_before_anything_is_written():
     person = UserFactory()
     with pytest.raises(ValueError, match="bokking_confirmed"):
