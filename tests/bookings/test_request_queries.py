@@ -20,7 +20,7 @@ from .support import in_days, item_of, slot_of
 pytestmark = pytest.mark.django_db
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-BOOKING_STATEMENTS = 8  # token, lock, membership, free units, 3 rows, the notifications from the members
+BOOKING_STATEMENTS = 8  # token, lock, membership, free units, 3 rows, notifications from members
 REFUSED_STATEMENTS = 6
 IDEMPOTENT_EXTRA = 2  # claim the key, store the answer
 
