@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from listings import capacity
 from listings.models import Equipment, JobOffer, Listing, ListingStatus
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from marketplace.locking import checked_before_written
 from marketplace.models import Organisation, OrganisationKind, User
 from marketplace.rows import insert
 from marketplace.selectors import memberships_among
@@ -98,7 +99,8 @@ def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
 # input once. Every request runs lock → check → hold in one transaction: the offer's row is
 # locked (listings.capacity), who asks and whether the offer is open are checked on that row,
 # then capacity.*_hold_locked() takes the places or units (or refuses: Conflict) and the
-# booking, its event and the notifications are written.
+# booking, its event and the notifications are written. Nothing is written before the last
+# check, so a refusal ends the transaction by commit (marketplace.locking.checked_before_written).
 
 
 def booking_request_volunteers(
@@ -132,7 +134,7 @@ def booking_request_volunteers(
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
     now = timezone.now()
-    with transaction.atomic():
+    with checked_before_written():
         try:
             locked = capacity.lock_slot(slot)
         except NotFound:
@@ -186,7 +188,7 @@ def booking_request_loan(
         "message": _text(message, field="message", limit=MESSAGE_LIMIT),
     }
     now = timezone.now()
-    with transaction.atomic():
+    with checked_before_written():
         try:
             locked = capacity.lock_equipment(item)
         except NotFound:

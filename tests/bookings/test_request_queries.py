@@ -8,6 +8,7 @@ the statements besides those.
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from bookings.models import Booking, BookingEvent
 from listings.models import EquipmentAllocation
@@ -133,3 +134,30 @@ def test_with_an_idempotency_key_two_statements_more_and_a_replay_reads_the_answ
     assert len(_statements(captured)) <= 3  # token, claim, the stored answer
     assert Booking.objects.count() == 1
     assert mail.outbox == []  # queued after commit, which the test's transaction never reaches
+
+
+def test_a_refused_request_leaves_the_connections_prepared_statements_in_place(
+    bigger_world, client_for
+):
+    # A rollback would make psycopg drop them (marketplace.locking.checked_before_written), and
+    # every refusal would parse and plan its statements anew.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: prepared statements (SQLite has none to keep)")
+    world = bigger_world
+    item = item_of(world, quantity=1)
+    client = client_for(world.social_member)
+    assert client.post("/api/v1/bookings/", _loan(item, 3, world), format="json").status_code == 201
+
+    answers = [
+        client.post("/api/v1/bookings/", _loan(item, 3, world), format="json").status_code
+        for _ in range(8)
+    ]
+
+    assert answers == [409] * 8
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%listings_equipmentallocation%"],
+        )
+        assert cursor.fetchone()[0] >= 1  # the free units' statement, prepared and kept
+    assert Booking.objects.count() == 1

@@ -8,12 +8,12 @@ import sqlite3
 
 import psycopg.errors
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.test import RequestFactory
 
 from marketplace import locking
 from marketplace.error_views import server_error
-from marketplace.errors import Busy
+from marketplace.errors import Busy, Conflict
 from marketplace.models import Membership, Role
 from marketplace.outage import is_database_unavailable
 from marketplace.services import organisations as services
@@ -166,3 +166,32 @@ def test_a_lock_error_met_outside_a_view_is_409_busy_not_503(tmp_path):
     assert api["Retry-After"] and page["Retry-After"]
     assert json.loads(api.content)["code"] == "busy"
     assert "Bitte versuchen Sie es in" in page.content.decode()
+
+
+def test_a_refusal_after_the_checks_leaves_the_transaction_by_commit_and_is_raised(
+    admin, django_capture_on_commit_callbacks
+):
+    committed = []
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Conflict, match="voll"),
+        locking.checked_before_written(),
+    ):
+        transaction.on_commit(lambda: committed.append(True))
+        raise Conflict("Das Angebot ist voll.")
+
+    assert committed == [True]  # committed (with nothing written), then refused
+
+
+@pytest.mark.parametrize(
+    "error",
+    [Busy("Gerade belegt."), RuntimeError("kaputt")],
+    ids=["busy", "any other error"],
+)
+def test_busy_and_other_errors_roll_back_as_usual(admin, error):
+    with pytest.raises(type(error)), locking.checked_before_written():
+        Membership.objects.filter(pk=admin.pk).update(role=Role.MEMBER)
+        raise error
+
+    admin.refresh_from_db()
+    assert admin.role == Role.ADMIN
