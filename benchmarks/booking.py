@@ -1,7 +1,7 @@
 """Bookings per second over HTTP, beside a bare Django endpoint measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiezmarkt REDIS_URL=redis://127.0.0.1:6379/7 \
-        .venv/bin/python benchmarks/booking.py [--requests 3000] [--clients 16] [--workers 4]
+        .venv/bin/python benchmarks/booking.py [--requests 3000] [--clients 16] [--rounds 3]
 
 Needs PostgreSQL and Redis (it makes and drops its own database, <name>_bench, and empties the
 Redis database it is given: the booking e-mails are queued there, no worker sends them).
@@ -11,15 +11,17 @@ What it does:
    web process's workers and threads) plus one extra URL,
    /bench/bare/: a bare Django view that takes one row lock and makes three inserts in one
    transaction, the floor any booking request stands on;
-2. bare:      CLIENTS keep-alive HTTP clients call /bench/bare/, each locking its own row;
+2. contested: CLIENTS clients POST loans of one item (few units, a few days) at once: most are
+   refused with 409 once it is full;
+3. then ROUNDS turns (default 3) of these four, so that other work on the machine falls on
+   each alike (their ratios hold while the absolute figures move with the load):
+   bare:      CLIENTS keep-alive HTTP clients call /bench/bare/, each locking its own row;
    api read:  the same clients GET /api/v1/auth/me/ with their tokens: what the API's framework
               (DRF, token look-up, a serializer) costs before a booking does anything; a second
               baseline, printed for orientation (the targets compare with the bare endpoint);
-3. distinct:  CLIENTS clients POST /api/v1/bookings/ (equipment loans), each for its own item;
-4. contested: CLIENTS clients POST loans of one item (few units, a few days) at once: most are
-   refused with 409 once it is full;
-5. refused:   the same requests again, now that the item is full: every one a 409, the cost of
-   saying no;
+   distinct:  CLIENTS clients POST /api/v1/bookings/ (equipment loans), each for its own item;
+   refused:   the contested requests again, now that the item is full: every one a 409, the
+              cost of saying no;
 6. checks with SQL that no unit is lent twice at any instant and no item beyond its quantity,
    that every 201 is one booking, and that no request got a 5xx;
 7. prints CPU per request (first: it depends far less on the machine's load than rates do),
@@ -207,6 +209,23 @@ class Phase:
     # CPU milliseconds per request in gunicorn, PostgreSQL and the benchmark's clients.
     cpu_ms: tuple[float, float, float]
 
+    @classmethod
+    def joined(cls, earlier: "Phase | None", later: "Phase") -> "Phase":
+        """One phase measured in turns: times and counts added, CPU per request averaged."""
+        if earlier is None:
+            return later
+        before, after = len(earlier.latencies), len(later.latencies)
+        cpu = tuple(
+            (a * before + b * after) / max(before + after, 1)
+            for a, b in zip(earlier.cpu_ms, later.cpu_ms, strict=True)
+        )
+        return cls(
+            earlier.seconds + later.seconds,
+            earlier.latencies + later.latencies,
+            earlier.statuses + later.statuses,
+            cpu,
+        )
+
     def rate(self, status: int) -> float:
         return self.statuses[status] / self.seconds
 
@@ -344,6 +363,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=3000, help="per phase")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns of bare, read, distinct and refused"
+    )
     # Defaults: what the production web process runs with (gunicorn.conf.py).
     web = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     parser.add_argument("--workers", type=int, default=web["workers"], help="worker processes")
@@ -365,6 +387,7 @@ def main() -> None:
     bench_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     server = None
     per_client = max(args.requests // args.clients, 1)
+    per_round = max(per_client // args.rounds, 1)
     try:
         app.control.purge()
         data = seed(args.clients)
@@ -381,11 +404,15 @@ def main() -> None:
             run(plans_bare(data, 20))
             run(plans_distinct(data, 20, offset=200))
 
-            bare = run(plans_bare(data, per_client))
-            read = run(plans_api_read(data, per_client))
-            dist = run(plans_distinct(data, per_client, 0))
             cont = run(plans_contested(data, per_client))
-            refused = run(plans_contested(data, per_client))
+            # The other phases in turns, so that whatever else the machine does meanwhile
+            # falls on each of them alike: their ratios hold even while the figures move.
+            bare = read = dist = refused = None
+            for turn in range(args.rounds):
+                bare = Phase.joined(bare, run(plans_bare(data, per_round)))
+                read = Phase.joined(read, run(plans_api_read(data, per_round)))
+                dist = Phase.joined(dist, run(plans_distinct(data, per_round, turn * per_round)))
+                refused = Phase.joined(refused, run(plans_contested(data, per_round)))
 
         from bookings.models import Booking
 
@@ -404,12 +431,12 @@ def main() -> None:
         connection.close()
         connection.creation.destroy_test_db(name, verbosity=0)
 
-    total = args.clients * per_client
+    total = args.clients * per_round * args.rounds
     bare_rate = bare.rate(201)
     dist_rate = dist.rate(201)
     ratio = dist_rate / bare_rate
     read_rate = read.rate(200)
-    cont_rate = total / cont.seconds
+    cont_rate = args.clients * per_client / cont.seconds
     server_errors = sum(
         n
         for phase in (bare, read, dist, cont, refused)
