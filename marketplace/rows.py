@@ -104,6 +104,50 @@ def insert(*objs: Model) -> None:
         obj._state.adding, obj._state.db = False, db.alias
 
 
+def insert_with_child(parent: Model, child: Model, *, link: str) -> None:
+    """Insert a new instance and a new instance of another model that points to it (`link`:
+    the child's foreign key to the parent's model), setting both ids, as insert() does for
+    each. On PostgreSQL in one statement (the parent's INSERT as a common table expression
+    whose id the child's INSERT selects): a round trip fewer for every new booking and its
+    first event. SQLite has no INSERT in a WITH clause: two statements there."""
+    db = connections[DEFAULT_DB_ALIAS]
+    link_field = type(child)._meta.get_field(link)
+    if db.vendor != "postgresql":
+        insert(parent)
+        setattr(child, link, parent)
+        insert(child)
+        return
+    sql = _insert_with_child_sql(type(parent), type(child), link_field.attname)
+    child_params = [
+        value
+        for field, value in zip(
+            _insert_fields(type(child)), _insert_params([child], db), strict=True
+        )
+        if field.attname != link_field.attname
+    ]
+    [(parent_id, child_id)] = fetch(sql, [*_insert_params([parent], db), *child_params])
+    parent.pk, child.pk = parent_id, child_id
+    setattr(child, link, parent)
+    for obj in (parent, child):
+        obj._state.adding, obj._state.db = False, db.alias
+
+
+@cache
+def _insert_with_child_sql(parent: type[Model], child: type[Model], link: str) -> str:
+    parent_fields, child_fields = _insert_fields(parent), _insert_fields(child)
+    values = ", ".join('parent."id"' if field.attname == link else "%s" for field in child_fields)
+    return (
+        f"WITH parent AS (INSERT INTO {quote(parent._meta.db_table)} "  # noqa: S608 (names from the models)
+        f"({', '.join(quote(field.column) for field in parent_fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(parent_fields))}) "
+        f"RETURNING {quote(parent._meta.pk.column)} AS id) "
+        f"INSERT INTO {quote(child._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in child_fields)}) "
+        f"SELECT {values} FROM parent RETURNING {quote(link)}, "
+        f"{quote(child._meta.pk.column)}"
+    )
+
+
 def insert_selected(
     template: Model,
     *,

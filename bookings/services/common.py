@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from marketplace.errors import Busy, Conflict, NotFound
 from marketplace.models import User
-from marketplace.rows import insert
+from marketplace.rows import insert, insert_with_child
 from marketplace.text import clean_text
 
 from ..models import Booking, BookingEvent
@@ -37,6 +37,16 @@ def _record(
         message=message,
     )
     insert(event)  # as objects.create(), with the statement built once (marketplace/rows.py)
+    return event
+
+
+def _insert_requested(booking: Booking, *, by: User) -> BookingEvent:
+    """Write a new request and its first event ("request"); one statement on PostgreSQL."""
+    event = BookingEvent(
+        action="request", from_state="", to_state=booking.state, by=by, message=booking.message
+    )
+    # Booking has no save() of its own and no signal receivers (marketplace/rows.py).
+    insert_with_child(booking, event, link="booking")
     return event
 
 

@@ -29,7 +29,7 @@ from marketplace.rows import insert
 from .. import group_notices, notices
 from ..models import Booking, BookingGroup, BookingState
 from ..states import Side
-from .common import MESSAGE_LIMIT, _record, _text
+from .common import MESSAGE_LIMIT, _insert_requested, _text
 from .requests import _check_loan_dates, _check_offer, _requester, loan_booking
 from .transitions import (
     booking_cancel,
@@ -180,8 +180,7 @@ def booking_request_loans(
                 group=group,
                 **fields,
             )
-            insert(booking)
-            _record(booking, action="request", from_state="", by=by, message=booking.message)
+            _insert_requested(booking, by=by)
             bookings.append(booking)
         group_notices.requested(group, bookings, by=by)
     group.as_requester, group.as_provider = True, also_provider

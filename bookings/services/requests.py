@@ -12,14 +12,13 @@ from listings.models import Equipment, JobOffer, Listing, ListingStatus
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.locking import checked_before_written
 from marketplace.models import Organisation, OrganisationKind, User
-from marketplace.rows import insert
 from marketplace.selectors import memberships_among
 
 from .. import notices
 from ..models import Booking, BookingKind
 from ..selectors import requesting_organisation
 from ..states import INITIAL_STATE
-from .common import MAX_AHEAD, MESSAGE_LIMIT, _record, _start_of_day, _text
+from .common import MAX_AHEAD, MESSAGE_LIMIT, _insert_requested, _start_of_day, _text
 
 # --- checks -----------------------------------------------------------------------------------
 
@@ -81,8 +80,7 @@ def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
 
 
 def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
-    insert(booking)  # Booking has no save() of its own and no signal receivers
-    event = _record(booking, action="request", from_state="", by=by, message=booking.message)
+    event = _insert_requested(booking, by=by)
     notices.requested(booking, by=by)
     # What selectors.bookings_for_display() adds (the sides the requesting person belongs to,
     # the events), so the new booking can be shown without reading it again.
