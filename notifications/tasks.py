@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
@@ -117,13 +118,27 @@ def _hand_over(notification_ids: list[int]) -> None:
     app = send_notifications.app
     if app.conf.task_always_eager or app.current_worker_task is not None:
         # Eager (tests, the embedded run) or inside a task: at once, as delay() does.
-        for start in range(0, len(notification_ids), SEND_BATCH):
-            send_notifications.delay(notification_ids[start : start + SEND_BATCH])
+        for batch in _batches(notification_ids):
+            send_notifications.delay(batch)
     elif settings.NOTIFICATIONS_HAND_OFF_SECONDS <= 0:
-        for start in range(0, len(notification_ids), SEND_BATCH):
-            send_notifications.publish(notification_ids[start : start + SEND_BATCH])
+        _publish(notification_ids)
     else:
         _gathered.add(notification_ids)
+
+
+def _batches(notification_ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(notification_ids), SEND_BATCH):
+        yield notification_ids[start : start + SEND_BATCH]
+
+
+def _publish(notification_ids: list[int]) -> None:
+    """One task message per SEND_BATCH ids. A broker out of reach is logged; the rows stay
+    queued and the sweep hands them over later."""
+    for batch in _batches(notification_ids):
+        try:
+            send_notifications.publish(batch)
+        except Exception:
+            logger.exception("Could not hand notifications to Celery; the sweep will")
 
 
 class GatheredHandOff:
@@ -167,11 +182,7 @@ class GatheredHandOff:
     def publish_all(self) -> None:
         with self._lock:
             ids, self._ids = self._ids, []
-        for start in range(0, len(ids), SEND_BATCH):
-            try:
-                send_notifications.publish(ids[start : start + SEND_BATCH])
-            except Exception:  # the rows stay queued: the sweep hands them over later
-                logger.exception("Could not hand notifications to Celery; the sweep will")
+        _publish(ids)
 
 
 _gathered = GatheredHandOff()
