@@ -101,7 +101,14 @@ def insert(*objs: Model) -> None:
         ids = [row[0] for row in cursor.fetchall()]
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
-        obj._state.adding, obj._state.db = False, db.alias
+    mark_written(*objs)
+
+
+def mark_written(*objs: Model) -> None:
+    """Instances whose rows were written here, with their ids set: saved, as the ORM marks
+    them (a later save() updates instead of inserting)."""
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
 
 
 def insert_with_child(parent: Model, child: Model, *, link: str) -> None:
@@ -118,18 +125,11 @@ def insert_with_child(parent: Model, child: Model, *, link: str) -> None:
         insert(child)
         return
     sql = _insert_with_child_sql(type(parent), type(child), link_field.attname)
-    child_params = [
-        value
-        for field, value in zip(
-            _insert_fields(type(child)), _insert_params([child], db), strict=True
-        )
-        if field.attname != link_field.attname
-    ]
+    child_params = _insert_params_except(child, {link_field.attname}, db)
     [(parent_id, child_id)] = fetch(sql, [*_insert_params([parent], db), *child_params])
     parent.pk, child.pk = parent_id, child_id
     setattr(child, link, parent)
-    for obj in (parent, child):
-        obj._state.adding, obj._state.db = False, db.alias
+    mark_written(parent, child)
 
 
 @cache
@@ -166,12 +166,7 @@ def insert_selected(
     model = type(template)
     taken = tuple(select.items())
     sql = _insert_selected_sql(model, taken, source, tuple(returning), db.vendor)
-    own = [
-        value
-        for field, value in zip(_insert_fields(model), _insert_params([template], db), strict=True)
-        if field.attname not in select
-    ]
-    return fetch(sql, [*own, *params])
+    return fetch(sql, [*_insert_params_except(template, select, db), *params])
 
 
 @cache
@@ -191,6 +186,17 @@ def _insert_selected_sql(
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"SELECT {values} {source} ON CONFLICT DO NOTHING RETURNING {columns}"
     )
+
+
+def _insert_params_except(obj: Model, left_out, db) -> list:
+    """_insert_params() of one instance without the fields named in `left_out` (attnames),
+    whose values the statement takes from elsewhere."""
+    fields = _insert_fields(type(obj))
+    return [
+        value
+        for field, value in zip(fields, _insert_params([obj], db), strict=True)
+        if field.attname not in left_out
+    ]
 
 
 @cache

@@ -10,7 +10,7 @@ tasks send them (tasks.py hands them over, sending.py sends), and a periodic swe
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import User
 from marketplace.notices import Recipient
-from marketplace.rows import insert_new, insert_selected
+from marketplace.rows import insert_new, insert_selected, mark_written
 
 from . import tokens
 from .kinds import KINDS, Kind, get_kind, in_app_kind_names
@@ -122,8 +122,7 @@ def notify_organisation(
         )
         for pk, user_id, email, language in new
     ]
-    for row in created:
-        row._state.adding, row._state.db = False, connection.alias
+    mark_written(*created)
     enqueue_on_commit([row.pk for row in created])
     return created
 
@@ -204,8 +203,8 @@ def _insert_unless_notified(rows: list[Notification]) -> list[Notification]:
     for row in rows:
         if row.email in new:
             row.pk = new[row.email]
-            row._state.adding, row._state.db = False, connection.alias
             created.append(row)
+    mark_written(*created)
     return created
 
 
