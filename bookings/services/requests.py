@@ -79,6 +79,31 @@ def _expiry(start: dt.datetime, now: dt.datetime) -> dt.datetime:
     return min(now + dt.timedelta(days=_expiry_days()), max(start, now))
 
 
+def _new_booking(
+    kind: BookingKind,
+    listing: Listing,
+    *,
+    requester: Organisation,
+    by: User,
+    now: dt.datetime,
+    starts_at: dt.datetime,
+    **fields,
+) -> Booking:
+    """A new request's row, not yet written: in its kind's first state, the offer's
+    organisation the providing side; `fields` are the kind's own."""
+    return Booking(
+        kind=kind,
+        state=INITIAL_STATE[kind],
+        listing=listing,
+        requester=requester,
+        provider=listing.organisation,
+        created_by=by,
+        created_at=now,
+        starts_at=starts_at,
+        **fields,
+    )
+
+
 def _created(booking: Booking, *, by: User, also_provider: bool) -> Booking:
     event = _insert_requested(booking, by=by)
     notices.requested(booking, by=by)
@@ -141,14 +166,12 @@ def booking_request_volunteers(
         requester, also_provider = _requester(by, organisation, action)
         _check_offer(action, requester)
         capacity.slot_hold_locked(locked, volunteers=volunteers)
-        booking = Booking(
-            kind=BookingKind.VOLUNTEER,
-            state=INITIAL_STATE[BookingKind.VOLUNTEER],
-            listing=action,
+        booking = _new_booking(
+            BookingKind.VOLUNTEER,
+            action,
             requester=requester,
-            provider=action.organisation,
-            created_by=by,
-            created_at=now,
+            by=by,
+            now=now,
             starts_at=locked.start,
             expires_at=_expiry(locked.start, now),
             slot=locked,
@@ -225,14 +248,12 @@ def loan_booking(
     """The new loan's row, not yet written, for units already held (`hold_id`); also an item
     of a request for several items (fields: purpose, message, group)."""
     starts_at = _start_of_day(pickup_on)
-    return Booking(
-        kind=BookingKind.EQUIPMENT,
-        state=INITIAL_STATE[BookingKind.EQUIPMENT],
-        listing=item,
+    return _new_booking(
+        BookingKind.EQUIPMENT,
+        item,
         requester=requester,
-        provider=item.organisation,
-        created_by=by,
-        created_at=now,
+        by=by,
+        now=now,
         starts_at=starts_at,
         expires_at=_expiry(starts_at, now),
         units=units,
@@ -293,14 +314,12 @@ def booking_refer_candidate(
     }
     now = timezone.now()
     with transaction.atomic():
-        booking = Booking(
-            kind=BookingKind.JOB,
-            state=INITIAL_STATE[BookingKind.JOB],
-            listing=offer,
+        booking = _new_booking(
+            BookingKind.JOB,
+            offer,
             requester=requester,
-            provider=offer.organisation,
-            created_by=by,
-            created_at=now,
+            by=by,
+            now=now,
             starts_at=now,
             candidate_consent=True,
             consent_date=consent_date,
