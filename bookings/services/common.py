@@ -1,4 +1,5 @@
-"""Small pieces every bookings service module shares: limits, text checks, event rows."""
+"""Small pieces every bookings service module shares: limits, text checks, the write of one
+step of the state table (state, event row, notices)."""
 
 import datetime as dt
 
@@ -9,7 +10,9 @@ from marketplace.models import User
 from marketplace.rows import insert, insert_with_child
 from marketplace.text import clean_text
 
+from .. import notices
 from ..models import Booking, BookingEvent
+from ..states import Side, is_final, transition
 
 TEXT_LIMIT = 2000
 # How far ahead a loan may begin (also keeps date arithmetic far from year 9999).
@@ -25,19 +28,41 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _record(
-    booking: Booking, *, action: str, from_state: str, by: User | None, message: str
-) -> BookingEvent:
+def _take_action(
+    locked: Booking,
+    *,
+    action: str,
+    side: Side,
+    by: User | None,
+    message: str,
+    changes: dict | None = None,
+    notice_message: str | None = None,
+) -> None:
+    """Take `action` on a booking whose row lock the caller holds: the state the table gives,
+    `changes` and the end time once final written, the event row, the notices. The notices carry
+    `notice_message` where it differs from the event's message."""
+    move = transition(locked.kind, locked.state, action)
+    from_state = locked.state
+    locked.state = move.to
+    fields = ["state", "updated_at"]
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+        fields.append(name)
+    if is_final(locked.kind, locked.state) and locked.ended_at is None:
+        locked.ended_at = timezone.now()
+        fields.append("ended_at")
+    locked.save(update_fields=fields)
     event = BookingEvent(
-        booking=booking,
+        booking=locked,
         action=action,
         from_state=from_state,
-        to_state=booking.state,
+        to_state=locked.state,
         by=by,
         message=message,
     )
     insert(event)  # as objects.create(), with the statement built once (marketplace/rows.py)
-    return event
+    told = message if notice_message is None else notice_message
+    notices.transitioned(locked, action=action, side=side, by=by, message=told)
 
 
 def _insert_requested(booking: Booking, *, by: User) -> BookingEvent:

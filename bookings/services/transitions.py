@@ -14,8 +14,8 @@ from marketplace.models import Membership, User
 
 from .. import notices
 from ..models import Booking, BookingKind, BookingMessage
-from ..states import RELEASES_CAPACITY, Action, Side, is_final, too_early, transition
-from .common import MESSAGE_LIMIT, _record, _text
+from ..states import RELEASES_CAPACITY, Action, Side, too_early, transition
+from .common import MESSAGE_LIMIT, _take_action, _text
 from .waitlist import SERVES_WAITLIST, waitlist_serve
 
 # --- transitions ------------------------------------------------------------------------------
@@ -98,22 +98,10 @@ def _transition(
         side = _side_for(locked, by, action)
         if check is not None:
             check(locked)
-        move = transition(locked.kind, locked.state, action)
-        from_state = locked.state
-        locked.state = move.to
-        fields = ["state", "updated_at"]
-        for name, value in (changes or {}).items():
-            setattr(locked, name, value)
-            fields.append(name)
+        changes = dict(changes or {})
         if action in RELEASES_CAPACITY and locked.kind == BookingKind.EQUIPMENT:
-            locked.hold_id = None
-            fields.append("hold_id")
-        if is_final(locked.kind, locked.state) and locked.ended_at is None:
-            locked.ended_at = timezone.now()
-            fields.append("ended_at")
-        locked.save(update_fields=fields)
-        _record(locked, action=action, from_state=from_state, by=by, message=message)
-        notices.transitioned(locked, action=action, side=side, by=by, message=message)
+            changes["hold_id"] = None
+        _take_action(locked, action=action, side=side, by=by, message=message, changes=changes)
         if action in SERVES_WAITLIST and (action != Action.RETURN or booking.hold_id is not None):
             # Whatever this freed goes to the waiting list now, under the offer's lock taken
             # above (a return with no hold left freed nothing and took no offer lock).

@@ -31,8 +31,8 @@ from marketplace.selectors import is_member
 
 from .. import notices, waitlist_notices
 from ..models import Booking, BookingKind, WaitlistEntry, WaitlistState
-from ..states import Action, Side, transition
-from .common import MESSAGE_LIMIT, _record, _text
+from ..states import Action, Side
+from .common import MESSAGE_LIMIT, _take_action, _text
 from .requests import (
     _check_loan_dates,
     _check_offer,
@@ -252,19 +252,15 @@ def waitlist_expire_passed(*, today: dt.date | None = None) -> int:
 def _confirm_at_once(booking: Booking) -> None:
     """The offer confirms whoever moves up (Listing.waitlist_confirms): the request made for
     the entry takes the table's confirm step for the company, by nobody in person."""
-    move = transition(booking.kind, booking.state, Action.CONFIRM)
-    from_state = booking.state
-    booking.state = move.to
-    booking.expires_at = None
-    booking.save(update_fields=["state", "expires_at", "updated_at"])
-    _record(
+    _take_action(
         booking,
         action=Action.CONFIRM,
-        from_state=from_state,
+        side=Side.PROVIDER,
         by=None,
         message=_("Von der Warteliste nachgerückt und sofort bestätigt."),
+        changes={"expires_at": None},
+        notice_message="",
     )
-    notices.transitioned(booking, action=Action.CONFIRM, side=Side.PROVIDER, by=None, message="")
 
 
 def _request_for(entry: WaitlistEntry) -> Booking:
