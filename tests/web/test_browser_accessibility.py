@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bookings import services as booking_services
 from marketplace.models import Role
@@ -231,14 +232,14 @@ def test_main_pages_have_no_serious_accessibility_findings(new_page, network, vi
     lender.goto("/termine/neu/")
     lender.locator("form.event-form button[type=submit]").click()
     lender.wait_for_load_state()
-    assert lender.locator(".error-summary").is_visible()
+    expect(lender.locator(".error-summary")).to_be_visible()
     if findings := axe_findings(lender):
         found["event form with errors"] = findings
     # A form sent with errors: the summary, the marked fields and the focus
     lender.goto(f"/organisationen/{company}/angebote/neu/ausleihe/")
     lender.locator("form.offer-form button[type=submit]").last.click()
     lender.wait_for_load_state()
-    assert lender.locator(".error-summary").is_visible()
+    expect(lender.locator(".error-summary")).to_be_visible()
     if findings := axe_findings(lender):
         found["offer form with errors"] = findings
 

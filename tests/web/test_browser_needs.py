@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from listings.models import Category
 from marketplace.models import Role
@@ -95,7 +96,7 @@ def test_a_social_worker_posts_a_need_on_a_phone_and_a_company_answers_it(new_pa
     assert (proposal.item_id, proposal.units, proposal.pickup_on) == (projector.pk, 1, party)
 
     page.reload()
-    assert page.get_by_role("button", name="Annehmen").is_visible()
+    expect(page.get_by_role("button", name="Annehmen")).to_be_visible()
     assert axe_findings(page) == []
     screenshot(page, "need-proposal-phone")
 
