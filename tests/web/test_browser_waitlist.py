@@ -3,6 +3,7 @@ waiting list from the offer's page, sees her place on /warteliste/ and leaves it
 nothing critical or serious on either page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -56,7 +57,7 @@ def test_a_social_worker_joins_and_leaves_the_waiting_list_on_a_phone(new_page):
 
     # then she sees her place in line, and can leave again
     expect(page.get_by_text("Platz 1 auf der Warteliste")).to_be_visible()
-    assert page.url.endswith("/warteliste/")
+    expect(page).to_have_url(re.compile("/warteliste/$"))
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert axe_findings(page) == []
     page.get_by_role("button", name="Warteliste verlassen").click()
