@@ -10,6 +10,7 @@ thread closes its connection at the end.
 """
 
 import contextlib
+import itertools
 import json
 import threading
 import time
@@ -58,8 +59,16 @@ EXCLUSION = "allocation_unit_no_overlap"
 @contextlib.contextmanager
 def capacity_lock_disabled(monkeypatch):
     """listings.capacity reads the offer's row without FOR UPDATE, and lingers a moment after
-    reading (as a busy server would), so concurrent requests all see the same free capacity."""
+    reading (as a busy server would), so concurrent requests all see the same free capacity.
+
+    A slot's or job's free capacity is in the row itself, so the lingering falls between the
+    check and the write. An item's free units are counted by a second statement after the row
+    (_overlapping): there the first reader waits until a second has counted too, so that at
+    least two requests see the last unit free before either writes it, whatever the timing."""
     original, original_row = capacity._lock, capacity._lock_row
+    original_overlapping = capacity._overlapping
+    readers = itertools.count()
+    second_read = threading.Event()
 
     def read_without_lock(queryset, *, not_found):
         unlocked = queryset._chain()
@@ -80,12 +89,21 @@ def capacity_lock_disabled(monkeypatch):
         time.sleep(0.05)
         return rows[0]
 
+    def overlapping_once_two_have_read(*args, **kwargs):
+        rows = original_overlapping(*args, **kwargs)
+        if next(readers) >= 1:
+            second_read.set()
+        second_read.wait(timeout=10)
+        return rows
+
     with monkeypatch.context() as patch:
         patch.setattr(capacity, "_lock", read_without_lock)
         patch.setattr(capacity, "_lock_row", read_row_without_lock)
+        patch.setattr(capacity, "_overlapping", overlapping_once_two_have_read)
         yield
     assert capacity._lock is original
     assert capacity._lock_row is original_row
+    assert capacity._overlapping is original_overlapping
 
 
 @contextlib.contextmanager
