@@ -13,7 +13,6 @@ import contextlib
 import itertools
 import json
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -56,19 +55,34 @@ THREADS = 50
 EXCLUSION = "allocation_unit_no_overlap"
 
 
+class FirstWaitsForSecond:
+    """Called by the race's threads (the test's own setup passes freely): the first caller waits
+    until a second has come too, so that two requests have read before either can write."""
+
+    def __init__(self):
+        self._callers = itertools.count()
+        self._second_came = threading.Event()
+
+    def __call__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        if next(self._callers) >= 1:
+            self._second_came.set()
+        self._second_came.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def capacity_lock_disabled(monkeypatch):
-    """listings.capacity reads the offer's row without FOR UPDATE, and lingers a moment after
-    reading (as a busy server would), so concurrent requests all see the same free capacity.
+    """listings.capacity reads the offer's row without FOR UPDATE, so concurrent requests see
+    the same free capacity: the race the lock prevents, shown whatever the timing.
 
-    A slot's or job's free capacity is in the row itself, so the lingering falls between the
-    check and the write. An item's free units are counted by a second statement after the row
-    (_overlapping): there the first reader waits until a second has counted too, so that at
-    least two requests see the last unit free before either writes it, whatever the timing."""
+    A slot's or job's free capacity is in its row: the first request to read it waits until a
+    second has read it too. An item's free units are counted by a statement after the row
+    (_overlapping): there the first request to count waits until a second has counted. Either
+    way two requests have seen the last place, unit or position free before either writes."""
     original, original_row = capacity._lock, capacity._lock_row
     original_overlapping = capacity._overlapping
-    readers = itertools.count()
-    second_read = threading.Event()
+    row_read, units_counted = FirstWaitsForSecond(), FirstWaitsForSecond()
 
     def read_without_lock(queryset, *, not_found):
         unlocked = queryset._chain()
@@ -76,7 +90,7 @@ def capacity_lock_disabled(monkeypatch):
         row = unlocked.first()
         if row is None:
             raise NotFound(not_found)
-        time.sleep(0.05)
+        row_read()
         return row
 
     def read_row_without_lock(query, *, not_found):
@@ -86,20 +100,18 @@ def capacity_lock_disabled(monkeypatch):
         rows = fetch(sql.split(" FOR UPDATE")[0], params)
         if not rows:
             raise NotFound(not_found)
-        time.sleep(0.05)
+        row_read()
         return rows[0]
 
-    def overlapping_once_two_have_read(*args, **kwargs):
+    def count_without_lock(*args, **kwargs):
         rows = original_overlapping(*args, **kwargs)
-        if next(readers) >= 1:
-            second_read.set()
-        second_read.wait(timeout=10)
+        units_counted()
         return rows
 
     with monkeypatch.context() as patch:
         patch.setattr(capacity, "_lock", read_without_lock)
         patch.setattr(capacity, "_lock_row", read_row_without_lock)
-        patch.setattr(capacity, "_overlapping", overlapping_once_two_have_read)
+        patch.setattr(capacity, "_overlapping", count_without_lock)
         yield
     assert capacity._lock is original
     assert capacity._lock_row is original_row
