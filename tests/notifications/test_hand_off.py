@@ -44,7 +44,8 @@ def _commit_one(person, key: str) -> int:
 def test_notifications_committed_within_the_window_go_to_celery_in_one_task(
     celery_broker, redis_url, settings
 ):
-    settings.NOTIFICATIONS_HAND_OFF_SECONDS = 0.5
+    # A window far wider than three commits take, also on a busy CI host.
+    settings.NOTIFICATIONS_HAND_OFF_SECONDS = 2
     people = UserFactory.create_batch(3)
 
     # When three transactions each commit a notification, one after the other
