@@ -43,6 +43,7 @@ from .support import (
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_locks"),
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",

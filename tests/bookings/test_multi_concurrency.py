@@ -25,6 +25,7 @@ from .test_concurrency import DOUBLE_LENT_UNITS, THREADS, UNITS_OVER_QUANTITY, _
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_locks"),
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",

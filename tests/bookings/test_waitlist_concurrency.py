@@ -32,12 +32,6 @@ pytestmark = [
 PLACES, WAITING = 20, 30
 
 
-@pytest.fixture
-def patient_locks(settings):
-    # Twenty cancellations queue on one slot's lock, each serving the list: let them wait.
-    settings.LOCK_TIMEOUT_MS = 60000
-
-
 def test_twenty_cancellations_give_each_freed_place_to_the_next_in_line_once(patient_locks):
     world = make_world()
     slot = slot_of(world, places=PLACES)

@@ -27,6 +27,7 @@ EXCLUSION_VIOLATION = "23P01"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_locks"),
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",

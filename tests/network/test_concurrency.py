@@ -27,6 +27,7 @@ from .support import person_in_new_organisation, published_event
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_locks"),
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -36,15 +37,6 @@ pytestmark = [
 ]
 
 THREADS = 50
-
-
-@pytest.fixture(autouse=True)
-def _patient_locks(settings):
-    # Each request holds the event's lock for a few queries; fifty in a row on a loaded
-    # two-core test machine can exceed the production 3 s, and a request that waits longer is
-    # answered 409 busy with Retry-After (marketplace/locking.py) — correct, but not what these
-    # tests are about: who gets the seat and in which order the others wait.
-    settings.LOCK_TIMEOUT_MS = 60000
 
 
 def race(requests: list[tuple[str, str, dict]]) -> list[tuple[int, dict | None]]:

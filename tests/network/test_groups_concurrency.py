@@ -18,6 +18,7 @@ from .support import person_in_new_organisation
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_locks"),
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -25,13 +26,6 @@ pytestmark = [
         "lock waits at once)",
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _patient_locks(settings):
-    # A loaded two-core machine may keep a request waiting for the group's lock longer than the
-    # production 3 s; that would be a correct 409 busy, but not what these tests are about.
-    settings.LOCK_TIMEOUT_MS = 60000
 
 
 def race(requests: list[tuple[str, str, dict]]) -> list[int | str]:
