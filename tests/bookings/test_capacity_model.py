@@ -109,9 +109,22 @@ class EquipmentModel(RuleBasedStateMachine):
             return
         assert move is not None, f"{action} allowed in {state}"
         self.bookings[index % len(self.bookings)] = (booking_id, move.to, start)
-        if move.to not in HOLDS_CAPACITY[BookingKind.EQUIPMENT]:
+        if action == Action.RETURN:
+            self._returned_today(booking_id)
+        elif move.to not in HOLDS_CAPACITY[BookingKind.EQUIPMENT]:
             for unit, periods in self.taken.items():
                 self.taken[unit] = [p for p in periods if p[2] != booking_id]
+
+    def _returned_today(self, booking_id: int) -> None:
+        """Back today: the units stay taken through the item's buffer days, today the first of
+        them (capacity.equipment_hold_shorten), and are free from then on."""
+        until = 0 + self.buffer
+        for unit, periods in self.taken.items():
+            self.taken[unit] = [
+                (first, min(stop, until), owner) if owner == booking_id else (first, stop, owner)
+                for first, stop, owner in periods
+                if owner != booking_id or first < until
+            ]
 
     @precondition(lambda self: self.bookings)
     @rule(index=st.integers(0, 50))
@@ -268,3 +281,21 @@ def test_the_model_sees_buffer_days_as_taken():
     assert machine._free_units(5, 6) == [1, 2]
     machine.free_units_per_day_agree()
     assert isinstance(in_days(0), dt.date)
+
+
+def test_the_model_keeps_a_unit_back_today_taken_today_and_frees_it_tomorrow():
+    """The sequence CI's random search once found while the model still freed a returned
+    loan's units at once: a unit lent and given back today is not free again today."""
+    EquipmentModel.world = make_world()
+    model = EquipmentModel()
+    model.request(units=1, start=0, days=1)
+    model.confirm(index=0)
+    model.hand_over(index=0)
+    model.give_back(index=0, damaged=False)
+    model.free_units_per_day_agree()
+
+    model.request(units=2, start=0, days=1)  # refused: unit 1 is back but taken today
+    assert len(model.bookings) == 1
+    model.request(units=2, start=1, days=1)  # both free from tomorrow
+    assert len(model.bookings) == 2
+    model.free_units_per_day_agree()
